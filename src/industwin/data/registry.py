@@ -1,0 +1,91 @@
+"""Named datasets and the single entry point :func:`load`.
+
+``load("wiod2013", year=2011)`` reads from ``$INDUSTWIN_DATA`` (default
+``../shared/data`` relative to the working directory, then to the package's
+checkout). ``load(path)`` reads a table saved by :func:`industwin.save` or a
+folder laid out for :func:`industwin.data.tables.read_tables`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from industwin.data.mrio import MRIO
+from industwin.errors import DataError
+
+__all__ = ["Dataset", "DATASETS", "data_root", "load", "list_datasets"]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    description: str
+    years: tuple[int, ...]
+    default_year: int
+    shape: str
+    loader: Callable[..., MRIO]
+    folder: str
+
+
+def _wiod(root: Path, year: int, fmt: str = "parquet") -> MRIO:
+    from industwin.data.wiod2013 import load_wiod2013
+    return load_wiod2013(root, year, fmt)
+
+
+DATASETS: dict[str, Dataset] = {
+    "wiod2013": Dataset("wiod2013", "World Input-Output Database, 2013 release: world MRIO, M USD, basic prices",
+                        tuple(range(1995, 2012)), 2011, "41 regions × 35 sectors, 5 final-demand categories",
+                        _wiod, "wiod2013"),
+}
+
+
+def data_root() -> Path:
+    """The data folder: ``$INDUSTWIN_DATA``, else ``../shared/data`` beside the working
+    directory or beside the source checkout."""
+    env = os.environ.get("INDUSTWIN_DATA")
+    if env:
+        return Path(env).expanduser()
+    for base in (Path.cwd(), Path(__file__).resolve().parents[3]):
+        cand = base.parent / "shared" / "data"
+        if cand.is_dir():
+            return cand
+    return Path.cwd().parent / "shared" / "data"
+
+
+def list_datasets() -> list[Dataset]:
+    return list(DATASETS.values())
+
+
+def load(name: str | os.PathLike, year: int | None = None, *, fmt: str = "parquet", cache: bool | str = False) -> MRIO:
+    """Load a table by dataset name and year, or from a path.
+
+    Parameters
+    ----------
+    name : a dataset name (see :func:`list_datasets`) or a path to a table saved
+        with :func:`industwin.save` or laid out for :func:`read_tables`.
+    year : the year of a named dataset (default: its latest).
+    fmt : source format of a named dataset (``"parquet"`` or ``"rdata"`` for WIOD 2013).
+    cache : if true (or a folder), keep a memory-mappable binary copy of the table
+        (``$INDUSTWIN_CACHE`` or ``~/.cache/industwin``) and read it from there next time.
+    """
+    key = str(name).lower()
+    if key in DATASETS:
+        ds = DATASETS[key]
+        year = ds.default_year if year is None else int(year)
+        if cache:
+            from industwin.data.cache import cached
+            return cached(f"{ds.name}_{year}_{fmt}", lambda: ds.loader(data_root(), year, fmt),
+                          None if cache is True else Path(cache))
+        return ds.loader(data_root(), year, fmt)
+    path = Path(name)
+    if path.exists():
+        from industwin.data.cache import is_saved, open_saved
+        if is_saved(path):
+            return open_saved(path)
+        from industwin.data.tables import read_tables
+        return read_tables(path)
+    raise DataError(f"unknown dataset or path {str(name)!r}. Fix: use one of {sorted(DATASETS)} "
+                    "or the path of a saved table / table folder")

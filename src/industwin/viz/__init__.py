@@ -1,0 +1,1 @@
+"""Plotly figure builders shared by the CLI pages and reports."""
