@@ -1,0 +1,106 @@
+"""Aggregation of regions and sectors by a concordance.
+
+A concordance maps each old label to a new one: a dict, a two-column CSV
+(``from,to``), a pandas Series, or a built-in name (``"eu27"``: the 27 EU
+members of 2007–2013 to ``EU27``, every other region kept). With the
+indicator matrix ``P`` (new × old rows) the aggregated table is
+``Z* = P Z Pᵀ``, ``Y* = P Y Q_fdᵀ``, ``x* = P x``, ``V* = V Pᵀ``, ``F* = F Pᵀ``,
+``F_Y* = F_Y Q_fdᵀ`` (Miller & Blair 2009, §4.3). Flows are summed, so totals
+are preserved exactly; coefficients and multipliers change (aggregation bias).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from industwin.data.mrio import MRIO, Satellite
+from industwin.errors import DataError
+
+__all__ = ["aggregate", "read_concordance", "EU27_2007"]
+
+EU27_2007 = ("AUT", "BEL", "BGR", "CYP", "CZE", "DEU", "DNK", "ESP", "EST", "FIN", "FRA", "GBR", "GRC", "HUN",
+             "IRL", "ITA", "LTU", "LUX", "LVA", "MLT", "NLD", "POL", "PRT", "ROM", "SVK", "SVN", "SWE")
+BUILTIN = {"eu27": ({r: "EU27" for r in EU27_2007} | {"ROU": "EU27"}, "keep")}
+
+
+def read_concordance(spec: Any) -> tuple[dict[str, str], str | None]:
+    """A concordance as ``(mapping, default)``; default ``"keep"`` keeps unmapped labels."""
+    if isinstance(spec, str) and spec.lower() in BUILTIN:
+        return BUILTIN[spec.lower()]
+    if isinstance(spec, dict):
+        return {str(k): str(v) for k, v in spec.items()}, None
+    if isinstance(spec, pd.Series):
+        return {str(k): str(v) for k, v in spec.items()}, None
+    path = Path(spec)
+    if not path.exists():
+        raise DataError(f"{path}: concordance file not found. Fix: give a CSV with columns from,to "
+                        f"or one of the built-in names {sorted(BUILTIN)}")
+    df = pd.read_csv(path, dtype=str)
+    cols = [c.lower() for c in df.columns]
+    if "from" in cols and "to" in cols:
+        f, t = df.columns[cols.index("from")], df.columns[cols.index("to")]
+    elif df.shape[1] == 2:
+        f, t = df.columns
+    else:
+        raise DataError(f"{path}: a concordance needs two columns 'from' and 'to', got {list(df.columns)}")
+    dup = df[f][df[f].duplicated()]
+    if len(dup):
+        raise DataError(f"{path}: label(s) {list(dup[:3])} mapped twice in column '{f}'. Fix: map each label once")
+    return dict(zip(df[f].str.strip(), df[t].str.strip())), None
+
+
+def _map(labels: pd.Index, spec: Any, what: str, default: str | None) -> pd.Index:
+    if spec is None:
+        return labels
+    mapping, dflt = read_concordance(spec)
+    dflt = default if default is not None else dflt
+    unmapped = [lab for lab in labels.unique() if lab not in mapping]
+    if unmapped and dflt is None:
+        raise DataError(f"concordance for {what}: no target for {unmapped[:5]}"
+                        f"{' …' if len(unmapped) > 5 else ''}. Fix: map every {what[:-1]}, or pass "
+                        f"default='keep' (keep unmapped labels) or default='<group>'")
+    if dflt == "keep":
+        return pd.Index([mapping.get(lab, lab) for lab in labels], name=labels.name)
+    return pd.Index([mapping.get(lab, dflt) for lab in labels], name=labels.name)
+
+
+def _indicator(new: pd.MultiIndex) -> tuple[sp.csr_array, pd.MultiIndex]:
+    codes, uniques = pd.factorize(new)
+    P = sp.csr_array((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(uniques), len(codes)))
+    return P, pd.MultiIndex.from_tuples(list(uniques), names=new.names)
+
+
+def aggregate(mrio: MRIO, regions: Any = None, sectors: Any = None, *, default: str | None = None) -> MRIO:
+    """Aggregate a table's regions and/or sectors by concordances.
+
+    ``regions`` / ``sectors``: dict, CSV path, Series or built-in name. The
+    final-demand regions follow the region concordance; categories are kept.
+    ``default``: target for unmapped labels (``"keep"`` keeps them).
+    Example — WIOD to EU27 and the rest::
+
+        aggregate(wiod, regions="eu27")
+    """
+    r = _map(mrio.index.get_level_values(0), regions, "regions", default)
+    s = _map(mrio.index.get_level_values(1), sectors, "sectors", default)
+    P, index = _indicator(pd.MultiIndex.from_arrays([r, s], names=mrio.index.names))
+    fr = _map(mrio.fd_index.get_level_values(0), regions, "regions", default)
+    Q, fd_index = _indicator(pd.MultiIndex.from_arrays([fr, mrio.fd_index.get_level_values(1)],
+                                                       names=mrio.fd_index.names))
+    Z = P @ mrio.Z @ P.T
+    Z = sp.csr_array(Z) if mrio.is_sparse else np.asarray(Z.toarray() if sp.issparse(Z) else Z)
+    Y = np.asarray(P @ mrio.Y @ Q.T)
+    x = np.asarray(P @ mrio.x)
+    derived = mrio.va_index.tolist() == ["value_added"]
+    V = None if derived else np.asarray(mrio.V @ P.T)
+    sats = {k: Satellite(k, np.asarray(v.F @ P.T), v.stressors, v.units,
+                         None if v.F_Y is None else np.asarray(v.F_Y @ Q.T)) for k, v in mrio.satellites.items()}
+    names = dict(mrio.sector_names) if sectors is None else {}
+    return MRIO(Z, Y, x, index=index, fd_index=fd_index, V=V, va_index=None if derived else mrio.va_index,
+                satellites=sats, unit=mrio.unit, name=f"{mrio.name} (aggregated)", year=mrio.year,
+                sector_names=names, meta={**mrio.meta, "aggregated": True}, sources=mrio.sources)

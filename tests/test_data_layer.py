@@ -1,0 +1,171 @@
+"""Validation (one clear error per problem), the generic loader, the cache and aggregation."""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import industwin as iw
+from industwin.data.concordance import aggregate
+from industwin.data.tables import read_tables, write_tables
+from industwin.data.validate import ImbalanceWarning
+from industwin.errors import DataError, ValidationError
+
+from conftest import small_system
+
+
+def build(**over):
+    d = small_system()
+    d.update(over)
+    return iw.MRIO(d["Z"], d["Y"], d["x"], index=d["index"], fd_index=d["fd_index"], sources={"table": "t.csv"})
+
+
+def test_non_square():
+    with pytest.raises(ValidationError, match="not square") as e:
+        build(Z=np.ones((6, 5)))
+    assert "t.csv" in str(e.value) and "Fix:" in str(e.value)
+
+
+def test_label_count_and_duplicates():
+    d = small_system()
+    with pytest.raises(ValidationError, match="5 labels for 6 rows"):
+        build(index=d["index"][:5])
+    dup = pd.MultiIndex.from_tuples(list(d["index"][:5]) + [d["index"][0]])
+    with pytest.raises(ValidationError, match="duplicate"):
+        build(index=dup)
+
+
+def test_nan_inf_and_negative_output_all_reported_at_once():
+    d = small_system()
+    Z = d["Z"].copy(); Z[0, 1] = np.nan
+    Y = d["Y"].copy(); Y[2, 2] = np.inf
+    x = d["x"].copy(); x[3] = -1
+    with pytest.raises(ValidationError) as e:
+        build(Z=Z, Y=Y, x=x)
+    issues = e.value.issues
+    assert {i.field for i in issues} == {"Z", "Y", "x"}
+    assert any("negative gross output" in i.problem and "('B', 'manu')" in i.problem for i in issues)
+
+
+def test_mismatched_final_demand_rows():
+    d = small_system()
+    with pytest.raises(ValidationError, match="final demand has 5 rows"):
+        build(Y=d["Y"][:5])
+
+
+def test_imbalance_is_reported_and_rebalanced_explicitly():
+    d = small_system()
+    x = d["x"].copy(); x[2] += 7.0
+    m = build(x=x)
+    with pytest.warns(ImbalanceWarning, match="rebalance"):
+        rep = iw.balance_report(m, rtol=0, atol=1e-9, warn=True)
+    assert list(rep.index) == [("B", "agri")] and rep["residual"].iloc[0] == pytest.approx(-7.0)
+    fixed = iw.rebalance(m, method="output")
+    assert iw.balance_report(fixed, rtol=0, atol=1e-9).empty and fixed.x[2] == d["x"][2]
+    kept = iw.rebalance(m, method="final_demand", category="gov")
+    assert iw.balance_report(kept, rtol=0, atol=1e-9).empty and kept.x[2] == x[2]
+    assert kept.Y[2, 3] == d["Y"][2, 3] + 7.0  # booked in B's government column
+    assert m.x[2] == x[2]  # the original is untouched
+
+
+def test_zero_output_sector_is_handled():
+    d = small_system()
+    Z, Y = d["Z"].copy(), d["Y"].copy()
+    Z[1, :] = 0; Z[:, 1] = 0; Y[1, :] = 0
+    m = build(Z=Z, Y=Y, x=Z.sum(1) + Y.sum(1))
+    assert m.x[1] == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no division-by-zero warning either
+        mult = iw.output_multipliers(m)
+        A = iw.technical_coefficients(m)
+        p = iw.prices(m)
+    assert np.isfinite(mult).all() and mult.iloc[1] == 1.0 and (A.iloc[:, 1] == 0).all()
+    assert np.isfinite(p).all()
+
+
+def test_generic_loader_round_trip_csv_parquet_excel(small, tmp_path):
+    for fmt in ("csv", "parquet"):
+        folder = write_tables(small, tmp_path / fmt, fmt=fmt)
+        back = iw.load(folder)
+        assert np.array_equal(back.Z, small.Z) and np.array_equal(back.Y, small.Y)
+        assert back.index.equals(small.index) and back.fd_index.equals(small.fd_index)
+        s = back.satellites["air"]
+        assert s.units == ("kt", "kt") and np.array_equal(s.F, small.satellites["air"].F)
+        assert np.array_equal(s.F_Y, small.satellites["air"].F_Y)
+    xl = tmp_path / "t.xlsx"
+    with pd.ExcelWriter(xl) as w:
+        small.frame("Z").to_excel(w, sheet_name="Z")
+        small.frame("Y").to_excel(w, sheet_name="Y")
+        ix = pd.MultiIndex.from_arrays([["co2", "ch4"], ["kt", "kt"]], names=["stressor", "unit"])
+        pd.DataFrame(small.satellites["air"].F, index=ix, columns=small.index).to_excel(w, sheet_name="sat_air")
+    back = read_tables(xl, unit="M EUR")
+    assert np.array_equal(back.Z, small.Z) and np.array_equal(back.x, small.x)
+    assert np.array_equal(back.satellites["air"].F, small.satellites["air"].F)
+
+
+def test_generic_loader_reorders_rows_and_names_bad_files(small, tmp_path):
+    folder = write_tables(small, tmp_path / "t")
+    Y = pd.read_csv(folder / "Y.csv", index_col=[0, 1], header=[0, 1])
+    Y.iloc[::-1].to_csv(folder / "Y.csv")  # rows in another order: aligned on Z's labels
+    assert np.array_equal(iw.load(folder).Y, small.Y)
+    Y.iloc[:5].to_csv(folder / "Y.csv")
+    with pytest.raises(ValidationError, match=r"Y\.csv.*missing \[\('C', 'manu'\)\]"):
+        iw.load(folder)
+    small.frame("Y").to_csv(folder / "Y.csv")
+    Z = pd.read_csv(folder / "Z.csv", index_col=[0, 1], header=[0, 1]).astype(object)
+    Z.iloc[1, 2] = "twelve"
+    Z.to_csv(folder / "Z.csv")
+    with pytest.raises(DataError, match=r"Z\.csv.*non-numeric value 'twelve'"):
+        iw.load(folder)
+    Z.iloc[1, 2] = ""
+    Z.to_csv(folder / "Z.csv")
+    with pytest.raises(ValidationError, match=r"Z\.csv: field 'Z': 1 NaN"):
+        iw.load(folder)
+    with pytest.raises(DataError, match="no Z.csv"):
+        iw.load(folder / "satellites")
+
+
+def test_cache_is_memory_mapped_and_fast(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 2000
+    Z = rng.random((n, n))
+    idx = pd.MultiIndex.from_product([[f"r{i}" for i in range(20)], [f"s{j}" for j in range(100)]])
+    m = iw.MRIO(Z, rng.random((n, 3)), None, index=idx, fd_index=pd.MultiIndex.from_tuples([("r0", c) for c in "abc"]))
+    iw.save(m, tmp_path / "t")
+    t = time.perf_counter()
+    back = iw.load(tmp_path / "t")
+    elapsed = time.perf_counter() - t
+    import mmap
+    chain, a = [], back.Z
+    while a is not None:
+        chain.append(a)
+        a = getattr(a, "base", None)
+    assert any(isinstance(a, np.memmap | mmap.mmap) for a in chain)  # mapped, not read into memory
+    assert np.array_equal(back.Z, m.Z) and back.index.equals(m.index)
+    assert np.allclose(iw.output_multipliers(back), iw.output_multipliers(m), rtol=1e-12)
+    assert elapsed < 5  # generous; the benchmark reports the real figure
+
+
+def test_named_dataset_cache(tmp_path, wiod2011):
+    a = iw.load("wiod2013", 2011, cache=tmp_path)
+    b = iw.load("wiod2013", 2011, cache=tmp_path)
+    assert b.sources["cache"].startswith(str(tmp_path))
+    assert np.array_equal(a.Z, wiod2011.Z) and np.array_equal(b.Z, wiod2011.Z)
+
+
+def test_aggregation_preserves_totals(small, wiod2011):
+    agg = aggregate(small, regions={"A": "AB", "B": "AB", "C": "C"}, sectors={"agri": "all", "manu": "all"})
+    assert list(agg.index) == [("AB", "all"), ("C", "all")]
+    assert agg.Z.sum() == pytest.approx(small.Z.sum()) and agg.Z[0, 0] == small.Z[:4, :4].sum()
+    assert agg.Y.shape == (2, 4) and agg.Y.sum() == pytest.approx(small.Y.sum())
+    assert agg.satellites["air"].F.sum() == pytest.approx(small.satellites["air"].F.sum())
+    assert iw.footprint(agg, "air").loc["co2"].sum() == pytest.approx(iw.footprint(small, "air").loc["co2"].sum())
+    eu = aggregate(wiod2011, regions="eu27", default="Others")
+    assert list(eu.regions) == ["Others", "EU27"] or set(eu.regions) == {"EU27", "Others"}
+    assert eu.n == 70 and eu.x.sum() == pytest.approx(wiod2011.x.sum(), rel=1e-12)
+    with pytest.raises(DataError, match="no target for"):
+        aggregate(small, regions={"A": "X"})
