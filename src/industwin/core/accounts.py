@@ -67,11 +67,15 @@ def intensities(mrio: MRIO, satellite: str | Satellite | None = None) -> pd.Data
 
 
 def _M(mrio: MRIO, s: Satellite) -> np.ndarray:
-    key = ("M", id(s))
-    M = mrio._cache.get(key)
-    if M is None:
-        S = s.F * safe_reciprocal(mrio.x)[None, :]
-        M = mrio._cache[key] = np.ascontiguousarray(leontief(mrio).solve_transposed(S.T).T.reshape(S.shape))
+    """``M = S L`` by one transposed solve; cached per satellite of the table."""
+    own = mrio.satellites.get(s.name) is s or (s.name == "value_added" and "value_added" not in mrio.satellites)
+    key = ("M", s.name)
+    if own and key in mrio._cache:
+        return mrio._cache[key]
+    S = s.F * safe_reciprocal(mrio.x)[None, :]
+    M = np.ascontiguousarray(leontief(mrio).solve_transposed(S.T).T.reshape(S.shape))
+    if own:
+        mrio._cache[key] = M
     return M
 
 

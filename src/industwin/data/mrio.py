@@ -215,12 +215,13 @@ class MRIO:
         """One satellite account by name (the only one when ``name`` is None)."""
         if name is None:
             if len(self.satellites) != 1:
-                raise KeyError(f"this table has satellites {list(self.satellites)}; name one")
+                raise KeyError(f"this table has satellites {list(self.satellites) + ['value_added']}; name one")
             return next(iter(self.satellites.values()))
-        try:
+        if name in self.satellites:
             return self.satellites[name]
-        except KeyError:
-            raise KeyError(f"no satellite {name!r}; this table has {list(self.satellites)}") from None
+        if name == "value_added":  # primary inputs are always available as a satellite
+            return Satellite("value_added", self.V, [str(v) for v in self.va_index], self.unit)
+        raise KeyError(f"no satellite {name!r}; this table has {list(self.satellites) + ['value_added']}")
 
     def with_satellite(self, satellite: Satellite) -> "MRIO":
         """A new table with one more (or a replaced) satellite account."""

@@ -1,0 +1,27 @@
+# Two commands: `make demo` (set up + main job) and `make test` (set up + whole test suite).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+export INDUSTWIN_DATA ?= $(abspath ../shared/data)
+
+.PHONY: demo test bench setup clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(VENV)/bin/industwin demo --region DEU --year 2011 --html industwin-DEU-2011.html
+
+test: $(VENV)/.installed
+	$(PY) -m pytest -q -n 2 --dist loadfile
+
+bench: $(VENV)/.installed
+	$(PY) benchmarks/bench_mrio.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info
