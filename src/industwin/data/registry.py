@@ -2,13 +2,17 @@
 
 ``load("wiod2013", year=2011)`` reads from ``$INDUSTWIN_DATA`` (default
 ``../shared/data`` relative to the working directory, then to the package's
-checkout). ``load(path)`` reads a table saved by :func:`industwin.save` or a
-folder laid out for :func:`industwin.data.tables.read_tables`.
+checkout). ``load(path)`` reads a table saved by :func:`industwin.save`, a database file
+recognised by its distribution name (EXIOBASE 3 ``IOT_<year>_<pxp|ixi>``, OECD
+``ICIO<release>_<year>.csv``, FIGARO ``*eu-ic-io*.csv``, WIOD 2016
+``WIOT<year>_Nov16_ROW.xlsb``), or a folder / workbook laid out for
+:func:`industwin.data.tables.read_tables`.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -55,6 +59,23 @@ def data_root() -> Path:
     return Path.cwd().parent / "shared" / "data"
 
 
+PATTERNS = (  # file-name pattern of each database's distribution → parser name
+    (re.compile(r"IOT_\d{4}_(pxp|ixi)", re.I), "parse_exiobase3"),
+    (re.compile(r"^ICIO\d{4}_\d{4}.*\.csv$", re.I), "parse_oecd_icio"),
+    (re.compile(r"eu-ic-io.*\.csv$", re.I), "parse_figaro"),
+    (re.compile(r"^WIOT\d{4}_Nov16_ROW\.xls[xb]$", re.I), "parse_wiod2016"),
+)
+
+
+def detect_parser(path: Path) -> Callable[[Path], MRIO] | None:
+    """The parser for a database file recognised by its distribution name, or None."""
+    from industwin.data import parsers
+    for pattern, fn in PATTERNS:
+        if pattern.search(Path(path).name):
+            return getattr(parsers, fn)
+    return None
+
+
 def list_datasets() -> list[Dataset]:
     return list(DATASETS.values())
 
@@ -85,6 +106,9 @@ def load(name: str | os.PathLike, year: int | None = None, *, fmt: str = "parque
         from industwin.data.cache import is_saved, open_saved
         if is_saved(path):
             return open_saved(path)
+        parser = detect_parser(path)
+        if parser is not None:
+            return parser(path)
         from industwin.data.tables import read_tables
         return read_tables(path)
     raise DataError(f"unknown dataset or path {str(name)!r}. Fix: use one of {sorted(DATASETS)} "
