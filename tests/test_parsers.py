@@ -93,7 +93,7 @@ def test_parsers_reject_wrong_files():
 
 
 def test_wiod2016_layout_errors(tmp_path):
-    raw = pd.read_excel(FIXTURES / "WIOT2011_Nov16_ROW.xlsx", sheet_name="2011", header=None)
+    raw = pd.read_excel(FIXTURES / "WIOT2011_Nov16_ROW.xlsx", sheet_name="2011", header=None, engine="calamine")
     raw.iloc[12, 0] = "XX"  # the II_fob marker row renamed
     bad = tmp_path / "WIOT2011_Nov16_ROW.xlsx"
     with pd.ExcelWriter(bad) as w:

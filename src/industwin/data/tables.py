@@ -54,7 +54,7 @@ def read_block(src: Any, kind: str, sheet: str | None = None) -> pd.DataFrame:
             if not isinstance(df.index, pd.MultiIndex) and ic == 2 and df.index.nlevels == 1:
                 df = df.set_index(list(df.columns[:2]))
         elif suf in (".xlsx", ".xlsm", ".xls"):
-            df = pd.read_excel(path, sheet_name=sheet or kind, index_col=list(range(ic)),
+            df = pd.read_excel(path, sheet_name=sheet or kind, index_col=list(range(ic)), engine="calamine",
                                header=list(range(hr)) if hr > 1 else 0)
         else:
             sep = "\t" if suf in (".txt", ".tsv") else ","
@@ -130,7 +130,7 @@ def read_tables(path: str | os.PathLike | None = None, *, Z: Any = None, Y: Any 
                 raise DataError(f"{path}: no Z.csv / Z.parquet in this folder. Fix: put the intermediate "
                                 "matrix there, or pass Z=<file>")
         elif path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-            sheets = pd.ExcelFile(path).sheet_names
+            sheets = pd.ExcelFile(path, engine="calamine").sheet_names
             for k in ("Z", "Y", "x", "V"):
                 if blocks[k] is None and k in sheets:
                     blocks[k], sheet_of[k] = path, k

@@ -35,16 +35,6 @@ FD_CODES = ("CONS_h", "CONS_np", "CONS_g", "GFCF", "INVEN")
 TOTAL_ROWS = ("II_fob", "GO")
 
 
-def _engine(path: Path) -> str | None:
-    try:
-        import python_calamine  # noqa: F401
-        return "calamine"
-    except ImportError:
-        if path.suffix.lower() == ".xlsb":
-            return "pyxlsb"
-        return None
-
-
 def parse_wiod2016(path: str | Path, sheet: str | int | None = None) -> MRIO:
     """Parse one WIOD 2016 world table (``.xlsb`` or ``.xlsx``) into an :class:`MRIO` (M USD)."""
     path = Path(path)
@@ -54,7 +44,7 @@ def parse_wiod2016(path: str | Path, sheet: str | int | None = None) -> MRIO:
     year = int(m.group(1)) if m else None
     try:
         raw = pd.read_excel(path, sheet_name=sheet if sheet is not None else (str(year) if year else 0),
-                            header=None, engine=_engine(path))
+                            header=None, engine="calamine")  # reads .xlsb and .xlsx
     except ValueError as e:
         raise DataError(f"{path}: cannot read the sheet ({e}). Fix: the table sits on a sheet named after "
                         "the year; pass sheet=...") from e
