@@ -45,16 +45,17 @@ class Factorisation:
     view, so no extra n × n copy is made); sparse ones use SuperLU.
     """
 
-    def __init__(self, K: Any):
-        self.n = K.shape[0]
+    def __init__(self, minus_K: Any):
+        """``minus_K`` is ``−K`` in a buffer the factorisation may overwrite (dense) or a sparse matrix."""
+        self.n = minus_K.shape[0]
+        K = minus_K
         if sp.issparse(K):
-            M = (sp.identity(self.n, format="csc") - sp.csc_matrix(K)).tocsc()
+            M = (sp.identity(self.n, format="csc") + sp.csc_matrix(K)).tocsc()
             self._splu = spla.splu(M)
             self._lu = None
         else:
-            # K is a fresh C-ordered buffer we own: turn it into (I − K) in place, then
-            # factor its transpose, which is the same memory in Fortran order.
-            K *= -1.0
+            # K is a fresh C-ordered buffer we own, holding −K: add I in place, then factor
+            # its transpose, which is the same memory in Fortran order (no n × n copy).
             K.flat[:: self.n + 1] += 1.0
             self._lu = la.lu_factor(K.T, overwrite_a=True, check_finite=False)  # LU of (I − K)ᵀ
             self._splu = None
@@ -88,9 +89,9 @@ class Factorisation:
         return np.ascontiguousarray(inv_t.T)
 
 
-def _scaled(mrio: MRIO, by: str) -> Any:
-    """A fresh matrix ``Z x̂⁻¹`` (``by="column"``, A) or ``x̂⁻¹ Z`` (``by="row"``, B)."""
-    r = safe_reciprocal(mrio.x)
+def _scaled(mrio: MRIO, by: str, sign: float = 1.0) -> Any:
+    """A fresh matrix ``Z x̂⁻¹`` (``by="column"``, A) or ``x̂⁻¹ Z`` (``by="row"``, B), times ``sign``."""
+    r = sign * safe_reciprocal(mrio.x)
     if mrio.is_sparse:
         d = sp.diags_array(r)
         return (mrio.Z @ d) if by == "column" else (d @ mrio.Z)
@@ -103,7 +104,7 @@ def leontief(mrio: MRIO) -> Factorisation:
     """The cached LU factorisation of the Leontief matrix ``(I − A)``, ``A = Z x̂⁻¹``."""
     f = mrio._cache.get("leontief")
     if f is None:
-        f = mrio._cache["leontief"] = Factorisation(_scaled(mrio, "column"))
+        f = mrio._cache["leontief"] = Factorisation(_scaled(mrio, "column", -1.0))
     return f
 
 
@@ -111,7 +112,7 @@ def ghosh(mrio: MRIO) -> Factorisation:
     """The cached LU factorisation of the Ghosh matrix ``(I − B)``, ``B = x̂⁻¹ Z``."""
     f = mrio._cache.get("ghosh")
     if f is None:
-        f = mrio._cache["ghosh"] = Factorisation(_scaled(mrio, "row"))
+        f = mrio._cache["ghosh"] = Factorisation(_scaled(mrio, "row", -1.0))
     return f
 
 
