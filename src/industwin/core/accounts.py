@@ -240,7 +240,11 @@ def sector_accounts(mrio: MRIO, satellite: str | Satellite | None = None) -> dic
         mask = rowreg == c
         Sc[c * q:(c + 1) * q, mask] = S[:, mask]
     Mc = leontief(mrio).solve_transposed(Sc.T).T.reshape(C, q, mrio.n)
-    dom_cba = np.stack([_by_product(mrio, Mc[c], Yc[:, [c]], regs[[c]])[0] for c in range(C)], axis=1)
+    if mrio.is_grid:
+        R, ns = len(mrio.regions), len(mrio.sectors)
+        dom_cba = np.einsum("ckrs,rsc->kcs", Mc.reshape(C, q, R, ns), Yc.reshape(R, ns, C), optimize=True)
+    else:
+        dom_cba = np.stack([_by_product(mrio, Mc[c], Yc[:, [c]], regs[[c]])[0] for c in range(C)], axis=1)
     imp = cba - dom_cba.reshape(q, -1)
     mk = lambda a, c: _units(pd.DataFrame(a, index=s.stressors, columns=c), units)  # noqa: E731
     return {"D_cba": mk(cba, cols), "D_pba": mk(S * X.sum(axis=1)[None, :], mrio.index),
