@@ -6,7 +6,7 @@ Quick start::
     mrio = iw.load("wiod2013", year=2011)          # 41 regions × 35 sectors, M USD
     x = iw.gross_output(mrio, final_demand)        # x = (I − A)⁻¹ y, one cached LU
     m = iw.output_multipliers(mrio)                # 1'(I − A)⁻¹
-    fp = iw.footprint(mrio, "co2", by="region")    # consumption-based accounts
+    fp = iw.footprint(mrio, "value_added")         # consumption-based accounts of any satellite
 """
 
 from industwin.core import *  # noqa: F401,F403
