@@ -22,25 +22,28 @@ def profile_figures(profile) -> list[go.Figure]:
     f1.add_bar(x=top["value_added"], y=top["name"], orientation="h", name="value added")
     f1.update_layout(title=f"{p.region} {p.year or ''}: largest sectors by gross output [{u}]", barmode="group",
                      height=520, margin=dict(l=330))
-    io = p.input_origin.head(15)
-    colors = [COLORS["domestic"] if r == p.region else COLORS["foreign"] for r in io.index]
-    f2 = go.Figure(go.Bar(x=list(io.index), y=io["share (%)"], marker_color=colors,
-                          customdata=io["inputs"], hovertemplate="%{x}: %{y:.1f} % (%{customdata:,.0f} " + u + ")<extra></extra>"))
-    f2.update_layout(title=f"Tier-1 intermediate inputs of {p.region} manufacturing, by origin (% of total)",
-                     yaxis_title="% of inputs", height=420)
-    vo = p.value_added_origin.head(15)
-    colors = [COLORS["domestic"] if r == p.region else COLORS["foreign"] for r in vo.index]
-    f3 = go.Figure(go.Bar(x=list(vo.index), y=vo["share (%)"], marker_color=colors,
-                          customdata=vo["value_added"],
-                          hovertemplate="%{x}: %{y:.1f} % (%{customdata:,.0f} " + u + ")<extra></extra>"))
-    f3.update_layout(title=f"Whole supply chain: value added in {p.region}'s manufactured final products, by origin (%)",
-                     yaxis_title="% of value added", height=420)
+    f2 = _origin_bar(p.input_origin, "inputs", p.region, u,
+                     f"Tier-1 intermediate inputs of {p.region} manufacturing bought abroad, by origin")
+    f3 = _origin_bar(p.value_added_origin, "value_added", p.region, u,
+                     f"Whole supply chain: value added abroad in {p.region}'s manufactured final products, by origin")
     ms = p.sectors.sort_values("output_multiplier").iloc[-15:]
     f4 = go.Figure(go.Bar(x=ms["output_multiplier"], y=ms["name"], orientation="h",
                           hovertemplate="%{y}: %{x:.3f}<extra></extra>"))
     f4.update_layout(title=f"{p.region}: output multipliers (world output per unit of final demand)", height=520,
                      margin=dict(l=330))
     return [f1, f2, f3, f4]
+
+
+def _origin_bar(df: pd.DataFrame, col: str, region: str, unit: str, title: str) -> go.Figure:
+    """Foreign origins (top 15) as % of the total; the domestic share goes in the title."""
+    dom = float(df.loc[region, "share (%)"]) if region in df.index else 0.0
+    foreign = df.drop(region, errors="ignore").head(15)
+    fig = go.Figure(go.Bar(x=list(foreign.index), y=foreign["share (%)"], marker_color=COLORS["foreign"],
+                           customdata=foreign[col],
+                           hovertemplate="%{x}: %{y:.2f} % (%{customdata:,.0f} " + unit + ")<extra></extra>"))
+    fig.update_layout(title=f"{title}<br><sup>domestic {dom:.1f} %, abroad {100 - dom:.1f} % of the total</sup>",
+                      yaxis_title="% of total", height=440)
+    return fig
 
 
 def _table(df: pd.DataFrame | pd.Series, fmt: str = "{:,.1f}") -> str:
