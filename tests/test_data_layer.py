@@ -169,3 +169,16 @@ def test_aggregation_preserves_totals(small, wiod2011):
     assert eu.n == 70 and eu.x.sum() == pytest.approx(wiod2011.x.sum(), rel=1e-12)
     with pytest.raises(DataError, match="no target for"):
         aggregate(small, regions={"A": "X"})
+
+
+def test_loading_an_unbalanced_table_warns_with_the_fix(small, tmp_path):
+    folder = write_tables(small, tmp_path / "t")
+    x = pd.read_csv(folder / "x.csv", index_col=[0, 1])
+    x.iloc[0, 0] += 5.0
+    x.to_csv(folder / "x.csv")
+    with pytest.warns(ImbalanceWarning, match=r"1 row\(s\).*A/agri \(-5\).*rebalance"):
+        m = iw.load(folder)
+    assert m.x[0] == small.x[0] + 5.0  # reported, not changed
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        iw.load("wiod2013", 2011)  # within its documented rounding: silent

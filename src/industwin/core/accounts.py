@@ -234,12 +234,17 @@ def sector_accounts(mrio: MRIO, satellite: str | Satellite | None = None) -> dic
     units = dict(zip(s.stressors, s.units))
     q, C = S.shape[0], len(regs)
     cba, cols = _by_product(mrio, M, Yc, regs)
-    # domestic multipliers: M^c = S^c L with S^c = S restricted to rows of region c
-    Sc = np.zeros((q * C, mrio.n))
-    for c in range(C):
-        mask = rowreg == c
-        Sc[c * q:(c + 1) * q, mask] = S[:, mask]
-    Mc = leontief(mrio).solve_transposed(Sc.T).T.reshape(C, q, mrio.n)
+    # domestic multipliers: M^c = S^c L with S^c = S restricted to rows of region c,
+    # solved for batches of regions so the right-hand sides stay within ~64 MB
+    Mc = np.empty((C, q, mrio.n))
+    batch = max(1, int(8e6 // max(q * mrio.n, 1)))
+    for c0 in range(0, C, batch):
+        cs = range(c0, min(C, c0 + batch))
+        Sc = np.zeros((mrio.n, len(cs) * q))  # columns: (region, stressor), Fortran-friendly for the solver
+        for k, c in enumerate(cs):
+            mask = rowreg == c
+            Sc[mask, k * q:(k + 1) * q] = S[:, mask].T
+        Mc[c0:c0 + len(cs)] = leontief(mrio).solve_transposed(Sc).T.reshape(len(cs), q, mrio.n)
     if mrio.is_grid:
         R, ns = len(mrio.regions), len(mrio.sectors)
         dom_cba = np.einsum("ckrs,rsc->kcs", Mc.reshape(C, q, R, ns), Yc.reshape(R, ns, C), optimize=True)

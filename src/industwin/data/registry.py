@@ -76,6 +76,14 @@ def detect_parser(path: Path) -> Callable[[Path], MRIO] | None:
     return None
 
 
+def _checked(mrio: MRIO) -> MRIO:
+    """Report (warn, never fix) rows whose uses differ from gross output beyond the table's
+    tolerance: ``meta["balance_atol"]`` (e.g. the rounding bound of WIOD 2013) or 1e-4 relative."""
+    from industwin.data.validate import balance_report
+    balance_report(mrio, rtol=1e-4, atol=float(mrio.meta.get("balance_atol", 1e-6)), warn=True)
+    return mrio
+
+
 def list_datasets() -> list[Dataset]:
     return list(DATASETS.values())
 
@@ -98,18 +106,18 @@ def load(name: str | os.PathLike, year: int | None = None, *, fmt: str = "parque
         year = ds.default_year if year is None else int(year)
         if cache:
             from industwin.data.cache import cached
-            return cached(f"{ds.name}_{year}_{fmt}", lambda: ds.loader(data_root(), year, fmt),
+            return cached(f"{ds.name}_{year}_{fmt}", lambda: _checked(ds.loader(data_root(), year, fmt)),
                           None if cache is True else Path(cache))
-        return ds.loader(data_root(), year, fmt)
+        return _checked(ds.loader(data_root(), year, fmt))
     path = Path(name)
     if path.exists():
         from industwin.data.cache import is_saved, open_saved
         if is_saved(path):
-            return open_saved(path)
+            return open_saved(path)  # checked when it was saved
         parser = detect_parser(path)
         if parser is not None:
-            return parser(path)
+            return _checked(parser(path))
         from industwin.data.tables import read_tables
-        return read_tables(path)
+        return _checked(read_tables(path))
     raise DataError(f"unknown dataset or path {str(name)!r}. Fix: use one of {sorted(DATASETS)} "
                     "or the path of a saved table / table folder")
