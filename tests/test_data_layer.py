@@ -182,3 +182,15 @@ def test_loading_an_unbalanced_table_warns_with_the_fix(small, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         iw.load("wiod2013", 2011)  # within its documented rounding: silent
+
+
+def test_derived_value_added_follows_the_table(small, tmp_path):
+    assert small.value_added_derived and small.V.sum() == pytest.approx(small.x.sum() - small.Z.sum())
+    x = small.x.copy(); x[0] += 3.0
+    moved = small.replace(x=x)
+    assert moved.value_added_derived and moved.V[0, 0] == pytest.approx(small.V[0, 0] + 3.0)
+    iw.save(moved, tmp_path / "t")
+    back = iw.load(tmp_path / "t")
+    assert back.value_added_derived and np.array_equal(back.V, moved.V)
+    given = small.replace(V=np.ones((1, 6)), va_index=["wages"])
+    assert not given.value_added_derived and given.replace(x=x).V.sum() == 6.0

@@ -96,11 +96,12 @@ def aggregate(mrio: MRIO, regions: Any = None, sectors: Any = None, *, default: 
     Z = sp.csr_array(Z) if mrio.is_sparse else np.asarray(Z.toarray() if sp.issparse(Z) else Z)
     Y = np.asarray(P @ mrio.Y @ Q.T)
     x = np.asarray(P @ mrio.x)
-    derived = mrio.va_index.tolist() == ["value_added"]
+    derived = mrio.value_added_derived
     V = None if derived else np.asarray(mrio.V @ P.T)
     sats = {k: Satellite(k, np.asarray(v.F @ P.T), v.stressors, v.units,
                          None if v.F_Y is None else np.asarray(v.F_Y @ Q.T)) for k, v in mrio.satellites.items()}
     names = dict(mrio.sector_names) if sectors is None else {}
     return MRIO(Z, Y, x, index=index, fd_index=fd_index, V=V, va_index=None if derived else mrio.va_index,
                 satellites=sats, unit=mrio.unit, name=f"{mrio.name} (aggregated)", year=mrio.year,
-                sector_names=names, meta={**mrio.meta, "aggregated": True}, sources=mrio.sources)
+                sector_names=names, meta={k: v for k, v in mrio.meta.items() if k != "value_added"} | {"aggregated": True},
+                sources=mrio.sources)

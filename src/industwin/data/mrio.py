@@ -29,6 +29,7 @@ import scipy.sparse as sp
 __all__ = ["MRIO", "Satellite", "REGION", "SECTOR", "CATEGORY", "STRESSOR"]
 
 REGION, SECTOR, CATEGORY, STRESSOR = "region", "sector", "category", "stressor"
+VA_DERIVED = "derived as x - 1'Z (includes net taxes on products and any unrecorded primary inputs)"
 
 
 def _frozen(a: Any) -> Any:
@@ -129,12 +130,16 @@ class MRIO:
             check_mrio(Z, Y, x, index, fd_index, V, self.va_index, dict(self.satellites), dict(self.sources))
         if x is None:
             x = np.asarray(Z.sum(axis=1)).reshape(-1) + Y.sum(axis=1)
+        meta = dict(self.meta)
         if V is None:
             V = (x - np.asarray(Z.sum(axis=0)).reshape(-1)).reshape(1, -1)
             va_index = pd.Index(["value_added"], name="component")
+            meta["value_added"] = VA_DERIVED
         else:
             va_index = pd.Index(self.va_index if self.va_index is not None else
                                 [f"va{i}" for i in range(V.shape[0])], name="component")
+            if meta.get("value_added") == VA_DERIVED and list(va_index) != ["value_added"]:
+                meta.pop("value_added")  # a given V replaced the derived one
         set_ = object.__setattr__
         set_(self, "Z", _frozen(Z))
         set_(self, "Y", _frozen(Y))
@@ -145,7 +150,7 @@ class MRIO:
         set_(self, "fd_index", fd_index)
         set_(self, "satellites", MappingProxyType(dict(self.satellites)))
         set_(self, "sector_names", MappingProxyType(dict(self.sector_names)))
-        set_(self, "meta", MappingProxyType(dict(self.meta)))
+        set_(self, "meta", MappingProxyType(meta))
         set_(self, "sources", MappingProxyType(dict(self.sources)))
 
     # ----------------------------------------------------------------- labels
@@ -195,6 +200,11 @@ class MRIO:
         return pd.Series(self.V.sum(axis=0), index=self.index, name=f"value added [{self.unit}]")
 
     @property
+    def value_added_derived(self) -> bool:
+        """True when ``V`` was not given but derived as ``x − 1'Z`` (one row, ``value_added``)."""
+        return self.meta.get("value_added") == VA_DERIVED
+
+    @property
     def output(self) -> pd.Series:
         return pd.Series(self.x, index=self.index, name=f"gross output [{self.unit}]")
 
@@ -232,7 +242,7 @@ class MRIO:
         fields = {k: getattr(self, k) for k in ("Z", "Y", "x", "index", "fd_index", "V", "va_index",
                                                  "satellites", "unit", "name", "year", "sector_names",
                                                  "meta", "sources")}
-        if ("Z" in changes or "x" in changes) and "V" not in changes and self.va_index.tolist() == ["value_added"]:
+        if ("Z" in changes or "x" in changes) and "V" not in changes and self.value_added_derived:
             fields["V"] = fields["va_index"] = None  # a derived value added is derived again
         fields.update(changes)
         return MRIO(**fields)
