@@ -49,6 +49,7 @@ def test_nan_inf_and_negative_output_all_reported_at_once():
     issues = e.value.issues
     assert {i.field for i in issues} == {"Z", "Y", "x"}
     assert any("negative gross output" in i.problem and "('B', 'manu')" in i.problem for i in issues)
+    assert any("first at row ('A', 'agri'), column ('A', 'manu')" in i.problem for i in issues if i.field == "Z")
 
 
 def test_mismatched_final_demand_rows():

@@ -31,6 +31,22 @@ def _nonfinite(a: Any) -> int:
     return int(data.size - np.count_nonzero(np.isfinite(data)))
 
 
+def _where(a: Any, rows: Any, cols: Any) -> str:
+    """Position of the first non-finite cell, by label where the labels fit."""
+    if sp.issparse(a):
+        coo = a.tocoo()
+        bad = ~np.isfinite(coo.data)
+        pos = (int(coo.row[bad][0]), int(coo.col[bad][0]))
+    else:
+        pos = tuple(int(i) for i in np.argwhere(~np.isfinite(np.atleast_2d(a) if a.ndim == 1 else a))[0])
+        if a.ndim == 1:
+            pos = (pos[1],)
+    lab = []
+    for p, names in zip(pos, (rows, cols)):
+        lab.append(str(names[p]) if names is not None and p < len(names) else f"#{p}")
+    return "row " + lab[0] + (f", column {lab[1]}" if len(lab) > 1 else "")
+
+
 def _label_issues(src: str, fld: str, idx: pd.Index, n: int, what: str) -> list[ValidationIssue]:
     out = []
     if len(idx) != n:
@@ -71,9 +87,11 @@ def check_mrio(Z, Y, x, index, fd_index, V, va_index, satellites: dict, sources:
                                           "give value added for every region–sector column of Z"))
         if va_index is not None:
             issues += _label_issues(src("V"), "V labels", pd.Index(va_index), V.shape[0], "rows")
+    labels = {"Z": (index, index), "Y": (index, fd_index), "x": (index, None), "V": (va_index, index)}
     for fld, a in (("Z", Z), ("Y", Y), ("x", x), ("V", V)):
         if a is not None and (k := _nonfinite(a)):
-            issues.append(ValidationIssue(src(fld), fld, f"{k} NaN or infinite value(s)",
+            issues.append(ValidationIssue(src(fld), fld, f"{k} NaN or infinite value(s), first at "
+                                          f"{_where(a, *labels[fld])}",
                                           "replace missing cells with 0 (or the right number) before loading"))
     if x is not None:
         neg = np.flatnonzero(x < 0)
