@@ -6,7 +6,6 @@ Every quantity both compute must agree to a relative difference of 1e-9.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import industwin as iw

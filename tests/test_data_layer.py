@@ -195,3 +195,24 @@ def test_derived_value_added_follows_the_table(small, tmp_path):
     assert back.value_added_derived and np.array_equal(back.V, moved.V)
     given = small.replace(V=np.ones((1, 6)), va_index=["wages"])
     assert not given.value_added_derived and given.replace(x=x).V.sum() == 6.0
+
+
+def test_concordance_from_csv(small, tmp_path):
+    f = tmp_path / "sectors.csv"
+    pd.DataFrame({"from": ["agri", "manu"], "to": ["primary", "secondary"]}).to_csv(f, index=False)
+    agg = aggregate(small, sectors=f)
+    assert list(agg.sectors) == ["primary", "secondary"] and np.array_equal(agg.Z, small.Z)
+    pd.DataFrame({"from": ["agri", "agri"], "to": ["x", "y"]}).to_csv(f, index=False)
+    with pytest.raises(DataError, match="mapped twice"):
+        aggregate(small, sectors=f)
+    with pytest.raises(DataError, match="not found"):
+        aggregate(small, sectors=tmp_path / "missing.csv")
+
+
+def test_sparse_table_survives_the_cache(small, tmp_path):
+    import scipy.sparse as sp
+    s = small.replace(Z=sp.csr_array(np.array(small.Z)))
+    iw.save(s, tmp_path / "sp")
+    back = iw.load(tmp_path / "sp")
+    assert back.is_sparse and np.array_equal(back.Z.toarray(), small.Z)
+    assert np.allclose(iw.footprint(back, "air").to_numpy(), iw.footprint(small, "air").to_numpy(), rtol=1e-13)

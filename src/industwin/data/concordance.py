@@ -11,7 +11,6 @@ are preserved exactly; coefficients and multipliers change (aggregation bias).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 

@@ -52,7 +52,7 @@ def _read(src: _Source, name: str, nr_index: int, nr_header: int, kind: str) -> 
         df = pd.read_csv(io.BytesIO(src.read(name)), sep="\t", index_col=list(range(nr_index)),
                          header=list(range(nr_header)) if nr_header > 1 else 0)
     except (KeyError, ValueError, pd.errors.ParserError) as e:
-        raise DataError(f"{src.path}:{name}: cannot read block {kind} ({e}). Fix: use an unmodified EXIOBASE 3 archive")
+        raise DataError(f"{src.path}:{name}: cannot read block {kind} ({e}). Fix: use an unmodified EXIOBASE 3 archive") from e
     df.attrs["source"] = f"{src.path}:{name}"
     return df
 
