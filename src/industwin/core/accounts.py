@@ -143,7 +143,7 @@ def footprint(mrio: MRIO, satellite: str | Satellite | None = None, by: str = "r
             stressor = s.stressors[0]
         k = s.stressors.get_loc(stressor)
         S_k = s.F[k] * safe_reciprocal(mrio.x)
-        X = leontief(mrio).solve(Yc)
+        X = _output_by_fd_region(mrio, Yc)
         return _units(pd.DataFrame(S_k[:, None] * X, index=mrio.index, columns=regs),
                       {stressor: units[stressor]})
     raise ValueError(f"unknown breakdown by={by!r}; choose 'region', 'product' or 'origin'")
@@ -187,9 +187,17 @@ class EmbodiedAccounts:
                              "balance": self.balance.loc[st]})
 
 
+def _output_by_fd_region(mrio: MRIO, Yc: np.ndarray) -> np.ndarray:
+    """``X = L Y_c`` (n × C): output serving each region's final demand; cached on the table."""
+    X = mrio._cache.get("X_by_fd_region")
+    if X is None:
+        X = mrio._cache["X_by_fd_region"] = leontief(mrio).solve(Yc)
+    return X
+
+
 def _flows(mrio: MRIO, s: Satellite):
     Yc, regs, codes = _final_demand_by_region(mrio)
-    X = leontief(mrio).solve(Yc)  # n × C: output serving each region's final demand
+    X = _output_by_fd_region(mrio, Yc)
     S = s.F * safe_reciprocal(mrio.x)[None, :]
     rowreg = np.asarray(regs.get_indexer(mrio.index.get_level_values(REGION)))  # -1 if not a fd region
     dom = rowreg[:, None] == np.arange(len(regs))[None, :]  # n × C, producing region == consuming

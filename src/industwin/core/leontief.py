@@ -250,9 +250,10 @@ def cost_push(mrio: MRIO, value_added_change: Any = None, fixed_prices: Any = No
     # U = I[:, E] and Wᵀ = I[E, :] − M[E, :]. Right-hand side: dv with dv_E := Δp_E.
     b = dv.copy()
     b[pos] = fp.to_numpy()
-    A_E_cols = _scaled(mrio, "column")[:, pos] if not mrio.is_sparse else _scaled(mrio, "column")[:, pos].toarray()
+    Z_E = mrio.Z[:, pos]
+    A_E = (Z_E.toarray() if sp.issparse(Z_E) else np.asarray(Z_E)) * safe_reciprocal(mrio.x[pos])[None, :]
     # Row E of M = (I − A)ᵀ is e_E' − A[:, E]'; so Wᵀ = A[:, E]'  (k × n).
-    Wt = np.asarray(A_E_cols).T
+    Wt = A_E.T
     U = np.zeros((mrio.n, len(pos)))
     U[pos, np.arange(len(pos))] = 1.0
     Minv_b = f.solve_transposed(b)
