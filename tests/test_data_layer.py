@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import warnings
 
 import numpy as np
@@ -130,16 +129,14 @@ def test_generic_loader_reorders_rows_and_names_bad_files(small, tmp_path):
         iw.load(folder / "satellites")
 
 
-def test_cache_is_memory_mapped_and_fast(tmp_path):
+def test_cache_is_memory_mapped(tmp_path):
     rng = np.random.default_rng(0)
     n = 2000
     Z = rng.random((n, n))
     idx = pd.MultiIndex.from_product([[f"r{i}" for i in range(20)], [f"s{j}" for j in range(100)]])
     m = iw.MRIO(Z, rng.random((n, 3)), None, index=idx, fd_index=pd.MultiIndex.from_tuples([("r0", c) for c in "abc"]))
     iw.save(m, tmp_path / "t")
-    t = time.perf_counter()
-    back = iw.load(tmp_path / "t")
-    elapsed = time.perf_counter() - t
+    back = iw.load(tmp_path / "t")  # its speed is measured by benchmarks/bench_mrio.py --case cache
     import mmap
     chain, a = [], back.Z
     while a is not None:
@@ -148,7 +145,6 @@ def test_cache_is_memory_mapped_and_fast(tmp_path):
     assert any(isinstance(a, np.memmap | mmap.mmap) for a in chain)  # mapped, not read into memory
     assert np.array_equal(back.Z, m.Z) and back.index.equals(m.index)
     assert np.allclose(iw.output_multipliers(back), iw.output_multipliers(m), rtol=1e-12)
-    assert elapsed < 5  # generous; the benchmark reports the real figure
 
 
 def test_named_dataset_cache(tmp_path, wiod2011):
