@@ -93,3 +93,12 @@ def test_profile_identities(wiod2011):
     assert p.input_origin["inputs"].sum() == pytest.approx(np.asarray(m.Z)[:, deu & manu].sum(), rel=1e-12)
     assert p.totals["gross output"] == pytest.approx(m.x[deu].sum())
     assert p.sectors.index[0] == "c30" and p.sectors["output"].is_monotonic_decreasing
+
+
+def test_footprint_by_origin_for_one_region(wiod2011):
+    r = run("footprint", "wiod2013", "--by", "origin", "--region", "DEU", "--top", "3")
+    assert r.exit_code == 0, r.output
+    origin = iw.footprint(wiod2011, "value_added", by="origin")["DEU"].sort_values(ascending=False)
+    assert origin.index[0] == ("DEU", "c29") and "c29" in r.output  # real estate: the largest origin
+    r = run("footprint", "wiod2013", "--by", "origin", "--region", "XX")
+    assert r.exit_code == 2 and "choose one of" in r.output and "DEU" in r.output

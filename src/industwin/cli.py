@@ -128,6 +128,7 @@ def footprint(source: Source = "wiod2013", year: Year = None,
               satellite: Annotated[str, typer.Option(help="satellite name (value_added always exists)")] = "value_added",
               by: Annotated[str, typer.Option(help="region, product or origin")] = "region",
               stressor: Annotated[str | None, typer.Option(help="stressor (for --by origin)")] = None,
+              region: Annotated[str | None, typer.Option(help="consuming region to show (product, origin)")] = None,
               top: int = 15, out: Out = None) -> None:
     """Consumption-based footprints and embodied-trade accounts of a satellite."""
     try:
@@ -140,11 +141,21 @@ def footprint(source: Source = "wiod2013", year: Year = None,
             else:
                 table = iw.footprint(m, satellite, by=by, stressor=stressor)
                 table = table.T if by == "product" else table
+        if region is not None and region not in m.fd_regions:
+            raise KeyError(f"region {region!r} has no final demand in this table; choose one of {list(m.fd_regions)}")
     except (IndustwinError, KeyError, ValueError) as e:
         _fail(e)
     if out:
         _write(table, out)
-    _show(table, f"{satellite} footprint by {by} ({m.name} {m.year or ''})", top)
+    view, what = table, f"{satellite} footprint by {by}"
+    if by == "origin":
+        reg = region or str(m.fd_regions[0])
+        view = table[[reg]].sort_values(reg, ascending=False)
+        what = f"where {reg}'s {satellite} footprint arises (origin region, sector)"
+    elif by == "product" and region is not None:
+        view = table.xs(region, level=0, drop_level=False)
+        view = view.sort_values(view.columns[0], ascending=False)
+    _show(view, f"{what} ({m.name} {m.year or ''})", top)
 
 
 @app.command()
