@@ -102,3 +102,8 @@ def test_footprint_by_origin_for_one_region(wiod2011):
     assert origin.index[0] == ("DEU", "c29") and "c29" in r.output  # real estate: the largest origin
     r = run("footprint", "wiod2013", "--by", "origin", "--region", "XX")
     assert r.exit_code == 2 and "choose one of" in r.output and "DEU" in r.output
+
+
+def test_multipliers_unknown_region():
+    r = run("multipliers", "wiod2013", "--region", "XX")
+    assert r.exit_code == 2 and "choose one of" in r.output

@@ -114,6 +114,8 @@ def multipliers(source: Source = "wiod2013", year: Year = None,
                 res = iw.output_multipliers(m).to_frame()
             else:
                 res = iw.satellite_multipliers(m, kind).T
+        if region is not None and region not in m.regions:
+            raise KeyError(f"region {region!r} is not in this table; choose one of {list(m.regions)}")
     except (IndustwinError, KeyError) as e:
         _fail(e)
     if out:
