@@ -7,7 +7,7 @@ and how to fix it.
 
 from __future__ import annotations
 
-__all__ = ["IndustwinError", "DataError", "ValidationError", "ValidationIssue"]
+__all__ = ["IndustwinError", "DataError", "ValidationError", "ValidationIssue", "SelectionError"]
 
 from dataclasses import dataclass
 
@@ -40,3 +40,11 @@ class ValidationError(DataError):
         self.issues = list(issues)
         lines = "\n".join(f"  - {i}" for i in self.issues)
         super().__init__(f"{len(self.issues)} problem(s) found:\n{lines}")
+
+
+class SelectionError(IndustwinError, KeyError):
+    """A request names something the table does not have (a region, a sector, a year) or a
+    parameter outside its range; the message lists the valid choices."""
+
+    def __str__(self) -> str:  # KeyError would print the message with quotes
+        return str(self.args[0]) if self.args else ""
