@@ -404,10 +404,21 @@ class Exposure:
         }, name=f"{self.region} {'+'.join(self.sectors)}")
 
 
-def _hhi(values: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
-    tot = values.sum(axis=1)
-    sh = values.div(tot.where(tot > 0), axis=0)
-    return (sh ** 2).sum(axis=1, min_count=1), sh.idxmax(axis=1, skipna=True), sh.max(axis=1)
+def _concentration(values: pd.DataFrame, total: pd.Series | None = None) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """HHI of the shares in each row, the column with the largest share and that share
+    (shares of ``total`` when given, else of the row sum; NaN / None for an empty row)."""
+    tot = (values.sum(axis=1) if total is None else total).to_numpy()
+    a = values.to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sh = np.where(tot[:, None] > 0, a / tot[:, None], np.nan)
+    empty = ~(tot > 0) | (a.shape[1] == 0)
+    arg = np.argmax(np.nan_to_num(sh, nan=-1.0), axis=1) if a.shape[1] else np.zeros(len(a), dtype=int)
+    cols = np.asarray(values.columns, dtype=object)
+    top = pd.Series([None if e else cols[i] for e, i in zip(empty, arg)], index=values.index, dtype=object)
+    top_sh = pd.Series(np.where(empty, np.nan, np.nanmax(np.nan_to_num(sh, nan=0.0), axis=1, initial=0.0)),
+                       index=values.index)
+    hhi = pd.Series(np.where(empty, np.nan, np.nansum(sh ** 2, axis=1)), index=values.index)
+    return hhi, top, top_sh
 
 
 def supply_chain_exposure(mrio: MRIO, region: str, sector: str | Sequence[str], threshold: float = 0.5) -> Exposure:
@@ -464,14 +475,15 @@ def supply_chain_exposure(mrio: MRIO, region: str, sector: str | Sequence[str], 
         return sup[col].unstack(REGION).fillna(0.0)
 
     tot_p, t1_p = pivot("total"), pivot("tier1")
-    hhi, top, top_sh = _hhi(tot_p)
-    hhi1, top1, top1_sh = _hhi(t1_p)
+    hhi, top, top_sh = _concentration(tot_p)
+    hhi1, top1, top1_sh = _concentration(t1_p)
     fcols = [c for c in tot_p.columns if c != region]
-    f_sh = tot_p[fcols].div(tot_p.sum(axis=1).where(tot_p.sum(axis=1) > 0), axis=0)
+    _, ftop, ftop_sh = _concentration(tot_p[fcols], total=tot_p.sum(axis=1))
+    fshare = tot_p[fcols].sum(axis=1) / tot_p.sum(axis=1).where(tot_p.sum(axis=1) > 0)
     conc = pd.DataFrame({
         "name": [mrio.sector_label(s) for s in tot_p.index], "total": tot_p.sum(axis=1),
-        "foreign_share": f_sh.sum(axis=1), "hhi": hhi, "top_origin": top, "top_share": top_sh,
-        "top_foreign_origin": f_sh.idxmax(axis=1) if fcols else None, "top_foreign_share": f_sh.max(axis=1),
+        "foreign_share": fshare, "hhi": hhi, "top_origin": top, "top_share": top_sh,
+        "top_foreign_origin": ftop, "top_foreign_share": ftop_sh,
         "hhi_tier1": hhi1, "top_origin_tier1": top1, "top_share_tier1": top1_sh}, index=tot_p.index)
     conc.index.name = "input"
     conc["flag"] = conc["top_foreign_share"].fillna(0.0) > t
