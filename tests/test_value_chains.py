@@ -142,26 +142,41 @@ def test_apl_and_upstreamness_match_their_series_definitions():
 def test_extraction_and_dependence_match_a_rebuilt_table():
     m, d = _small()
     A = d["Z"] / d["x"][None, :]
+    Bal = d["Z"] / d["x"][:, None]
     v = 1 - A.sum(0)
+    w = d["x"] - d["Z"].sum(0)                   # value added (primary inputs)
     reg = np.repeat(["A", "B", "C"], 2)
-    y = d["Y"].sum(1)
-    x = np.linalg.solve(np.eye(6) - A, y)
-    # country B stops exporting: rows of B, columns of A and C
-    Ab, yb = A.copy(), d["Y"].copy()
     rows = reg == "B"
+    # supply model: country B stops exporting → Ghosh with B's allocation rows to A and C removed
+    Bb = Bal.copy()
+    Bb[np.ix_(rows, ~rows)] = 0
+    xs = np.linalg.solve((np.eye(6) - Bb).T, w)
+    ex = vc.hypothetical_extraction(m, "B")
+    np.testing.assert_allclose(ex.by_sector["output_after"], xs, rtol=1e-12)
+    np.testing.assert_allclose(ex.by_sector["value_added_loss"], v * (d["x"] - xs), rtol=1e-10, atol=1e-12)
+    assert ex.world["value_added_loss"] == pytest.approx((v * (d["x"] - xs)).sum())
+    assert (ex.by_region.loc[["A", "C"], "value_added_loss"] > 0).all()
+    # demand model: the input coefficients and final sales of B to A and C removed, Leontief
+    Ab, yb = A.copy(), d["Y"].copy()
     Ab[np.ix_(rows, ~rows)] = 0
     yb[np.ix_(rows, ~rows)] = 0
+    x = np.linalg.solve(np.eye(6) - A, d["Y"].sum(1))
     xb = np.linalg.solve(np.eye(6) - Ab, yb.sum(1))
-    ex = vc.hypothetical_extraction(m, "B")
-    np.testing.assert_allclose(ex.by_sector["output_after"], xb, rtol=1e-12)
-    np.testing.assert_allclose(ex.by_sector["value_added_loss"], v * (x - xb), rtol=1e-10, atol=1e-12)
-    assert ex.world["value_added_loss"] == pytest.approx((v * (x - xb)).sum())
-    # one foreign supplier stopping sales to A: every supplier at once (Sherman–Morrison) vs one by one
+    exd = vc.hypothetical_extraction(m, "B", model="demand")
+    np.testing.assert_allclose(exd.by_sector["output_after"], xb, rtol=1e-12)
+    np.testing.assert_allclose(exd.by_sector["output_loss"], x - xb, rtol=1e-10, atol=1e-12)
+    # one country-sector, all buyers, supply model
+    one = vc.hypothetical_extraction(m, "C", "manu")
+    Bc = Bal.copy()
+    Bc[5, :] = 0
+    np.testing.assert_allclose(one.by_sector["output_after"], np.linalg.solve((np.eye(6) - Bc).T, w), rtol=1e-12)
+    # ranking of every foreign supplier of A at once (Sherman–Morrison) vs one extraction each
     dep = vc.supplier_dependence(m, "A")
     assert len(dep) == 4 and dep["value_added_loss"].is_monotonic_decreasing
     for (r, s), row in dep.iterrows():
         one = vc.hypothetical_extraction(m, r, s, buyers="A")
         assert row["value_added_loss"] == pytest.approx(one.by_region.loc["A", "value_added_loss"], rel=1e-10)
+        assert row["output_loss"] == pytest.approx(one.by_region.loc["A", "output_loss"], rel=1e-10)
         assert row["world_value_added_loss"] == pytest.approx(one.world["value_added_loss"], rel=1e-10)
 
 
@@ -248,5 +263,9 @@ def test_bad_requests_list_the_valid_choices(two, wiod2011):
         vc.final_output_origin(two, "Mars")
     with pytest.raises(SelectionError, match="unknown final-demand category 'INV'.*hh"):
         vc.chain_position(two, inventories="INV")
+    with pytest.raises(SelectionError, match="model must be"):
+        vc.hypothetical_extraction(two, "S", model="ghosh")
+    with pytest.raises(SelectionError, match="unknown buyer region 'XX'"):
+        vc.hypothetical_extraction(two, "S", buyers=["R", "XX"])
     with pytest.raises(SelectionError, match="by must be"):
         vc.export_decomposition(two, by="firm")

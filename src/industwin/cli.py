@@ -14,6 +14,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import industwin as iw
+from industwin.data.registry import DATASETS
 from industwin.errors import IndustwinError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -182,13 +183,235 @@ def output(demand: Annotated[Path, typer.Argument(help="CSV with columns region,
     _show(res.sort_values("gross output", ascending=False), f"gross output for {demand.name} [{m.unit}]", top)
 
 
+Region = Annotated[str, typer.Argument(help="region code, e.g. DEU")]
+
+
+def _years(spec: str | None) -> list[int] | None:
+    """'1995-2011', '2000,2005,2011' or None (all years)."""
+    if not spec:
+        return None
+    try:
+        out: list[int] = []
+        for part in spec.split(","):
+            if "-" in part:
+                a, b = part.split("-")
+                out += list(range(int(a), int(b) + 1))
+            else:
+                out.append(int(part))
+        return out
+    except ValueError:
+        raise IndustwinError(f"--years {spec!r}: write a range like 1995-2011 or a list like 2000,2005,2011") from None
+
+
+@app.command()
+def gvc(source: Source = "wiod2013", year: Year = None,
+        by: Annotated[str, typer.Option(help="country or sector")] = "country",
+        region: Annotated[str | None, typer.Option(help="show one region only")] = None,
+        top: int = 45, out: Out = None) -> None:
+    """Gross exports decomposed into DVA, DDC, FVA, FDC (Borin–Mancini), VAX ratio, GVC participation."""
+    from industwin.analysis.value_chains import export_decomposition
+    from industwin.data.select import regions_of
+    try:
+        m = _load(source, year)
+        if region is not None:
+            regions_of(m, region)
+        with step("decomposing gross exports"):
+            res = export_decomposition(m, by)
+    except (IndustwinError, KeyError) as e:
+        _fail(e)
+    if out:
+        _write(res, out)
+    view = res if region is None else (res.loc[[region]] if by == "country" else res.xs(region, level=0, drop_level=False))
+    cols = ["gross_exports", "DVA", "DDC", "FVA", "FDC", "VAX_ratio" if by == "country" else "DVX", "backward",
+            "forward"]
+    _show(view[cols].sort_values("gross_exports", ascending=False),
+          f"value added in gross exports ({m.name} {m.year or ''}) [{m.unit}; shares]", top)
+
+
+@app.command()
+def origin(region: Region, source: Annotated[str, typer.Option(help="dataset name or path")] = "wiod2013",
+           year: Year = None, top: int = 35, out: Out = None) -> None:
+    """Where the value of a region's final products is added (foreign share and largest origins)."""
+    from industwin.analysis.value_chains import final_output_origin
+    try:
+        m = _load(source, year)
+        with step("tracing value added to its origin"):
+            o = final_output_origin(m, region)
+    except (IndustwinError, KeyError) as e:
+        _fail(e)
+    va = o.value_added
+    if out:
+        _write(va, out)
+    sh = o.shares.drop(columns=region)
+    t = pd.DataFrame({"name": [m.sector_label(s) for s in sh.index.get_level_values(1)],
+                      "final_output": o.final_output, "foreign_share_%": 100 * o.foreign_share,
+                      "top_foreign_origin": sh.idxmax(axis=1), "its_share_%": 100 * sh.max(axis=1)})
+    _show(t.sort_values("final_output", ascending=False), f"value added in {region}'s final products ({m.year})", top,
+          "{:,.1f}")
+
+
+@app.command()
+def position(source: Source = "wiod2013", year: Year = None,
+             region: Annotated[str | None, typer.Option(help="show one region only")] = None,
+             inventories: Annotated[str | None, typer.Option(help="inventory category for Antràs et al.'s "
+                                                                   "correction, e.g. INVEN")] = None,
+             top: int = 35, out: Out = None) -> None:
+    """Upstreamness (Antràs–Chor), downstreamness and their ratio per country-sector."""
+    from industwin.analysis.value_chains import chain_position
+    from industwin.data.select import regions_of
+    try:
+        m = _load(source, year)
+        if region is not None:
+            regions_of(m, region)
+        res = chain_position(m, inventories)
+    except (IndustwinError, KeyError) as e:
+        _fail(e)
+    if out:
+        _write(res, out)
+    view = res if region is None else res.xs(region, level=0, drop_level=False)
+    _show(view.sort_values("upstreamness", ascending=False), f"position in the value chain ({m.year})", top, "{:.3f}")
+
+
+@app.command()
+def exposure(region: Region, sector: Annotated[str, typer.Argument(help="sector code, e.g. c15")],
+             source: Annotated[str, typer.Option(help="dataset name or path")] = "wiod2013", year: Year = None,
+             threshold: Annotated[float, typer.Option(help="flag inputs where one foreign origin supplies more "
+                                                           "than this share (0–1)")] = 0.5,
+             top: int = 15, out: Out = None) -> None:
+    """Tier-n exposure of a country-sector: tier 1 vs hidden tiers, concentration of each input."""
+    from industwin.analysis.value_chains import supply_chain_exposure
+    try:
+        m = _load(source, year)
+        with step("tracing the supply chain tier by tier"):
+            e = supply_chain_exposure(m, region, sector, threshold)
+    except (IndustwinError, KeyError) as err:
+        _fail(err)
+    if out:
+        _write(e.suppliers, out)
+    _show(e.summary.to_frame(f"{region} {sector} [{m.unit}; shares]"), f"exposure of {region} {sector} "
+          f"({m.sector_label(sector)}), {m.year}", 20, "{:,.3f}")
+    _show(e.by_country.drop(index=region, errors="ignore"), "foreign origins (all tiers)", top, "{:,.3f}")
+    flagged = e.flagged
+    console.print(f"[bold]{len(flagged)}[/] input(s) where one foreign origin supplies more than {threshold:.0%}")
+    if len(flagged):
+        _show(flagged[["name", "total", "top_foreign_origin", "top_foreign_share", "hhi"]], "flagged inputs", top,
+              "{:,.3f}")
+
+
+@app.command()
+def extraction(region: Region, source: Annotated[str, typer.Option(help="dataset name or path")] = "wiod2013",
+               year: Year = None, sector: Annotated[str | None, typer.Option(help="one sector of the region "
+                                                                                 "(default: the whole region)")] = None,
+               buyers: Annotated[str | None, typer.Option(help="comma-separated buyer regions (default: all others "
+                                                               "for a region, all for a sector)")] = None,
+               model: Annotated[str, typer.Option(help="supply (buyers lose the input; Ghosh) or demand "
+                                                       "(buyers drop the supplier; Leontief)")] = "supply",
+               top: int = 15, out: Out = None) -> None:
+    """Hypothetical extraction: who loses what if a country (or country-sector) stops supplying."""
+    from industwin.analysis.value_chains import hypothetical_extraction
+    try:
+        m = _load(source, year)
+        ex = hypothetical_extraction(m, region, sector, buyers.split(",") if buyers else None, model)
+    except (IndustwinError, KeyError) as e:
+        _fail(e)
+    if out:
+        _write(ex.by_region, out)
+    w = ex.world
+    console.print(f"If {ex.supplier} stopped supplying {len(ex.buyers)} region(s), world value added would fall by "
+                  f"[bold]{w['value_added_loss']:,.0f} {m.unit}[/] ({100 * w['value_added_loss_share']:.2f} %).")
+    _show(ex.by_region[["value_added", "value_added_loss", "value_added_loss_share", "output_loss"]],
+          f"losses by region ({m.year}) [{m.unit}]", top)
+
+
+@app.command()
+def suppliers(region: Region, source: Annotated[str, typer.Option(help="dataset name or path")] = "wiod2013",
+              year: Year = None, top: int = 20, out: Out = None) -> None:
+    """The foreign supplier sectors a region depends on most (value added lost if each stopped)."""
+    from industwin.analysis.value_chains import supplier_dependence
+    try:
+        m = _load(source, year)
+        with step("extracting every foreign supplier"):
+            res = supplier_dependence(m, region)
+    except (IndustwinError, KeyError) as e:
+        _fail(e)
+    if out:
+        _write(res, out)
+    _show(res, f"foreign suppliers {region} depends on most ({m.year}) [{m.unit}]", top)
+
+
+def _value_chain_view(region: str, product: str | None, years: str | None, dataset: str, threshold: float,
+                      dask: bool):
+    from rich.progress import BarColumn, MofNCompleteColumn
+
+    from industwin.analysis.value_chains import economy_value_chains
+    ys = _years(years)
+    n = len(ys) if ys else len(DATASETS[dataset].years) if dataset in DATASETS else 1
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as prog:
+        task = prog.add_task(f"value chains of {region}, year by year" + (" (Dask)" if dask else ""), total=n)
+        return economy_value_chains(region, product, ys, dataset, threshold,
+                                    scheduler="processes" if dask else None,
+                                    progress=lambda y: prog.advance(task))
+
+
+def _print_value_chains(v) -> None:
+    o = v.origins.xs(v.product, level="product")
+    sh = o.div(o.sum(axis=1), axis=0) * 100
+    first, last = v.years[0], v.years[-1]
+    name = v.sector_names.get(v.product, v.product)
+    top = sh.drop(columns=v.region).loc[last].nlargest(3)
+    console.print(f"Value added abroad in {v.region}'s {name}: [bold]{100 - sh.loc[first, v.region]:.1f} %[/] in "
+                  f"{first} → [bold]{100 - sh.loc[last, v.region]:.1f} %[/] in {last}; largest foreign origins "
+                  + ", ".join(f"{r} {sh.loc[first, r]:.1f} % → {s:.1f} %" for r, s in top.items()))
+    s = v.exposure.summary
+    console.print(f"Its foreign inputs: {100 * s.iloc[3]:.1f} % of inputs at tier 1, {100 * s.iloc[4]:.1f} % counting "
+                  f"all tiers; {100 * s.iloc[5]:.0f} % of the foreign exposure is hidden beyond tier 1; "
+                  f"{int(s.iloc[7])} input(s) with one foreign origin above {v.exposure.threshold:.0%}.")
+    t = v.trade
+    console.print(f"VAX ratio of {v.region}: {t.loc[first, 'VAX_ratio']:.3f} ({first}) → {t.loc[last, 'VAX_ratio']:.3f} "
+                  f"({last}); backward participation {t.loc[last, 'backward']:.3f}, forward {t.loc[last, 'forward']:.3f}.")
+    d = v.dependence.head(8)
+    t = pd.DataFrame({"sector": [n[:24] for n in d["name"]], "sales to " + v.region: d["exports_to_region"].to_numpy(),
+                      "VA lost by " + v.region: d["value_added_loss"].to_numpy(),
+                      "% of its VA": 100 * d["value_added_loss_share"].to_numpy()},
+                     index=pd.Index([f"{r} {c}" for r, c in d.index], name="supplier"))
+    _show(t, f"foreign suppliers {v.region} depends on most, if each stopped supplying it ({last}) [{v.unit}]", 8,
+          "{:,.2f}")
+
+
+@app.command("value-chains")
+def value_chains(region: Region, product: Annotated[str | None, typer.Option(help="sector code of the product to "
+                                                                                 "trace (default: the largest)")] = None,
+                 years: Annotated[str | None, typer.Option(help="e.g. 1995-2011 or 2000,2011 (default: all)")] = None,
+                 source: Annotated[str, typer.Option(help="dataset name")] = "wiod2013",
+                 threshold: Annotated[float, typer.Option(help="concentration flag (0–1)")] = 0.5,
+                 dask: Annotated[bool, typer.Option(help="run the years in parallel on Dask")] = False,
+                 html: Annotated[Path, typer.Option(help="HTML page to write")] = Path("industwin-value-chains.html")
+                 ) -> None:
+    """Value chains of one economy over the years, with a self-contained HTML page."""
+    from industwin.viz.pages import write_page
+    from industwin.viz.value_chains import value_chain_figures, value_chain_tables
+    t0 = time.perf_counter()
+    try:
+        v = _value_chain_view(region, product, years, source, threshold, dask)
+    except (IndustwinError, KeyError) as e:
+        _fail(e)
+    _print_value_chains(v)
+    page = write_page(html, f"{region}: value chains {v.years[0]}–{v.years[-1]}", value_chain_figures(v),
+                      value_chain_tables(v), f"Generated by industwin {iw.__version__} from {source}.")
+    console.print(f"[green]wrote[/] {page.resolve()}  ({time.perf_counter() - t0:.1f} s)")
+
+
 @app.command()
 def demo(region: Annotated[str, typer.Option(help="region to profile")] = "DEU", year: int = 2011,
          source: Annotated[str, typer.Option(help="dataset name or path")] = "wiod2013",
-         html: Annotated[Path, typer.Option(help="HTML page to write")] = Path("industwin-profile.html")) -> None:
-    """The main job: a readable profile of one economy and a self-contained HTML page."""
+         html: Annotated[Path, typer.Option(help="HTML page to write")] = Path("industwin-profile.html"),
+         years: Annotated[str | None, typer.Option(help="years of the value-chain series (default: all)")] = None
+         ) -> None:
+    """The main job: one economy's profile and value chains, in the terminal and as a self-contained HTML page."""
     from industwin.analysis.profile import economy_profile
     from industwin.viz.pages import profile_figures, write_page
+    from industwin.viz.value_chains import value_chain_figures, value_chain_tables
 
     t0 = time.perf_counter()
     try:
@@ -212,13 +435,26 @@ def demo(region: Annotated[str, typer.Option(help="region to profile")] = "DEU",
                   f"of the value of {region}'s manufactured final products is added abroad.")
     _show(vo.head(10), f"value added in {region}'s manufactured final products, by origin [{u}]", 10, "{:,.1f}")
     _show(p.value_added_trade.to_frame(), "value added: production vs consumption, embodied trade", 10, "{:,.1f}")
+    figures, tables = profile_figures(p), {
+        "The economy": p.totals.to_frame(f"[{u}]"), "Sectors": p.sectors,
+        "Tier-1 inputs of manufacturing by origin": p.input_origin,
+        "Value added in manufactured final products by origin": p.value_added_origin,
+        "Value added: production vs consumption": p.value_added_trade.to_frame()}
+    title = f"{region} {year}: production, sectors and supply-chain origins"
+    if source.lower() in DATASETS:  # a named dataset has years: add the value chains over time
+        try:
+            ys = _years(years) or [y for y in DATASETS[source.lower()].years if y <= year]
+            v = _value_chain_view(region, None, ",".join(map(str, ys)), source.lower(), 0.5, False)
+        except (IndustwinError, KeyError) as e:
+            _fail(e)
+        console.rule(f"[bold]{region}: value chains {v.years[0]}–{v.years[-1]}")
+        _print_value_chains(v)
+        figures = figures[:1] + value_chain_figures(v) + figures[1:]
+        tables.update(value_chain_tables(v))
+        title = f"{region} {year}: production, value chains {v.years[0]}–{v.years[-1]} and supply-chain exposure"
     notes = (f"Source: {m.meta.get('source', m.name)}. {m.meta.get('caveats', '')}. "
              f"Generated by industwin {iw.__version__}.")
-    page = write_page(html, f"{region} {year}: production, sectors and supply-chain origins", profile_figures(p),
-                      {"The economy": p.totals.to_frame(f"[{u}]"), "Sectors": p.sectors,
-                       "Tier-1 inputs of manufacturing by origin": p.input_origin,
-                       "Value added in manufactured final products by origin": p.value_added_origin,
-                       "Value added: production vs consumption": p.value_added_trade.to_frame()}, notes)
+    page = write_page(html, title, figures, tables, notes)
     console.print(f"[green]wrote[/] {page.resolve()}  ({time.perf_counter() - t0:.1f} s)")
 
 

@@ -58,6 +58,7 @@ __all__ = [
     "export_decomposition", "final_output_origin", "ProductOrigins", "chain_position",
     "average_propagation_length", "supply_chain_exposure", "Exposure", "hypothetical_extraction", "Extraction",
     "supplier_dependence", "gvc_indicators", "GVCIndicators", "over_years", "INDICATORS",
+    "economy_value_chains", "EconomyValueChains",
 ]
 
 ORIGIN = "origin"
@@ -515,40 +516,63 @@ class Extraction:
         return t.rename(f"world [{self.unit}]")
 
 
-def hypothetical_extraction(mrio: MRIO, region: str, sector: str | Sequence[str] | None = None,
-                            buyers: str | Sequence[str] | None = None, final_demand: bool = True) -> Extraction:
-    """What the world and each country lose if a supplier stops supplying.
+def _allocation_rows(mrio: MRIO, rows: np.ndarray) -> np.ndarray:
+    """Allocation coefficients ``x̂⁻¹ Z`` of some rows (dense, |rows| × n)."""
+    z = mrio.Z[rows]
+    z = z.toarray() if sp.issparse(z) else np.asarray(z)
+    return z * safe_reciprocal(mrio.x[rows])[:, None]
 
-    The supplier *S* is a country-sector (``sector`` given) or a whole country.
-    Its sales to the ``buyers`` regions are removed — the rows ``A_S,b`` of the
-    input coefficients and, with ``final_demand``, its final sales ``Y_S,b`` —
-    and output is recomputed: ``x̄ = (I − Ā)⁻¹ ȳ`` (hypothetical extraction,
-    Dietzenbacher & Lahr 2013, *Econ. Syst. Res.* 25:341; Miller & Blair 2009
-    §12.2). Default buyers: every other region for a whole country (it stops
-    exporting), every region for a country-sector (it stops selling). Losses are
-    ``x − x̄`` in output and ``v̂ (x − x̄)`` in value added, with ``x = B y`` the
-    model's own output. ``(I − Ā)`` differs from ``(I − A)`` in |S| rows, so
+
+def hypothetical_extraction(mrio: MRIO, region: str, sector: str | Sequence[str] | None = None,
+                            buyers: str | Sequence[str] | None = None, model: str = "supply",
+                            final_demand: bool = True) -> Extraction:
+    """What the world and each country lose if a supplier stops supplying (hypothetical extraction).
+
+    The supplier *S* is a country-sector (``sector`` given) or a whole country; its
+    sales to the ``buyers`` regions are cut (default: every other region for a
+    country — it stops exporting; every region for a country-sector). Two models
+    (Dietzenbacher & Lahr 2013, *Econ. Syst. Res.* 25:341; Miller & Blair 2009 §12.2):
+
+    * ``model="supply"`` (forward linkage, the default): the buyers lose the input
+      and produce less. The allocation coefficients ``b_Sj = z_Sj / x_S`` to the
+      buyers are set to 0 and output follows the Ghosh model,
+      ``x̄' = w' (I − B̄)⁻¹`` with ``w`` the value added; value-added losses are
+      ``v̂ (x − x̄)`` at unchanged value-added ratios.
+    * ``model="demand"`` (the buyers drop the supplier without losing output): the
+      input coefficients ``a_Sj`` and, with ``final_demand``, the final sales
+      ``y_S,b`` are removed and ``x̄ = (I − Ā)⁻¹ ȳ``: the loss falls on the supplier
+      and its own supply chain.
+
+    Losses are measured against the model's own output. Only |S| rows change, so
     ``x̄`` comes from the cached LU by the Woodbury identity (|S| extra solves).
     """
+    if model not in ("supply", "demand"):
+        raise SelectionError(f"model must be 'supply' (Ghosh, forward) or 'demand' (Leontief, backward), not {model!r}")
     S = node_positions(mrio, region, as_list(sector), "supplier")
     if buyers is None:
         buy = [r for r in map(str, mrio.regions) if r != region] if sector is None else list(map(str, mrio.regions))
     else:
         buy = regions_of(mrio, buyers, "buyer region")
     p = _parts(mrio)
-    f = leontief(mrio)
     col_in = np.isin(p.row_region, buy)
-    y = p.y.copy()
-    if final_demand:
-        fd_in = np.isin(p.fd_region, buy)
-        y[S] -= mrio.Y[S][:, fd_in].sum(axis=1)
-    W = p.dense_rows(S) * col_in[None, :]             # the removed coefficients, |S| × n
-    U = np.zeros((mrio.n, S.size))
-    U[S, np.arange(S.size)] = 1.0
-    BU = f.solve(U)
-    By = f.solve(y)
-    x_after = By - BU @ np.linalg.solve(np.eye(S.size) + W @ BU, W @ By)
-    x_before = f.solve(p.y)
+    k = S.size
+    if model == "supply":
+        g = ghosh(mrio)
+        x_before = g.solve_transposed(p.v * mrio.x)               # x' = w'G (= x)
+        W = _allocation_rows(mrio, S) * col_in[None, :]           # removed allocation coefficients, k × n
+        P = g.solve_transposed(W.T)                               # (I − B)⁻ᵀ Wᵀ
+        x_after = x_before - P @ np.linalg.solve(np.eye(k) + P[S], x_before[S])
+    else:
+        f = leontief(mrio)
+        y = p.y.copy()
+        if final_demand:
+            y[S] -= mrio.Y[S][:, np.isin(p.fd_region, buy)].sum(axis=1)
+        W = p.dense_rows(S) * col_in[None, :]                     # removed input coefficients, k × n
+        U = np.zeros((mrio.n, k))
+        U[S, np.arange(k)] = 1.0
+        BU, By = f.solve(U), f.solve(y)
+        x_after = By - BU @ np.linalg.solve(np.eye(k) + W @ BU, W @ By)
+        x_before = f.solve(p.y)
     va_b, va_a = p.v * x_before, p.v * x_after
     sec = pd.DataFrame({"output": x_before, "output_after": x_after, "value_added": va_b,
                         "value_added_after": va_a}, index=mrio.index)
@@ -564,44 +588,44 @@ def hypothetical_extraction(mrio: MRIO, region: str, sector: str | Sequence[str]
 
 
 def supplier_dependence(mrio: MRIO, region: str, top: int | None = None) -> pd.DataFrame:
-    """The foreign country-sectors a region depends on most, ranked by the value added
-    the region would lose if each of them alone stopped supplying it.
+    """The foreign country-sectors a region depends on most, ranked by the value added the
+    region would lose if each of them alone stopped supplying it (supply-side extraction).
 
-    For each foreign supplier *i*, remove its sales to region *c* (intermediate
-    ``a_ij``, ``j ∈ c``, and final ``y_ic``). By the Sherman–Morrison formula the
-    new output is ``x̄ = x − B e_i (y_ic + Σ_{j∈c} a_ij x_j) / (1 + ψ_i)`` with
-    ``ψ_i = Σ_{j∈c} a_ij B_ji``, so every supplier's extraction costs one entry of
-    three transposed solves plus the rows ``B_c·`` (N + 2 solves in all, not one
-    solve per supplier). Columns: ``exports_to_region`` (its direct sales to *c*),
-    ``value_added_loss`` of *c* and its share of *c*'s value added,
+    For each foreign supplier *i*, its allocation coefficients ``b_ij`` to the region's
+    sectors *j ∈ c* are removed (the ``model="supply"`` extraction of
+    :func:`hypothetical_extraction`, buyers = *c*). With ``M = (I − B)ᵀ`` and
+    ``w_i`` the removed row, Sherman–Morrison gives
+    ``x̄ = x − M⁻¹ w_i · x_i / (1 + (M⁻¹ w_i)_i)``; ``w_i`` is nonzero only on *c*'s
+    N sectors, so ``M⁻¹ w_i = Q w_i`` with ``Q = M⁻¹[:, c]`` — N solves rank every
+    supplier at once instead of one extraction each. Columns: ``exports_to_region``
+    (direct sales to *c*, intermediate and final), ``value_added_loss`` of *c* (at
+    unchanged value-added ratios) and its share of *c*'s value added,
     ``output_loss`` of *c*, and ``world_value_added_loss``.
     """
     C = region_positions(mrio, region)
     p = _parts(mrio)
-    f = leontief(mrio)
+    g = ghosh(mrio)
     n = mrio.n
-    x = f.solve(p.y)
-    mask = np.zeros(n)
-    mask[C] = 1.0
-    A_cols = mrio.Z[:, C]
-    A_cols = (A_cols.toarray() if sp.issparse(A_cols) else np.asarray(A_cols)) * safe_reciprocal(mrio.x[C])[None, :]
+    x = g.solve_transposed(p.v * mrio.x)
     Uc = np.zeros((n, C.size))
     Uc[C, np.arange(C.size)] = 1.0
-    B_c = f.solve_transposed(Uc).T                       # rows B_c· (N × n)
-    psi = np.einsum("ij,ji->i", A_cols, B_c)             # Σ_{j∈c} a_ij B_ji
-    fd_c = p.fd_region == region
-    y_ic = mrio.Y[:, fd_c].sum(axis=1)
-    sales = y_ic + A_cols @ x[C]
-    scale = sales / (1.0 + psi)
-    va_c = f.solve_transposed(p.v * mask)                # (v∘1_c)' B e_i for every i
-    out_c = f.solve_transposed(mask)
-    world_va = f.solve_transposed(p.v)
+    Q = g.solve_transposed(Uc)                                   # M⁻¹[:, c], n × N
+    Wc = mrio.Z[:, C]
+    Wc = (Wc.toarray() if sp.issparse(Wc) else np.asarray(Wc)) * safe_reciprocal(mrio.x)[:, None]  # b_ij, j ∈ c
+    psi = np.einsum("ij,ij->i", Q, Wc)                           # (Q w_i)_i
+    scale = x / (1.0 + psi)
+    mask = np.zeros(n)
+    mask[C] = 1.0
+    va_c = ((p.v * mask) @ Q) @ Wc.T                             # (v∘1_c)' Q w_i for every i
+    out_c = (mask @ Q) @ Wc.T
+    world = (p.v @ Q) @ Wc.T
     gdp_c = float((p.v * x)[C].sum())
+    y_ic = mrio.Y[:, p.fd_region == region].sum(axis=1)
     direct = np.asarray(mrio.Z[:, C].sum(axis=1)).reshape(-1) + y_ic
     df = pd.DataFrame({"name": [mrio.sector_label(s) for s in mrio.index.get_level_values(SECTOR)],
                        "exports_to_region": direct, "value_added_loss": va_c * scale,
                        "value_added_loss_share": va_c * scale / gdp_c, "output_loss": out_c * scale,
-                       "world_value_added_loss": world_va * scale}, index=mrio.index)
+                       "world_value_added_loss": world * scale}, index=mrio.index)
     df = df[p.row_region != region].sort_values("value_added_loss", ascending=False)
     df.index = df.index.set_names(["supplier_region", "supplier_sector"])
     u = mrio.unit
@@ -716,3 +740,94 @@ def _dask_map(dataset: str, years: list[int], fn: Callable, kwargs: dict, schedu
         return list(scheduler.gather(scheduler.compute(tasks)))
     raise SelectionError(f"unknown scheduler {scheduler!r}. Fix: None, 'threads', 'processes', 'distributed' "
                          "or a dask.distributed.Client")
+
+
+# ----------------------------------------------------------------------------- one economy, over the years
+@dataclass(frozen=True)
+class EconomyValueChains:
+    """Value-chain view of one economy over several years (see :func:`economy_value_chains`).
+
+    * ``origins`` — value added by origin region in the final output of the economy's
+      main manufactured products and of all its manufactured products together,
+      indexed by (year, product), in ``unit``;
+    * ``trade`` — the export decomposition, VAX ratio and GVC participation by year;
+    * ``exposure`` / ``position`` / ``dependence`` — for the last year: the tier-n
+      exposure of ``product``, the position of each of the economy's sectors next to
+      the world median of the same sector, and the foreign suppliers it depends on most.
+    """
+
+    region: str
+    product: str
+    products: tuple[str, ...]
+    years: tuple[int, ...]
+    unit: str
+    sector_names: dict
+    origins: pd.DataFrame
+    trade: pd.DataFrame
+    exposure: Exposure
+    position: pd.DataFrame
+    dependence: pd.DataFrame
+
+
+ALL_MANUFACTURES = "all manufactures"
+
+
+def _economy_year(mrio: MRIO, region: str, manufacturing: list[str], products: list[str] | None) -> dict:
+    o = final_output_origin(mrio, region)
+    va = o.value_added.xs(region, level=REGION)
+    manu = [s for s in manufacturing if s in va.index]
+    if products is None:
+        products = list(o.final_output.xs(region, level=REGION)[manu].nlargest(3).index)
+    rows = {p: va.loc[p] for p in products}
+    rows[ALL_MANUFACTURES] = va.loc[manu].sum()
+    origins = pd.DataFrame(rows).T
+    origins.index.name = "product"
+    return {"origins": origins, "trade": export_decomposition(mrio).loc[region], "products": products}
+
+
+def economy_value_chains(region: str, product: str | None = None, years: Iterable[int] | None = None,
+                         dataset: str = "wiod2013", threshold: float = 0.5, scheduler: Any = None,
+                         progress: Callable[[int], None] | None = None) -> EconomyValueChains:
+    """Everything the value-chain page shows for one economy, over the years of a dataset.
+
+    ``product`` (a sector code; default: the economy's largest manufactured final
+    product in the last year) is the product whose tier-n exposure and value flows
+    are traced. The years run in sequence (``progress(year)`` after each) or on Dask
+    (``scheduler``, as in :func:`over_years`).
+    """
+    from industwin.analysis.profile import manufacturing_sectors
+    from industwin.data.registry import DATASETS, load
+
+    key = str(dataset).lower()
+    if key not in DATASETS:
+        raise SelectionError(f"unknown dataset {dataset!r}. Fix: choose one of {sorted(DATASETS)}")
+    ys = sorted(check_years(years, DATASETS[key].years, key))
+    last = load(key, ys[-1])
+    regions_of(mrio=last, regions=region)
+    check_share(threshold, "threshold")
+    manu = manufacturing_sectors(last)
+    if product is not None:
+        node_positions(last, region, [product], "product")
+    first = _economy_year(last, region, manu, None)
+    products = first["products"] if product is None else list(dict.fromkeys([product, *first["products"]]))[:3]
+    product = product or products[0]
+    earlier = [y for y in ys if y != ys[-1]]
+    res = over_years(_economy_year, earlier, key, scheduler=scheduler, progress=progress, region=region,
+                     manufacturing=manu, products=products) if earlier else {}
+    res = dict(res)
+    res[ys[-1]] = _economy_year(last, region, manu, products)
+    if progress is not None:
+        progress(ys[-1])
+    origins = pd.concat({y: res[y]["origins"] for y in ys}, names=["year"]).fillna(0.0)
+    origins.columns.name = ORIGIN
+    trade = pd.DataFrame({y: res[y]["trade"] for y in ys}).T
+    trade.index.name = "year"
+    pos = chain_position(last)
+    world_median = pos.groupby(level=SECTOR).median()
+    mine = pos.xs(region, level=REGION)
+    mine = mine.join(world_median.add_prefix("world_median_"))
+    mine.insert(0, "name", [last.sector_label(s) for s in mine.index])
+    return EconomyValueChains(region, product, tuple(products), tuple(ys), last.unit, dict(last.sector_names),
+                              origins, trade, supply_chain_exposure(last, region, product, threshold),
+                              mine.sort_values("upstreamness", ascending=False),
+                              supplier_dependence(last, region, top=25))
