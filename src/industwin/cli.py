@@ -69,7 +69,7 @@ def _show(df: pd.DataFrame, title: str, top: int, fmt: str = "{:,.4g}") -> None:
 
 
 def _fail(e: Exception) -> None:
-    console.print(f"[red]error:[/] {e}")
+    console.print(f"[red]error:[/] {e}", soft_wrap=True)
     raise typer.Exit(code=2)
 
 
