@@ -23,23 +23,26 @@ def test_gvc_writes_the_decomposition(tmp_path, wiod2011):
     got = pd.read_csv(out, index_col=0)
     ref = vc.export_decomposition(wiod2011)
     assert got.loc["DEU", "FVA"] == pytest.approx(ref.loc["DEU", "FVA"], rel=1e-12)
-    assert "DEU" in r.output and "VAX_ratio" in r.output
+    assert "DEU" in r.output and "VAX" in r.output
     r = run("gvc", "wiod2013", "--by", "sector", "--region", "CHN", "--top", "3")
     assert r.exit_code == 0 and "CHN" in r.output
 
 
-def test_origin_position_exposure_extraction_suppliers(wiod2011):
-    r = run("origin", "DEU", "--top", "5")
+def test_origin_position_exposure_extraction_suppliers(wiod2011, tmp_path):
+    out = tmp_path / "origin.parquet"
+    r = run("origin", "DEU", "--top", "5", "-o", str(out))
     assert r.exit_code == 0, r.output
-    assert "Transport Equipment" in r.output
+    assert "c33" in r.output   # health: Germany's largest final product
+    va = pd.read_parquet(out)
+    assert va.loc[("DEU", "c15")].sum() == pytest.approx(wiod2011.Y.sum(axis=1)[wiod2011.index.get_loc(("DEU", "c15"))])
     r = run("position", "wiod2013", "--region", "DEU", "--inventories", "INVEN", "--top", "3")
     assert r.exit_code == 0 and "upstreamness" in r.output
     r = run("exposure", "DEU", "c15", "--threshold", "0.3")
     assert r.exit_code == 0, r.output
     n = int(vc.supply_chain_exposure(wiod2011, "DEU", "c15", 0.3).concentration["flag"].sum())
-    assert f"{n} input(s) where one foreign origin supplies more than 30%" in r.output
+    assert f"{n} input(s) where one foreign origin supplies more than 30%" in " ".join(r.output.split())
     r = run("extraction", "CHN", "--sector", "c14", "--buyers", "DEU,USA")
-    assert r.exit_code == 0 and "world value added would fall by" in r.output
+    assert r.exit_code == 0 and "world value added would fall by" in " ".join(r.output.split())
     r = run("suppliers", "DEU", "--top", "3")
     assert r.exit_code == 0 and "CHN" in r.output
 
@@ -48,7 +51,7 @@ def test_value_chains_page_and_dask(tmp_path):
     page = tmp_path / "vc.html"
     r = run("value-chains", "DEU", "--years", "2009-2011", "--product", "c14", "--html", str(page))
     assert r.exit_code == 0, r.output
-    assert "Electrical and Optical Equipment" in r.output and page.stat().st_size > 1_000_000
+    assert "Electrical and Optical Equipment" in " ".join(r.output.split()) and page.stat().st_size > 1_000_000
     r = run("value-chains", "CHN", "--years", "2010,2011", "--dask", "--html", str(tmp_path / "chn.html"))
     assert r.exit_code == 0, r.output
 
