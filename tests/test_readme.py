@@ -20,3 +20,8 @@ def test_readme_quick_start_runs(capsys):
     assert ns["x"].groupby(level="region").sum().idxmax() == "DEU"
     # the fuel price shock raises prices of fuel users, never lowers them
     assert (ns["dp"] >= -1e-15).all() and ns["dp"][("RoW", "c8")] == pytest.approx(0.30)
+    # China's share of the value of German cars rose between 1995 and 2011; the parts add up to gross exports
+    china = ns["cars"].unstack()["CHN"]
+    assert 0 < china[1995] < china[2011] < 0.05
+    g = ns["gvc"].loc["DEU"]
+    assert g[["DVA", "DDC", "FVA", "FDC"]].sum() == pytest.approx(g["gross_exports"], rel=1e-12)

@@ -207,7 +207,7 @@ def test_wiod_decomposition_adds_up_and_matches_pymrio(wiod2011):
 
 
 def test_published_wiod_figures():
-    """Timmer et al. (2014, JEP 28(2):99, Fig. 1): foreign value added in the final output of German
+    """Timmer et al. (2014, JEP 28(2):99): foreign value added in the final output of German
     transport equipment 21 % (1995) and 34 % (2008). Deutsche Bundesbank (Monthly Report Oct. 2014, p. 27),
     from WIOD: German value-added exports ≈ 70 % of gross exports in 2010–11, almost 80 % in the late 1990s.
     The shared tables are rounded to whole $M, so agreement is to about half a percentage point."""
