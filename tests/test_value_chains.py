@@ -59,6 +59,9 @@ def test_final_output_origin_and_position_by_hand(two):
     # Δ = x̂⁻¹Z = A here (x = 100): (I − Δ)⁻¹ 1 = (.9, .9)/.45 = 2; downstreamness 1'B = (14/9, 22/9)
     np.testing.assert_allclose(p["upstreamness"], [2, 2])
     np.testing.assert_allclose(p["downstreamness"], [14 / 9, 22 / 9])
+    # APL = [B(B − I)] / (B − I): B − I = [[1/3, 2/3], [2/9, 7/9]], B(B − I) = [[16/27, 38/27], [38/81, 124/81]]
+    np.testing.assert_allclose(vc.average_propagation_length(two).to_numpy(),
+                               [[16 / 9, 19 / 9], [19 / 9, 124 / 63]], rtol=1e-12)
 
 
 def test_exposure_by_hand(two):
@@ -178,6 +181,24 @@ def test_extraction_and_dependence_match_a_rebuilt_table():
         assert row["value_added_loss"] == pytest.approx(one.by_region.loc["A", "value_added_loss"], rel=1e-10)
         assert row["output_loss"] == pytest.approx(one.by_region.loc["A", "output_loss"], rel=1e-10)
         assert row["world_value_added_loss"] == pytest.approx(one.world["value_added_loss"], rel=1e-10)
+
+
+def test_sparse_tables_give_the_same_answers():
+    m, d = _small()
+    import scipy.sparse as sp
+    ms = iw.MRIO(sp.csr_array(d["Z"]), d["Y"], d["x"], index=d["index"], fd_index=d["fd_index"])
+    assert ms.is_sparse
+    pd.testing.assert_frame_equal(vc.export_decomposition(ms, "sector"), vc.export_decomposition(m, "sector"),
+                                  rtol=1e-12)
+    pd.testing.assert_frame_equal(vc.final_output_origin(ms).shares, vc.final_output_origin(m).shares, rtol=1e-12)
+    pd.testing.assert_frame_equal(vc.chain_position(ms, "gov"), vc.chain_position(m, "gov"), rtol=1e-12)
+    es, ed = vc.supply_chain_exposure(ms, "B", ["agri", "manu"]), vc.supply_chain_exposure(m, "B", ["agri", "manu"])
+    pd.testing.assert_frame_equal(es.suppliers, ed.suppliers, rtol=1e-12)
+    pd.testing.assert_frame_equal(es.concentration, ed.concentration, rtol=1e-12)
+    pd.testing.assert_frame_equal(vc.supplier_dependence(ms, "C"), vc.supplier_dependence(m, "C"), rtol=1e-12)
+    for model in ("supply", "demand"):
+        pd.testing.assert_frame_equal(vc.hypothetical_extraction(ms, "A", model=model).by_sector,
+                                      vc.hypothetical_extraction(m, "A", model=model).by_sector, rtol=1e-12)
 
 
 # ---------------------------------------------------------------- real data: WIOD 2013

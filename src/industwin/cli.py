@@ -350,7 +350,7 @@ def _value_chain_view(region: str, product: str | None, years: str | None, datas
                   TimeElapsedColumn(), console=console, transient=True) as prog:
         task = prog.add_task(f"value chains of {region}, year by year" + (" (Dask)" if dask else ""), total=n)
         return economy_value_chains(region, product, ys, dataset, threshold,
-                                    scheduler="processes" if dask else None,
+                                    scheduler="distributed" if dask else None,
                                     progress=lambda y: prog.advance(task))
 
 
