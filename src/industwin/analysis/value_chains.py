@@ -51,7 +51,7 @@ import pandas as pd
 import scipy.linalg as la
 import scipy.sparse as sp
 
-from industwin.core.leontief import Factorisation, _scaled, ghosh, leontief, safe_reciprocal
+from industwin.core.leontief import Factorisation, ghosh, leontief, safe_reciprocal
 from industwin.data.mrio import MRIO, REGION, SECTOR
 from industwin.data.select import as_list, check_share, check_years, node_positions, region_positions, regions_of
 from industwin.errors import SelectionError
@@ -71,7 +71,8 @@ ORIGIN = "origin"
 class _Parts:
     """What every indicator of one table needs, computed once and cached on the table."""
 
-    A: Any                       # input coefficients (dense ndarray or csr)
+    Z: Any                       # the table's Z (a view, never copied; no reference to the table itself)
+    rx: np.ndarray               # 1/x (0 where x = 0)
     v: np.ndarray                # value added per unit of output, 1 − 1'A
     row_region: np.ndarray       # region code of each row
     regions: list[str]
@@ -83,17 +84,17 @@ class _Parts:
     y: np.ndarray                # n: final output (total final demand for each product)
 
     def dense_rows(self, rows: np.ndarray) -> np.ndarray:
-        a = self.A[rows]
-        return a.toarray() if sp.issparse(a) else np.asarray(a)
+        """Rows of the input coefficients ``A = Z x̂⁻¹`` (built on demand: A is never held whole)."""
+        z = self.Z[rows]
+        return (z.toarray() if sp.issparse(z) else np.asarray(z)) * self.rx[None, :]
 
 
 def _parts(mrio: MRIO) -> _Parts:
     p = mrio._cache.get("value_chains")
     if p is not None:
         return p
-    A = _scaled(mrio, "column")
-    colsum = np.asarray(A.sum(axis=0)).reshape(-1)
-    v = 1.0 - colsum
+    rx = safe_reciprocal(mrio.x)
+    v = 1.0 - np.asarray(mrio.Z.sum(axis=0)).reshape(-1) * rx
     row_region = np.asarray(mrio.index.get_level_values(REGION)).astype(str)
     regions = [str(r) for r in mrio.regions]
     fd_region = np.asarray(mrio.fd_index.get_level_values(REGION)).astype(str)
@@ -112,7 +113,7 @@ def _parts(mrio: MRIO) -> _Parts:
     fd_foreign = mrio.Y[:, :].sum(axis=1) - Yg[rows, own]
     exports = Zg.sum(axis=1) - Zg[rows, own] + fd_foreign
     pos = {r: np.flatnonzero(row_region == r) for r in regions}
-    p = _Parts(A, v, row_region, regions, pos, fd_region, Yg, Zg, exports, mrio.Y.sum(axis=1))
+    p = _Parts(mrio.Z, rx, v, row_region, regions, pos, fd_region, Yg, Zg, exports, mrio.Y.sum(axis=1))
     mrio._cache["value_chains"] = p
     return p
 
