@@ -80,7 +80,7 @@ def test_exposure_by_hand(two):
     # value added by tier: own 70; tier 1 .7·20 + .3·10 = 17; tiers ≥ 2 .7·40/3 + .3·110/9 = 13; sum = x_S
     va = e.value_added.sum()
     assert (va["tier0"], va["tier1"], va["tier2plus"]) == pytest.approx((70, 17, 13))
-    assert e.summary["foreign share of inputs, face value (tier 1)"] == pytest.approx(10 / 30)
+    assert e.summary["foreign_share_face_value"] == pytest.approx(10 / 30)
 
 
 # ---------------------------------------------------------------- definitions, brute force on the 3 × 2 system
@@ -253,7 +253,7 @@ def test_supplier_dependence_on_wiod_is_consistent(wiod2011):
     assert top["value_added_loss"] == pytest.approx(one.by_region.loc["DEU", "value_added_loss"], rel=1e-8)
     e = vc.supply_chain_exposure(wiod2011, "DEU", "c15", threshold=0.25)
     s = e.summary
-    assert 0 < s["foreign share of inputs, face value (tier 1)"] < s["foreign share of inputs, look-through (all tiers)"] < 1
+    assert 0 < s["foreign_share_face_value"] < s["foreign_share_look_through"] < 1
     # value added embodied in the sector's output adds up to its output (v'B = 1')
     assert e.value_added["value_added"].sum() == pytest.approx(e.output, rel=1e-9)
 

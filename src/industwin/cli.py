@@ -364,12 +364,14 @@ def _print_value_chains(v) -> None:
                   f"{first} → [bold]{100 - sh.loc[last, v.region]:.1f} %[/] in {last}; largest foreign origins "
                   + ", ".join(f"{r} {sh.loc[first, r]:.1f} % → {s:.1f} %" for r, s in top.items()))
     s = v.exposure.summary
-    console.print(f"Its foreign inputs: {100 * s.iloc[3]:.1f} % of inputs at tier 1, {100 * s.iloc[4]:.1f} % counting "
-                  f"all tiers; {100 * s.iloc[5]:.0f} % of the foreign exposure is hidden beyond tier 1; "
-                  f"{int(s.iloc[7])} input(s) with one foreign origin above {v.exposure.threshold:.0%}.")
+    face, look, hidden = s["foreign_share_face_value"], s["foreign_share_look_through"], s["hidden_share_of_foreign"]
+    console.print(f"Its foreign inputs: {100 * face:.1f} % of inputs at tier 1, {100 * look:.1f} % counting all tiers; "
+                  f"{100 * hidden:.0f} % of the foreign exposure is hidden beyond tier 1; "
+                  f"{int(s['inputs_flagged'])} input(s) with one foreign origin above {v.exposure.threshold:.0%}.")
     t = v.trade
-    console.print(f"VAX ratio of {v.region}: {t.loc[first, 'VAX_ratio']:.3f} ({first}) → {t.loc[last, 'VAX_ratio']:.3f} "
-                  f"({last}); backward participation {t.loc[last, 'backward']:.3f}, forward {t.loc[last, 'forward']:.3f}.")
+    console.print(f"VAX ratio of {v.region}: {t.loc[first, 'VAX_ratio']:.3f} ({first}) → "
+                  f"{t.loc[last, 'VAX_ratio']:.3f} ({last}); backward participation {t.loc[last, 'backward']:.3f}, "
+                  f"forward {t.loc[last, 'forward']:.3f}.")
     d = v.dependence.head(8)
     t = pd.DataFrame({"sector": [n[:24] for n in d["name"]], "sales to " + v.region: d["exports_to_region"].to_numpy(),
                       "VA lost by " + v.region: d["value_added_loss"].to_numpy(),

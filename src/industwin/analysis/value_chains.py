@@ -393,18 +393,21 @@ class Exposure:
 
     @property
     def summary(self) -> pd.Series:
+        """Headline numbers: foreign inputs at tier 1 and beyond (in ``unit``), the foreign share of
+        inputs at face value (tier 1) and look-through (all tiers), the share of the foreign requirement
+        hidden beyond tier 1, the foreign value-added share of the output, and the number of flagged inputs."""
         s, b = self.suppliers, self.by_country
         f = s[s["foreign"]]
         return pd.Series({
             "output": self.output,
-            "foreign inputs, tier 1": f["tier1"].sum(),
-            "foreign inputs, tiers >= 2 (hidden)": f["tier2plus"].sum(),
-            "foreign share of inputs, face value (tier 1)": f["tier1"].sum() / max(s["tier1"].sum(), 1e-300),
-            "foreign share of inputs, look-through (all tiers)": f["total"].sum() / max(s["total"].sum(), 1e-300),
-            "hidden share of foreign exposure": f["tier2plus"].sum() / max(f["total"].sum(), 1e-300),
-            "foreign value added share": 1 - b.loc[self.region, "value_added"] / max(b["value_added"].sum(), 1e-300)
+            "foreign_inputs_tier1": f["tier1"].sum(),
+            "foreign_inputs_tier2plus": f["tier2plus"].sum(),
+            "foreign_share_face_value": f["tier1"].sum() / max(s["tier1"].sum(), 1e-300),
+            "foreign_share_look_through": f["total"].sum() / max(s["total"].sum(), 1e-300),
+            "hidden_share_of_foreign": f["tier2plus"].sum() / max(f["total"].sum(), 1e-300),
+            "foreign_value_added_share": 1 - b.loc[self.region, "value_added"] / max(b["value_added"].sum(), 1e-300)
             if self.region in b.index else np.nan,
-            "inputs flagged": float(self.concentration["flag"].sum()),
+            "inputs_flagged": float(self.concentration["flag"].sum()),
         }, name=f"{self.region} {'+'.join(self.sectors)}")
 
 

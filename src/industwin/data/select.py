@@ -80,7 +80,7 @@ def check_years(years: Iterable[int] | None, valid: Sequence[int], dataset: str)
     ys = [int(y) for y in years]
     bad = [y for y in ys if y not in set(valid)]
     if bad:
-        raise SelectionError(f"{dataset} has no year {', '.join(map(str, bad))}. "
-                             f"Fix: choose among {valid[0]}–{valid[-1]}" if list(valid) == list(range(valid[0], valid[-1] + 1))
-                             else f"{dataset} has no year {bad}. Fix: choose one of {list(valid)}")
+        contiguous = list(valid) == list(range(valid[0], valid[-1] + 1))
+        choices = f"choose among {valid[0]}–{valid[-1]}" if contiguous else f"choose one of {list(valid)}"
+        raise SelectionError(f"{dataset} has no year {', '.join(map(str, bad))}. Fix: {choices}")
     return ys

@@ -59,11 +59,11 @@ def _exposure_map(view: EconomyValueChains, top_origins: int = 15, top_inputs: i
                                hovertemplate="%{y} from %{x}: %{z:,.0f} " + view.unit +
                                " (%{customdata:.0f} % hidden beyond tier 1)<extra></extra>"))
     sm = e.summary
+    face, look, hidden = sm["foreign_share_face_value"], sm["foreign_share_look_through"], sm["hidden_share_of_foreign"]
     fig.update_layout(
         title=(f"Exposure map of {view.region} {_name(view, view.product)} ({view.years[-1]}): inputs required from "
-               f"abroad at all tiers<br><sup>foreign share of inputs {100 * sm.iloc[3]:.1f} % at tier 1, "
-               f"{100 * sm.iloc[4]:.1f} % with all tiers; {100 * sm.iloc[5]:.0f} % of the foreign exposure is "
-               f"invisible at tier 1</sup>"),
+               f"abroad at all tiers<br><sup>foreign share of inputs {100 * face:.1f} % at tier 1, {100 * look:.1f} % "
+               f"with all tiers; {100 * hidden:.0f} % of the foreign exposure is invisible at tier 1</sup>"),
         height=560, margin=dict(l=320), yaxis=dict(autorange="reversed"))
     return fig
 
