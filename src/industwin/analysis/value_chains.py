@@ -172,7 +172,6 @@ def export_decomposition(mrio: MRIO, by: str = "country") -> pd.DataFrame:
     B = _inverse(mrio)
     n = mrio.n
     coef = np.zeros((n, 4))           # dva, ddc, fva, fdc per unit of exports of each row
-    dva_coef = np.zeros(n)
     ref_home = np.zeros(n)            # v_s L_ss Y_ss by source row
     BE_own = np.zeros(n)              # B_ss E_s (row part of B E that stays in s)
     E = p.exports
@@ -192,7 +191,6 @@ def export_decomposition(mrio: MRIO, by: str = "country") -> pd.DataFrame:
         first = la.solve((I + K).T, np.ones(idx.size), check_finite=False)   # 1'(I + K)⁻¹
         fva = first - dva
         coef[idx] = np.column_stack([dva, dc - dva, fva, 1.0 - dc - fva])
-        dva_coef[idx] = dva
         k = p.regions.index(s)
         # v_s L_ss Y_ss, attributed to source rows: v_i (L_ss Y_ss)_i
         ref_home[idx] = vs * la.solve(I - Ass, p.Yg[idx, k], check_finite=False)
