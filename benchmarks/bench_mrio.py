@@ -258,18 +258,19 @@ def blas_info() -> list[dict]:
 
 
 # ----------------------------------------------------------------------------- orchestration
-def run(tool: str, case: str, repeat: int) -> dict:
-    """Run a worker ``repeat`` times in fresh processes; keep the fastest run (and its memory)."""
+def run(tool: str, case: str, repeat: int, script: str = __file__, result: str = "res_{tool}_{case}.npz") -> dict:
+    """Run a worker of ``script`` ``repeat`` times in fresh processes; keep the fastest run (and its memory).
+    ``result`` names the file (in benchmarks/_work) the worker writes its numbers to."""
     best = None
     for _ in range(repeat):
-        cmd = [sys.executable, __file__, "--worker", tool, "--case", case]
+        cmd = [sys.executable, script, "--worker", tool, "--case", case]
         p = subprocess.run(cmd, capture_output=True, text=True)
         if p.returncode != 0:
             raise SystemExit(f"{tool} on {case} failed:\n{p.stderr[-3000:]}")
         res = json.loads(p.stdout.strip().splitlines()[-1])
         if best is None or sum(res["times"].values()) < sum(best["times"].values()):
             best = res
-    best["file"] = str(WORK / f"res_{tool}_{case}.npz")
+    best["file"] = str(WORK / result.format(tool=tool, case=case))
     return best
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -34,6 +33,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import bench_mrio  # noqa: E402
 from bench_mrio import WORK, blas_info, max_rel, peak_mb, prepare_exio, rss_mb  # noqa: E402
 
 YEARS = list(range(1995, 2012))
@@ -134,16 +134,7 @@ WORKERS = {"industwin_full": worker_industwin_full, "industwin_dask": worker_ind
 
 # ----------------------------------------------------------------------------- orchestration
 def run(tool: str, case: str, repeat: int) -> dict:
-    best = None
-    for _ in range(repeat):
-        p = subprocess.run([sys.executable, __file__, "--worker", tool, "--case", case], capture_output=True, text=True)
-        if p.returncode != 0:
-            raise SystemExit(f"{tool} on {case} failed:\n{p.stderr[-3000:]}")
-        res = json.loads(p.stdout.strip().splitlines()[-1])
-        if best is None or sum(res["times"].values()) < sum(best["times"].values()):
-            best = res
-    best["file"] = str(WORK / f"vc_{tool}_{case}.npy")
-    return best
+    return bench_mrio.run(tool, case, repeat, script=__file__, result="vc_{tool}_{case}.npy")
 
 
 def report(case: str, repeat: int) -> None:

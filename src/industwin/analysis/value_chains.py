@@ -800,17 +800,14 @@ class EconomyValueChains:
 ALL_MANUFACTURES = "all manufactures"
 
 
-def _economy_year(mrio: MRIO, region: str, manufacturing: list[str], products: list[str] | None) -> dict:
-    o = final_output_origin(mrio, region)
-    va = o.value_added.xs(region, level=REGION)
+def _economy_year(mrio: MRIO, region: str, manufacturing: list[str], products: list[str]) -> dict:
+    va = final_output_origin(mrio, region).value_added.xs(region, level=REGION)
     manu = [s for s in manufacturing if s in va.index]
-    if products is None:
-        products = list(o.final_output.xs(region, level=REGION)[manu].nlargest(3).index)
     rows = {p: va.loc[p] for p in products}
     rows[ALL_MANUFACTURES] = va.loc[manu].sum()
     origins = pd.DataFrame(rows).T
     origins.index.name = "product"
-    return {"origins": origins, "trade": export_decomposition(mrio).loc[region], "products": products}
+    return {"origins": origins, "trade": export_decomposition(mrio).loc[region]}
 
 
 def economy_value_chains(region: str, product: str | None = None, years: Iterable[int] | None = None,
@@ -836,8 +833,10 @@ def economy_value_chains(region: str, product: str | None = None, years: Iterabl
     manu = manufacturing_sectors(last)
     if product is not None:
         node_positions(last, region, [product], "product")
-    first = _economy_year(last, region, manu, None)
-    products = first["products"] if product is None else list(dict.fromkeys([product, *first["products"]]))[:3]
+    rows = region_positions(last, region)
+    final_output = pd.Series(last.Y[rows].sum(axis=1), index=last.index[rows].get_level_values(SECTOR))
+    largest = list(final_output[[s for s in manu if s in final_output.index]].nlargest(3).index)
+    products = list(dict.fromkeys([product, *largest]))[:3] if product is not None else largest
     product = product or products[0]
     earlier = [y for y in ys if y != ys[-1]]
     res = over_years(_economy_year, earlier, key, scheduler=scheduler, progress=progress, region=region,
