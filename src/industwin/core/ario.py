@@ -1,0 +1,289 @@
+"""An adaptive regional input–output model (ARIO) with inventories, rationing and over-production.
+
+The dynamic disruption engine of industwin, in the family of ARIO (Hallegatte 2008,
+*Risk Analysis* 28:779; Hallegatte 2014, *Risk Analysis* 34:152) as formulated in
+BoARIO (Juhel 2024, *J. Open Source Softw.* 9:6547) — its "Psi" variant — so that the
+two give the same trajectories for the same parameters (tested). One step is one day.
+
+State of industry *j* (a country-sector) at step *t*: production ``x_j``, capacity
+``x̄_j = α_j (1 − Δ_j) x⁰_j`` (over-production ``α``, capacity lost ``Δ``), and for
+each input *product* ``p`` (a sector code, whatever its origin) a stock ``S_pj``.
+Each step:
+
+1. **Over-production** (from the second step): with scarcity ``s_j = (D_j − x_j)/D_j``,
+   ``α_j ← max(1, α_j + (α^max − α_j) s_j / τ_α + (α^b − α_j) [s_j = 0] / τ_α)``.
+2. **Production**: ``x^opt = min(D, x̄)`` with ``D`` the orders received plus final
+   demand; the stock needed is ``S*_pj = ψ n_p a_pj x^opt_j`` (``n_p`` days of inventory,
+   ``a_pj`` the product-aggregated technical coefficient); where a stock falls short,
+   ``x_j = min_p x^opt_j · min(1, S_pj / S*_pj)`` over the inputs that matter
+   (``Z_pj > 10⁻⁵ x⁰_j`` in annual vs daily terms, as in BoARIO).
+3. **Distribution** of ``x_i`` over the orders and the final demand it received —
+   proportional rationing (every customer gets the same share), or
+   ``priority="intermediate"`` (industries' orders first, final demand gets the rest) or
+   ``priority="final"`` (households and government first). Stocks:
+   ``S_pj ← S_pj − a_pj x_j + Σ_{i∈p} (deliveries from i to j)``.
+4. **Orders** for the next step: ``a_pj x_j`` to replace what was used plus
+   ``max(0, n_p a_pj x^opt_j − S_pj) / τ_INV`` to restore the stock, split among the
+   suppliers of product *p* in proportion to ``z⁰_ij x̄_i / x⁰_i`` (BoARIO's "alt" orders).
+
+The orders matrix is never formed: with the suppliers' weights ``w_i = x̄_i / x⁰_i`` and
+``R_pj = gap_pj / Σ_{i∈p} w_i z⁰_ij``, the orders are ``O_ij = w_i z⁰_ij R_p(i)j``, so a step
+costs three passes over ``Z`` (batched matrix–vector products) and memory stays one copy
+of ``Z`` plus N × n arrays, where BoARIO builds several dense n × n arrays per step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from industwin.core.leontief import safe_reciprocal
+from industwin.data.mrio import MRIO, REGION, SECTOR
+from industwin.errors import SelectionError
+
+__all__ = ["ARIOParameters", "ARIOModel", "CapacityShock", "SimulationResult", "PRIORITIES"]
+
+PRIORITIES = ("proportional", "intermediate", "final")
+TECHNOLOGY_THRESHOLD = 1e-5
+
+
+@dataclass(frozen=True)
+class ARIOParameters:
+    """Behavioural parameters (BoARIO's defaults).
+
+    ``inventory_days``: days of use held in stock, one number or per product (sector code
+    → days; ``float("inf")`` for inputs never short, e.g. utilities); ``psi``: share of the
+    target stock below which production is constrained; ``restoration_days``: time to
+    rebuild a stock gap; ``alpha_max``/``alpha_days``: maximum over-production and its
+    characteristic time; ``priority``: rationing rule (``proportional``,
+    ``intermediate``, ``final``); ``days_per_year``: the table's year in steps.
+    """
+
+    inventory_days: float | dict[str, float] = 90.0
+    psi: float = 0.8
+    restoration_days: float = 60.0
+    alpha_base: float = 1.0
+    alpha_max: float = 1.25
+    alpha_days: float = 365.0
+    priority: str = "proportional"
+    days_per_year: float = 365.0
+
+    def __post_init__(self) -> None:
+        if self.priority not in PRIORITIES:
+            raise SelectionError(f"priority must be one of {PRIORITIES}, not {self.priority!r}")
+        if not 0 < self.psi <= 1:
+            raise SelectionError(f"psi must lie in (0, 1], got {self.psi}")
+        for name in ("restoration_days", "alpha_days", "days_per_year"):
+            if getattr(self, name) <= 0:
+                raise SelectionError(f"{name} must be positive, got {getattr(self, name)}")
+        if self.alpha_max < self.alpha_base:
+            raise SelectionError(f"alpha_max ({self.alpha_max}) must be at least alpha_base ({self.alpha_base})")
+
+
+@dataclass(frozen=True)
+class CapacityShock:
+    """Production capacity of some industries (row positions) reduced by ``size`` (0–1) from step
+    ``start`` for ``duration`` steps, then restored over ``recovery_days`` steps along ``recovery``
+    (``linear``, ``convex`` — fast then slow —, ``concave`` — slow then fast — or ``step``)."""
+
+    rows: np.ndarray
+    size: np.ndarray
+    start: int
+    duration: int
+    recovery_days: int = 0
+    recovery: str = "linear"
+
+    def delta(self, t: int) -> float:
+        """Share of the shock still in force at step ``t`` (0 before and after)."""
+        if t < self.start:
+            return 0.0
+        k = t - (self.start + self.duration)
+        if k < 0:
+            return 1.0
+        if self.recovery_days <= 0 or k >= self.recovery_days:
+            return 0.0
+        u = (k + 1) / self.recovery_days          # share of the recovery done after this step
+        if self.recovery == "linear":
+            return 1.0 - u
+        if self.recovery == "convex":
+            return (1.0 - u) ** 2
+        if self.recovery == "concave":
+            return 1.0 - u ** 2
+        return 1.0  # "step": full loss until the recovery time has passed
+
+
+@dataclass
+class SimulationResult:
+    """Trajectories, one row per step (daily values in the table's unit per day)."""
+
+    index: pd.MultiIndex
+    unit: str
+    production: np.ndarray          # steps × n
+    capacity: np.ndarray            # steps × n
+    final_demand_unmet: np.ndarray  # steps × n (by supplying industry)
+    stock_ratio: np.ndarray         # steps × n: stock of the scarcest input / its target
+    baseline: np.ndarray            # n: daily production before any shock
+    value_added_ratio: np.ndarray   # n: value added per unit of output
+    meta: dict = field(default_factory=dict)
+
+    def frame(self, what: str = "production") -> pd.DataFrame:
+        a = getattr(self, what)
+        return pd.DataFrame(a, index=pd.RangeIndex(len(a), name="step"), columns=self.index)
+
+    @property
+    def output_loss(self) -> pd.Series:
+        """Cumulated output lost against the baseline, per industry (table unit)."""
+        return pd.Series((self.baseline[None, :] - self.production).sum(axis=0), index=self.index,
+                         name=f"output loss [{self.unit}]")
+
+    @property
+    def value_added_loss(self) -> pd.Series:
+        return (self.output_loss * self.value_added_ratio).rename(f"value added loss [{self.unit}]")
+
+    def recovery_step(self, tol: float = 1e-3) -> pd.Series:
+        """First step after which production stays within ``tol`` (relative) of the baseline;
+        NaN if it never recovers within the horizon, 0 if it was never disturbed."""
+        dev = np.abs(self.production - self.baseline[None, :]) > tol * np.maximum(self.baseline[None, :], 1e-12)
+        last = np.where(dev.any(axis=0), len(dev) - np.argmax(dev[::-1], axis=0), 0).astype(float)
+        last[dev[-1]] = np.nan
+        return pd.Series(last, index=self.index, name="recovery step")
+
+
+class ARIOModel:
+    """The ARIO model built on a table; ``simulate`` runs it from its equilibrium.
+
+    The table must be a grid (every region has the same sectors, region-major), as WIOD,
+    EXIOBASE, OECD ICIO and FIGARO are. Daily flows are the annual ones divided by
+    ``params.days_per_year``.
+    """
+
+    def __init__(self, mrio: MRIO, params: ARIOParameters | None = None):
+        if not mrio.is_grid:
+            raise SelectionError("the dynamic model needs a table where every region has the same sectors in the "
+                                 "same order (a grid). Fix: aggregate to a common sector list first")
+        self.mrio, self.params = mrio, params or ARIOParameters()
+        p = self.params
+        G, N = len(mrio.regions), len(mrio.sectors)
+        self.G, self.N, self.n = G, N, mrio.n
+        f = 1.0 / p.days_per_year
+        Z = mrio.Z.toarray() if mrio.is_sparse else np.asarray(mrio.Z)
+        # Z as (product p, origin region g, buyer j): batched products over the origins of each product
+        self.Zp = np.ascontiguousarray((Z * f).reshape(G, N, self.n).transpose(1, 0, 2))
+        self.x0 = mrio.x * f
+        self.y0 = mrio.Y.sum(axis=1) * f
+        fd_reg = np.asarray(mrio.fd_index.get_level_values(REGION))
+        self.y0_by_region = np.stack([mrio.Y[:, fd_reg == r].sum(axis=1) for r in mrio.fd_regions], axis=1) * f
+        Zc = self.Zp.sum(axis=1)                                    # N × n, daily, product-aggregated
+        self.tech = Zc * safe_reciprocal(self.x0)[None, :]          # a_pj
+        self.is_input = Zc * p.days_per_year > self.x0[None, :] * TECHNOLOGY_THRESHOLD
+        days = p.inventory_days
+        if isinstance(days, dict):
+            unknown = set(days) - set(map(str, mrio.sectors))
+            if unknown:
+                raise SelectionError(f"inventory_days: unknown product(s) {sorted(unknown)}. "
+                                     f"Fix: use sector codes of the table, e.g. {list(mrio.sectors[:5])}")
+            days = [float(days.get(s, 90.0)) for s in mrio.sectors]
+        self.inventory_days = np.broadcast_to(np.asarray(days, dtype=float), (N,)).copy()
+        if (self.inventory_days <= 0).any():
+            raise SelectionError("inventory_days must be positive (use float('inf') for inputs never short)")
+        self.finite = np.isfinite(self.inventory_days)
+        va = mrio.x - np.asarray(mrio.Z.sum(axis=0)).reshape(-1)
+        self.va_ratio = np.clip(va, 0, None) * safe_reciprocal(mrio.x)
+
+    # ------------------------------------------------------------------ pieces of a step
+    def _weights_sum(self, w: np.ndarray) -> np.ndarray:
+        """Σ_{i∈p} w_i z⁰_ij for every product p and buyer j (N × n)."""
+        return np.matmul(w.reshape(self.G, self.N).T[:, None, :], self.Zp)[:, 0, :]
+
+    def _order_totals(self, w: np.ndarray, R: np.ndarray) -> np.ndarray:
+        """Orders received by each industry: w_i Σ_j z⁰_ij R_p(i)j (n)."""
+        per = np.matmul(self.Zp, R[:, :, None])[:, :, 0]            # N × G
+        return w * per.T.reshape(-1)
+
+    def simulate(self, steps: int, shocks: list[CapacityShock] | None = None,
+                 final_demand: np.ndarray | None = None, extra_stock_days: np.ndarray | None = None,
+                 progress=None) -> SimulationResult:
+        """Run ``steps`` days from the table's equilibrium.
+
+        ``final_demand``: an optional (steps × n) path of daily final demand by supplying
+        industry (default: the table's, constant). ``extra_stock_days``: optional (N × n)
+        additional days of stock held above the target at the start (a stockpile).
+        ``progress(step)`` is called every step.
+        """
+        p, N, n = self.params, self.N, self.n
+        shocks = shocks or []
+        tech, x0 = self.tech, self.x0
+        days = np.where(self.finite, self.inventory_days, 0.0)[:, None]
+        stock = np.where(self.finite[:, None], tech * x0[None, :] * days, np.inf)
+        if extra_stock_days is not None:
+            stock = stock + tech * x0[None, :] * extra_stock_days
+        r_inv = 1.0 / p.restoration_days
+        tau_a = 1.0 / p.alpha_days
+        alpha = np.full(n, p.alpha_base)
+        # initial orders are the table's flows: R = 1 where the product is supplied
+        w = np.ones(n)
+        C = self._weights_sum(w)
+        R = (C > 0).astype(float)
+        orders = self._order_totals(w, R)
+        x = x0.copy()
+        rec = {k: np.empty((steps, n)) for k in ("production", "capacity", "final_demand_unmet", "stock_ratio")}
+        y_path = final_demand
+        for t in range(steps):
+            y = self.y0 if y_path is None else y_path[t]
+            delta = np.zeros(n)
+            for s in shocks:
+                d = s.delta(t)
+                if d > 0:
+                    np.maximum.at(delta, s.rows, s.size * d)
+            D = orders + y
+            if t > 1:  # over-production adapts to the scarcity of the last step
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    scarcity = np.where(D != 0, (D - x) / np.where(D != 0, D, 1.0), 0.0)
+                alpha += (p.alpha_max - alpha) * scarcity * tau_a + (p.alpha_base - alpha) * (scarcity == 0) * tau_a
+                np.maximum(alpha, 1.0, out=alpha)
+            cap = x0 * (1.0 - delta) * alpha
+            x_opt = np.fmin(D, cap)
+            need = tech * x_opt[None, :] * (p.psi * days)                # S*_pj
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ratio = np.where(self.is_input & (need > 0), np.minimum(1.0, stock / need), 1.0)
+            x = x_opt * ratio.min(axis=0)
+            # distribution of production over orders and final demand
+            share_int, share_fd = self._rationing(x, orders, y)
+            used = tech * x[None, :]
+            delivered = R * self._weights_sum(share_int * w)                # Σ_{i∈p} (x_i/D_i) O_ij
+            stock = np.where(self.finite[:, None], stock - used + delivered, np.inf)
+            rec["production"][t] = x
+            rec["capacity"][t] = cap
+            rec["final_demand_unmet"][t] = y - share_fd * y
+            with np.errstate(invalid="ignore", divide="ignore"):
+                target = tech * x_opt[None, :] * days
+                sr = np.where(self.is_input & self.finite[:, None] & (target > 0), stock / target, np.inf)
+            rec["stock_ratio"][t] = np.where(np.isfinite(sr.min(axis=0)), sr.min(axis=0), 1.0)
+            # orders for the next step
+            goal = tech * x_opt[None, :] * days
+            gap = np.where(self.finite[:, None], np.maximum(goal - stock, 0.0), 0.0) * r_inv + used
+            w = cap * safe_reciprocal(x0)
+            C = self._weights_sum(w)
+            R = gap * safe_reciprocal(C)
+            orders = self._order_totals(w, R)
+            if progress is not None:
+                progress(t)
+        return SimulationResult(self.mrio.index, self.mrio.unit, rec["production"], rec["capacity"],
+                                rec["final_demand_unmet"], rec["stock_ratio"], x0.copy(), self.va_ratio,
+                                {"params": p, "steps": steps})
+
+    def _rationing(self, x: np.ndarray, orders: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Shares of their demand that industries' orders and final demand receive from each supplier."""
+        rule = self.params.priority
+        if rule == "proportional":
+            D = orders + y
+            s = np.where(D > 0, x * safe_reciprocal(D), 0.0)
+            s = np.minimum(s, 1.0)
+            return s, s
+        first, second = (orders, y) if rule == "intermediate" else (y, orders)
+        s1 = np.minimum(1.0, x * safe_reciprocal(first))
+        left = np.maximum(x - first, 0.0)
+        s2 = np.minimum(1.0, left * safe_reciprocal(second))
+        return (s1, s2) if rule == "intermediate" else (s2, s1)
