@@ -43,7 +43,7 @@ from industwin.core.leontief import safe_reciprocal
 from industwin.data.mrio import MRIO, REGION, SECTOR
 from industwin.errors import SelectionError
 
-__all__ = ["ARIOParameters", "ARIOModel", "CapacityShock", "SimulationResult", "PRIORITIES"]
+__all__ = ["ARIOParameters", "ARIOModel", "CapacityShock", "LinkCut", "SimulationResult", "PRIORITIES"]
 
 PRIORITIES = ("proportional", "intermediate", "final")
 TECHNOLOGY_THRESHOLD = 1e-5
@@ -114,6 +114,19 @@ class CapacityShock:
         return 1.0  # "step": full loss until the recovery time has passed
 
 
+@dataclass(frozen=True)
+class LinkCut:
+    """A share of the sales of some products (positions in the sector list) from one origin region
+    (its position) to some buyer industries (row positions) cut from ``start`` for ``duration`` steps."""
+
+    origin: int
+    products: np.ndarray
+    buyers: np.ndarray
+    share: float
+    start: int
+    duration: int
+
+
 @dataclass
 class SimulationResult:
     """Trajectories, one row per step (daily values in the table's unit per day)."""
@@ -159,7 +172,7 @@ class ARIOModel:
     ``params.days_per_year``.
     """
 
-    def __init__(self, mrio: MRIO, params: ARIOParameters | None = None):
+    def __init__(self, mrio: MRIO, params: ARIOParameters | None = None, balance: bool = True):
         if not mrio.is_grid:
             raise SelectionError("the dynamic model needs a table where every region has the same sectors in the "
                                  "same order (a grid). Fix: aggregate to a common sector list first")
@@ -171,8 +184,10 @@ class ARIOModel:
         Z = mrio.Z.toarray() if mrio.is_sparse else np.asarray(mrio.Z)
         # Z as (product p, origin region g, buyer j): batched products over the origins of each product
         self.Zp = np.ascontiguousarray((Z * f).reshape(G, N, self.n).transpose(1, 0, 2))
-        self.x0 = mrio.x * f
         self.y0 = mrio.Y.sum(axis=1) * f
+        # the model's equilibrium: output = orders + final demand (row sums); the recorded x differs by
+        # the table's imbalance (WIOD: rounding), which would otherwise show as a drift without any shock
+        self.x0 = (Z.sum(axis=1) * f + self.y0) if balance else mrio.x * f
         fd_reg = np.asarray(mrio.fd_index.get_level_values(REGION))
         self.y0_by_region = np.stack([mrio.Y[:, fd_reg == r].sum(axis=1) for r in mrio.fd_regions], axis=1) * f
         Zc = self.Zp.sum(axis=1)                                    # N × n, daily, product-aggregated
@@ -189,39 +204,59 @@ class ARIOModel:
         if (self.inventory_days <= 0).any():
             raise SelectionError("inventory_days must be positive (use float('inf') for inputs never short)")
         self.finite = np.isfinite(self.inventory_days)
-        va = mrio.x - np.asarray(mrio.Z.sum(axis=0)).reshape(-1)
-        self.va_ratio = np.clip(va, 0, None) * safe_reciprocal(mrio.x)
+        va = self.x0 - Z.sum(axis=0) * f
+        self.va_ratio = np.clip(va, 0, None) * safe_reciprocal(self.x0)
 
     # ------------------------------------------------------------------ pieces of a step
-    def _weights_sum(self, w: np.ndarray) -> np.ndarray:
+    def _weights_sum(self, w: np.ndarray, Zp: np.ndarray | None = None) -> np.ndarray:
         """Σ_{i∈p} w_i z⁰_ij for every product p and buyer j (N × n)."""
-        return np.matmul(w.reshape(self.G, self.N).T[:, None, :], self.Zp)[:, 0, :]
+        Zp = self.Zp if Zp is None else Zp
+        return np.matmul(w.reshape(self.G, self.N).T[:, None, :], Zp)[:, 0, :]
 
-    def _order_totals(self, w: np.ndarray, R: np.ndarray) -> np.ndarray:
+    def _order_totals(self, w: np.ndarray, R: np.ndarray, Zp: np.ndarray | None = None) -> np.ndarray:
         """Orders received by each industry: w_i Σ_j z⁰_ij R_p(i)j (n)."""
-        per = np.matmul(self.Zp, R[:, :, None])[:, :, 0]            # N × G
+        Zp = self.Zp if Zp is None else Zp
+        per = np.matmul(Zp, R[:, :, None])[:, :, 0]                 # N × G
         return w * per.T.reshape(-1)
+
+    def _cut(self, links: list[LinkCut], active: tuple[int, ...]) -> np.ndarray:
+        """The order weights with the active trade links scaled down (a copy only while links are cut)."""
+        if not active:
+            return self.Zp
+        Zp = self.Zp.copy()
+        for k in active:
+            c = links[k]
+            Zp[np.ix_(c.products, [c.origin], c.buyers)] *= 1.0 - c.share
+        return Zp
 
     def simulate(self, steps: int, shocks: list[CapacityShock] | None = None,
                  final_demand: np.ndarray | None = None, extra_stock_days: np.ndarray | None = None,
+                 headroom: np.ndarray | None = None, links: list[LinkCut] | None = None,
                  progress=None) -> SimulationResult:
         """Run ``steps`` days from the table's equilibrium.
 
         ``final_demand``: an optional (steps × n) path of daily final demand by supplying
         industry (default: the table's, constant). ``extra_stock_days``: optional (N × n)
-        additional days of stock held above the target at the start (a stockpile).
+        days of stock held on top of the usual inventory by some buyers (a stockpile): part of
+        the stock they hold and restore, but not of the level below which they cut production.
+        ``headroom``: optional (n) capacity kept ready above the baseline (e.g. 0.1 = 10 %):
+        it raises both the base and the maximum over-production of those industries.
+        ``links``: trade links cut for a while (origin rows × buyer columns); buyers re-order
+        from the product's other origins in proportion to their capacity-weighted shares.
         ``progress(step)`` is called every step.
         """
         p, N, n = self.params, self.N, self.n
         shocks = shocks or []
+        links = links or []
+        base_a = p.alpha_base + (0.0 if headroom is None else np.asarray(headroom, float))
+        max_a = p.alpha_max + (0.0 if headroom is None else np.asarray(headroom, float))
         tech, x0 = self.tech, self.x0
         days = np.where(self.finite, self.inventory_days, 0.0)[:, None]
-        stock = np.where(self.finite[:, None], tech * x0[None, :] * days, np.inf)
-        if extra_stock_days is not None:
-            stock = stock + tech * x0[None, :] * extra_stock_days
+        goal_days = days if extra_stock_days is None else days + np.asarray(extra_stock_days, float)
+        stock = np.where(self.finite[:, None], tech * x0[None, :] * goal_days, np.inf)
         r_inv = 1.0 / p.restoration_days
         tau_a = 1.0 / p.alpha_days
-        alpha = np.full(n, p.alpha_base)
+        alpha = np.full(n, 1.0) * base_a
         # initial orders are the table's flows: R = 1 where the product is supplied
         w = np.ones(n)
         C = self._weights_sum(w)
@@ -230,8 +265,12 @@ class ARIOModel:
         x = x0.copy()
         rec = {k: np.empty((steps, n)) for k in ("production", "capacity", "final_demand_unmet", "stock_ratio")}
         y_path = final_demand
+        Zp, link_state = self.Zp, ()
         for t in range(steps):
             y = self.y0 if y_path is None else y_path[t]
+            state = tuple(k for k, c in enumerate(links) if c.start <= t < c.start + c.duration)
+            if state != link_state:
+                Zp, link_state = self._cut(links, state), state
             delta = np.zeros(n)
             for s in shocks:
                 d = s.delta(t)
@@ -241,7 +280,7 @@ class ARIOModel:
             if t > 1:  # over-production adapts to the scarcity of the last step
                 with np.errstate(invalid="ignore", divide="ignore"):
                     scarcity = np.where(D != 0, (D - x) / np.where(D != 0, D, 1.0), 0.0)
-                alpha += (p.alpha_max - alpha) * scarcity * tau_a + (p.alpha_base - alpha) * (scarcity == 0) * tau_a
+                alpha += (max_a - alpha) * scarcity * tau_a + (base_a - alpha) * (scarcity == 0) * tau_a
                 np.maximum(alpha, 1.0, out=alpha)
             cap = x0 * (1.0 - delta) * alpha
             x_opt = np.fmin(D, cap)
@@ -252,7 +291,7 @@ class ARIOModel:
             # distribution of production over orders and final demand
             share_int, share_fd = self._rationing(x, orders, y)
             used = tech * x[None, :]
-            delivered = R * self._weights_sum(share_int * w)                # Σ_{i∈p} (x_i/D_i) O_ij
+            delivered = R * self._weights_sum(share_int * w, Zp)            # Σ_{i∈p} (x_i/D_i) O_ij
             stock = np.where(self.finite[:, None], stock - used + delivered, np.inf)
             rec["production"][t] = x
             rec["capacity"][t] = cap
@@ -262,12 +301,12 @@ class ARIOModel:
                 sr = np.where(self.is_input & self.finite[:, None] & (target > 0), stock / target, np.inf)
             rec["stock_ratio"][t] = np.where(np.isfinite(sr.min(axis=0)), sr.min(axis=0), 1.0)
             # orders for the next step
-            goal = tech * x_opt[None, :] * days
+            goal = tech * x_opt[None, :] * goal_days
             gap = np.where(self.finite[:, None], np.maximum(goal - stock, 0.0), 0.0) * r_inv + used
             w = cap * safe_reciprocal(x0)
-            C = self._weights_sum(w)
+            C = self._weights_sum(w, Zp)
             R = gap * safe_reciprocal(C)
-            orders = self._order_totals(w, R)
+            orders = self._order_totals(w, R, Zp)
             if progress is not None:
                 progress(t)
         return SimulationResult(self.mrio.index, self.mrio.unit, rec["production"], rec["capacity"],
