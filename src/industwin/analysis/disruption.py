@@ -466,7 +466,7 @@ class ScenarioResult:
         for name, r in self.runs.items():
             sel = np.ones(len(r.index), bool) if region is None else \
                 np.asarray(r.index.get_level_values(REGION) == region)
-            out[name] = 100 * r.production[:, sel].sum(axis=1) / r.baseline[sel].sum()
+            out[name] = 100 * r.production[:, sel].sum(axis=1) / r.undisturbed[:, sel].sum(axis=1)
         return pd.DataFrame(out, index=pd.RangeIndex(len(next(iter(self.runs.values())).production), name="day"))
 
 
@@ -537,6 +537,8 @@ def run_scenario(sc: Scenario | str | Path | dict, mrio: MRIO | None = None,
         shocks, path, links = scenario_model(run.mrio, sc)
         cb = (lambda t, name=run.name: progress(name, t)) if progress else None
         res = model.simulate(sc.horizon, shocks, path, run.extra_stock, run.headroom, links, cb)
+        if run.headroom is not None:  # capacity kept ready draws orders even without a shock: measure against that
+            res.reference = model.simulate(sc.horizon, None, None, run.extra_stock, run.headroom).production
         results[run.name] = res
         rows[run.name] = {"kind": run.kind, **_summary_row(res, run.cost_per_year, sc.horizon)}
     summary = pd.DataFrame(rows).T

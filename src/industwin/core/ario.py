@@ -140,6 +140,12 @@ class SimulationResult:
     baseline: np.ndarray            # n: daily production before any shock
     value_added_ratio: np.ndarray   # n: value added per unit of output
     meta: dict = field(default_factory=dict)
+    reference: np.ndarray | None = None   # steps × n undisturbed path, when it is not the constant baseline
+
+    @property
+    def undisturbed(self) -> np.ndarray:
+        """The path losses are measured against: ``reference`` if set, else the baseline every day."""
+        return self.reference if self.reference is not None else np.broadcast_to(self.baseline, self.production.shape)
 
     def frame(self, what: str = "production") -> pd.DataFrame:
         a = getattr(self, what)
@@ -148,7 +154,7 @@ class SimulationResult:
     @property
     def output_loss(self) -> pd.Series:
         """Cumulated output lost against the baseline, per industry (table unit)."""
-        return pd.Series((self.baseline[None, :] - self.production).sum(axis=0), index=self.index,
+        return pd.Series((self.undisturbed - self.production).sum(axis=0), index=self.index,
                          name=f"output loss [{self.unit}]")
 
     @property
@@ -158,7 +164,8 @@ class SimulationResult:
     def recovery_step(self, tol: float = 1e-3) -> pd.Series:
         """First step after which production stays within ``tol`` (relative) of the baseline;
         NaN if it never recovers within the horizon, 0 if it was never disturbed."""
-        dev = np.abs(self.production - self.baseline[None, :]) > tol * np.maximum(self.baseline[None, :], 1e-12)
+        ref = self.undisturbed
+        dev = np.abs(self.production - ref) > tol * np.maximum(np.abs(ref), 1e-12)
         last = np.where(dev.any(axis=0), len(dev) - np.argmax(dev[::-1], axis=0), 0).astype(float)
         last[dev[-1]] = np.nan
         return pd.Series(last, index=self.index, name="recovery step")
