@@ -110,12 +110,25 @@ def test_run_scenario_compares_interventions(four, tmp_path):
     assert res.static is not None and {"ghosh", "mixed"} <= set(res.static.index.get_level_values(0))
     # the trade shock: half of China's electronics to Germany cut, re-ordered elsewhere
     cut = d.run_scenario(halt(shocks={"trade": [{"origin": "CHN", "destination": ["DEU"], "products": ["c14"],
-                                                 "share": 0.5, "start": 5, "duration": 30}]}), four)
+                                                 "share": 0.5, "start": 5, "duration": 30,
+                                                 "substitution": True}]}), four)
     r = cut.runs["baseline"]
     i = four.index.get_loc(("CHN", "c14"))
     assert r.production[20, i] < r.baseline[i]                         # China sells less
     j = four.index.get_loc(("USA", "c14"))
     assert r.production[20, j] > r.baseline[j]                         # Germany buys elsewhere
+    # a critical route: the rest of the world's mining products (crude oil, gas, ores) to Germany cut for
+    # 150 days. Without substitution German refineries run down their stock and cut output; re-ordering
+    # from the other origins softens it
+    route = {"origin": "ROW_", "destination": ["DEU"], "products": ["c2"], "share": 1.0, "start": 5,
+             "duration": 150}
+    hard = d.run_scenario(halt(horizon=200, shocks={"trade": [route]}), four, static=False).runs["baseline"]
+    soft = d.run_scenario(halt(horizon=200, shocks={"trade": [{**route, "substitution": True}]}), four,
+                          static=False).runs["baseline"]
+    k = four.index.get_loc(("DEU", "c8"))
+    assert hard.production[100, k] < 0.5 * hard.baseline[k] < soft.production[100, k]
+    assert hard.production[:20, k] == pytest.approx(hard.baseline[k], rel=1e-3)   # 90 days of stock first
+    assert hard.value_added_loss.sum() > soft.value_added_loss.sum() > 0
 
 
 def test_risk_assessment_is_reproducible_and_runs_on_dask(four):

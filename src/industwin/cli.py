@@ -441,8 +441,12 @@ def simulate(scenario: Annotated[Path, typer.Argument(help="scenario file (.yaml
             df = r.frame(what)
             df.columns = ["|".join(map(str, c)) for c in df.columns]
             df.to_parquet(out / f"{safe}.{what}.parquet")
-    view = res.summary[["value_added_loss", "loss_avoided", "cost", "net_benefit", "worst_day_output_pct"]]
-    view = view.set_axis(["VA lost", "avoided", "cost", "net benefit", "worst day %"], axis=1)
+    cols = ["value_added_loss", "loss_avoided", "cost", "net_benefit"]
+    names = ["VA lost", "avoided", "cost", "net benefit"]
+    if sc.focus:
+        cols.insert(1, f"value_added_loss_{sc.focus}")
+        names.insert(1, f"{sc.focus} VA lost")
+    view = res.summary[cols].set_axis(names, axis=1)
     view.index = [str(i)[:28] for i in view.index]
     _show(view, f"{sc.name}: runs compared over {sc.horizon} days [{m.unit}]", 20, "{:,.0f}")
     _show(res.by_region.head(8), "losses by region without intervention", 8, "{:,.1f}")

@@ -74,7 +74,7 @@ class TradeSpec(Timing):
     destination: list[str] = Field(min_length=1)
     products: list[str] | None = Field(None, description="sector codes (default: all)")
     share: float = Field(1.0, gt=0, le=1, description="share of the flow cut")
-    tariff: float | None = Field(None, ge=0, description="ad-valorem tariff for the static price effect")
+    substitution: bool = Field(False, description="buyers re-order the cut share from other origins")
 
 
 class StockpileSpec(_Spec):
@@ -147,6 +147,7 @@ class Scenario(_Spec):
     shocks: Shocks
     interventions: Interventions = Interventions()
     outputs: list[Literal["production", "capacity", "final_demand_unmet", "stock_ratio"]] = ["production"]
+    focus: str | None = Field(None, description="a region whose own loss is reported beside the world's")
 
     @model_validator(mode="after")
     def _within_horizon(self) -> "Scenario":
@@ -254,6 +255,8 @@ def _check(mrio: MRIO, sc: Scenario, source: str = "scenario") -> None:
                 region(r, f"interventions.{kind}[{k}].to")
     for k, s in enumerate(iv.demand_visibility):
         nodes(s.nodes, f"interventions.demand_visibility[{k}].nodes")
+    if sc.focus is not None:
+        region(sc.focus, "focus")
     if issues:
         raise ValidationError(issues)
 
@@ -441,7 +444,8 @@ def scenario_model(mrio: MRIO, sc: Scenario) -> tuple[list[CapacityShock], np.nd
     for s in sc.shocks.trade:
         prods = np.array([sectors.index(p) for p in (s.products or sectors)])
         buyers = np.flatnonzero(np.isin(reg, s.destination))
-        links.append(LinkCut(list(map(str, mrio.regions)).index(s.origin), prods, buyers, s.share, s.start, s.duration))
+        links.append(LinkCut(list(map(str, mrio.regions)).index(s.origin), prods, buyers, s.share, s.start, s.duration,
+                             s.substitution))
         rows = np.flatnonzero((reg == s.origin) & np.isin(sec, [sectors[p] for p in prods]))
         cols = np.flatnonzero(np.isin(fd_reg, s.destination))
         path[s.start:s.start + s.duration, rows] -= s.share * mrio.Y[np.ix_(rows, cols)].sum(1) / days
@@ -470,10 +474,12 @@ class ScenarioResult:
         return pd.DataFrame(out, index=pd.RangeIndex(len(next(iter(self.runs.values())).production), name="day"))
 
 
-def _summary_row(r: SimulationResult, cost: float, horizon: int) -> dict:
-    loss = r.value_added_loss.sum()
+def _summary_row(r: SimulationResult, cost: float, horizon: int, focus: str | None = None) -> dict:
+    va = r.value_added_loss
+    loss = va.sum()
     rec = r.recovery_step()
-    return {"value_added_loss": loss, "output_loss": r.output_loss.sum(),
+    extra = {} if focus is None else {f"value_added_loss_{focus}": va.xs(focus, level=REGION).sum()}
+    return {"value_added_loss": loss, **extra, "output_loss": r.output_loss.sum(),
             "final_demand_unmet": r.final_demand_unmet.sum(),
             "worst_day_output_pct": 100 * (r.production.sum(axis=1) / r.baseline.sum()).min(),
             "industries_not_recovered": int(rec.isna().sum()),
@@ -540,7 +546,7 @@ def run_scenario(sc: Scenario | str | Path | dict, mrio: MRIO | None = None,
         if run.headroom is not None:  # capacity kept ready draws orders even without a shock: measure against that
             res.reference = model.simulate(sc.horizon, None, None, run.extra_stock, run.headroom).production
         results[run.name] = res
-        rows[run.name] = {"kind": run.kind, **_summary_row(res, run.cost_per_year, sc.horizon)}
+        rows[run.name] = {"kind": run.kind, **_summary_row(res, run.cost_per_year, sc.horizon, sc.focus)}
     summary = pd.DataFrame(rows).T
     base = summary.loc["baseline", "value_added_loss"]
     summary["loss_avoided"] = base - summary["value_added_loss"]

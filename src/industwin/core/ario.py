@@ -125,6 +125,7 @@ class LinkCut:
     share: float
     start: int
     duration: int
+    substitution: bool = False   # True: buyers re-order the cut share from the product's other origins
 
 
 @dataclass
@@ -248,8 +249,10 @@ class ARIOModel:
         the stock they hold and restore, but not of the level below which they cut production.
         ``headroom``: optional (n) capacity kept ready above the baseline (e.g. 0.1 = 10 %):
         it raises both the base and the maximum over-production of those industries.
-        ``links``: trade links cut for a while (origin rows × buyer columns); buyers re-order
-        from the product's other origins in proportion to their capacity-weighted shares.
+        ``links``: trade links cut for a while (an origin's products × buyer columns). Without
+        substitution the buyers keep splitting their orders as before and the cut share is simply
+        not delivered; with ``substitution`` they re-order it from the product's other origins in
+        proportion to their capacity-weighted shares.
         ``progress(step)`` is called every step.
         """
         p, N, n = self.params, self.N, self.n
@@ -272,12 +275,14 @@ class ARIOModel:
         x = x0.copy()
         rec = {k: np.empty((steps, n)) for k in ("production", "capacity", "final_demand_unmet", "stock_ratio")}
         y_path = final_demand
-        Zp, link_state = self.Zp, ()
+        Zp, Zc_orders, link_state = self.Zp, self.Zp, ()
         for t in range(steps):
             y = self.y0 if y_path is None else y_path[t]
             state = tuple(k for k, c in enumerate(links) if c.start <= t < c.start + c.duration)
             if state != link_state:
-                Zp, link_state = self._cut(links, state), state
+                Zp = self._cut(links, state)
+                Zc_orders = self._cut(links, tuple(k for k in state if links[k].substitution))
+                link_state = state
             delta = np.zeros(n)
             for s in shocks:
                 d = s.delta(t)
@@ -311,7 +316,7 @@ class ARIOModel:
             goal = tech * x_opt[None, :] * goal_days
             gap = np.where(self.finite[:, None], np.maximum(goal - stock, 0.0), 0.0) * r_inv + used
             w = cap * safe_reciprocal(x0)
-            C = self._weights_sum(w, Zp)
+            C = self._weights_sum(w, Zc_orders)   # how buyers split their orders among origins
             R = gap * safe_reciprocal(C)
             orders = self._order_totals(w, R, Zp)
             if progress is not None:
