@@ -542,7 +542,8 @@ def run_scenario(sc: Scenario | str | Path | dict, mrio: MRIO | None = None,
         model = ARIOModel(run.mrio, params)
         shocks, path, links = scenario_model(run.mrio, sc)
         cb = (lambda t, name=run.name: progress(name, t)) if progress else None
-        res = model.simulate(sc.horizon, shocks, path, run.extra_stock, run.headroom, links, cb)
+        rec = tuple(dict.fromkeys(["production", "final_demand_unmet", *sc.outputs]))
+        res = model.simulate(sc.horizon, shocks, path, run.extra_stock, run.headroom, links, cb, rec)
         if run.headroom is not None:  # capacity kept ready draws orders even without a shock: measure against that
             res.reference = model.simulate(sc.horizon, None, None, run.extra_stock, run.headroom).production
         results[run.name] = res
@@ -595,7 +596,8 @@ def _mc_batch(mrio: MRIO, params: dict, horizon: int, draws: list[tuple]) -> lis
     model = ARIOModel(mrio, ARIOParameters(**params))
     out = []
     for (k, row, size, duration, start) in draws:
-        r = model.simulate(horizon, [CapacityShock(np.array([row]), np.array([size]), start, duration)])
+        r = model.simulate(horizon, [CapacityShock(np.array([row]), np.array([size]), start, duration)],
+                           record=("production",))
         out.append({"draw": k, "row": row, "size": size, "duration": duration,
                     "value_added_loss": float(r.value_added_loss.sum()), "output_loss": float(r.output_loss.sum())})
     return out

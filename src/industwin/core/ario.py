@@ -134,10 +134,10 @@ class SimulationResult:
 
     index: pd.MultiIndex
     unit: str
-    production: np.ndarray          # steps × n
-    capacity: np.ndarray            # steps × n
-    final_demand_unmet: np.ndarray  # steps × n (by supplying industry)
-    stock_ratio: np.ndarray         # steps × n: stock of the scarcest input / its target
+    production: np.ndarray                   # steps × n
+    capacity: np.ndarray | None              # steps × n (when recorded)
+    final_demand_unmet: np.ndarray | None    # steps × n, by supplying industry (when recorded)
+    stock_ratio: np.ndarray | None           # steps × n: stock of the scarcest input / its target (when recorded)
     baseline: np.ndarray            # n: daily production before any shock
     value_added_ratio: np.ndarray   # n: value added per unit of output
     meta: dict = field(default_factory=dict)
@@ -150,6 +150,8 @@ class SimulationResult:
 
     def frame(self, what: str = "production") -> pd.DataFrame:
         a = getattr(self, what)
+        if a is None:
+            raise SelectionError(f"{what!r} was not recorded; pass record=(..., {what!r}) to simulate")
         return pd.DataFrame(a, index=pd.RangeIndex(len(a), name="step"), columns=self.index)
 
     @property
@@ -188,17 +190,20 @@ class ARIOModel:
         p = self.params
         G, N = len(mrio.regions), len(mrio.sectors)
         self.G, self.N, self.n = G, N, mrio.n
-        f = 1.0 / p.days_per_year
+        f = self.f = 1.0 / p.days_per_year
         Z = mrio.Z.toarray() if mrio.is_sparse else np.asarray(mrio.Z)
-        # Z as (product p, origin region g, buyer j): batched products over the origins of each product
-        self.Zp = np.ascontiguousarray((Z * f).reshape(G, N, self.n).transpose(1, 0, 2))
+        # Z viewed as (product p, origin region g, buyer j) — a view of the table's array, no copy: the
+        # passes over it are batched matrix–vector products over the origins of each product, and the
+        # daily factor is applied to their (small) results
+        self.Zp = Z.reshape(G, N, self.n).transpose(1, 0, 2)
         self.y0 = mrio.Y.sum(axis=1) * f
         # the model's equilibrium: output = orders + final demand (row sums); the recorded x differs by
         # the table's imbalance (WIOD: rounding), which would otherwise show as a drift without any shock
-        self.x0 = (Z.sum(axis=1) * f + self.y0) if balance else mrio.x * f
+        # (a row whose negative final demand — inventories drawn down — exceeds its sales gets 0)
+        self.x0 = np.maximum(Z.sum(axis=1) * f + self.y0, 0.0) if balance else mrio.x * f
         fd_reg = np.asarray(mrio.fd_index.get_level_values(REGION))
         self.y0_by_region = np.stack([mrio.Y[:, fd_reg == r].sum(axis=1) for r in mrio.fd_regions], axis=1) * f
-        Zc = self.Zp.sum(axis=1)                                    # N × n, daily, product-aggregated
+        Zc = self.Zp.sum(axis=1) * f                                # N × n, daily, product-aggregated
         self.tech = Zc * safe_reciprocal(self.x0)[None, :]          # a_pj
         self.is_input = Zc * p.days_per_year > self.x0[None, :] * TECHNOLOGY_THRESHOLD
         days = p.inventory_days
@@ -219,19 +224,19 @@ class ARIOModel:
     def _weights_sum(self, w: np.ndarray, Zp: np.ndarray | None = None) -> np.ndarray:
         """Σ_{i∈p} w_i z⁰_ij for every product p and buyer j (N × n)."""
         Zp = self.Zp if Zp is None else Zp
-        return np.matmul(w.reshape(self.G, self.N).T[:, None, :], Zp)[:, 0, :]
+        return np.matmul(w.reshape(self.G, self.N).T[:, None, :], Zp)[:, 0, :] * self.f
 
     def _order_totals(self, w: np.ndarray, R: np.ndarray, Zp: np.ndarray | None = None) -> np.ndarray:
         """Orders received by each industry: w_i Σ_j z⁰_ij R_p(i)j (n)."""
         Zp = self.Zp if Zp is None else Zp
         per = np.matmul(Zp, R[:, :, None])[:, :, 0]                 # N × G
-        return w * per.T.reshape(-1)
+        return w * per.T.reshape(-1) * self.f
 
     def _cut(self, links: list[LinkCut], active: tuple[int, ...]) -> np.ndarray:
         """The order weights with the active trade links scaled down (a copy only while links are cut)."""
         if not active:
             return self.Zp
-        Zp = self.Zp.copy()
+        Zp = np.array(self.Zp)
         for k in active:
             c = links[k]
             Zp[np.ix_(c.products, [c.origin], c.buyers)] *= 1.0 - c.share
@@ -240,7 +245,7 @@ class ARIOModel:
     def simulate(self, steps: int, shocks: list[CapacityShock] | None = None,
                  final_demand: np.ndarray | None = None, extra_stock_days: np.ndarray | None = None,
                  headroom: np.ndarray | None = None, links: list[LinkCut] | None = None,
-                 progress=None) -> SimulationResult:
+                 progress=None, record: tuple[str, ...] = ("production", "final_demand_unmet")) -> SimulationResult:
         """Run ``steps`` days from the table's equilibrium.
 
         ``final_demand``: an optional (steps × n) path of daily final demand by supplying
@@ -253,9 +258,14 @@ class ARIOModel:
         substitution the buyers keep splitting their orders as before and the cut share is simply
         not delivered; with ``substitution`` they re-order it from the product's other origins in
         proportion to their capacity-weighted shares.
-        ``progress(step)`` is called every step.
+        ``progress(step)`` is called every step. ``record`` names the trajectories kept
+        (``production``, ``final_demand_unmet``, ``capacity``, ``stock_ratio``; steps × n each).
         """
         p, N, n = self.params, self.N, self.n
+        unknown = set(record) - {"production", "final_demand_unmet", "capacity", "stock_ratio"}
+        if unknown or "production" not in record:
+            raise SelectionError(f"record must include 'production' and may add final_demand_unmet, capacity, "
+                                 f"stock_ratio; got {sorted(record)}")
         shocks = shocks or []
         links = links or []
         base_a = p.alpha_base + (0.0 if headroom is None else np.asarray(headroom, float))
@@ -273,7 +283,7 @@ class ARIOModel:
         R = (C > 0).astype(float)
         orders = self._order_totals(w, R)
         x = x0.copy()
-        rec = {k: np.empty((steps, n)) for k in ("production", "capacity", "final_demand_unmet", "stock_ratio")}
+        rec = {k: np.empty((steps, n)) for k in record}
         y_path = final_demand
         Zp, Zc_orders, link_state = self.Zp, self.Zp, ()
         for t in range(steps):
@@ -288,7 +298,7 @@ class ARIOModel:
                 d = s.delta(t)
                 if d > 0:
                     np.maximum.at(delta, s.rows, s.size * d)
-            D = orders + y
+            D = np.maximum(orders + y, 0.0)
             if t > 1:  # over-production adapts to the scarcity of the last step
                 with np.errstate(invalid="ignore", divide="ignore"):
                     scarcity = np.where(D != 0, (D - x) / np.where(D != 0, D, 1.0), 0.0)
@@ -306,12 +316,15 @@ class ARIOModel:
             delivered = R * self._weights_sum(share_int * w, Zp)            # Σ_{i∈p} (x_i/D_i) O_ij
             stock = np.where(self.finite[:, None], stock - used + delivered, np.inf)
             rec["production"][t] = x
-            rec["capacity"][t] = cap
-            rec["final_demand_unmet"][t] = y - share_fd * y
-            with np.errstate(invalid="ignore", divide="ignore"):
-                target = tech * x_opt[None, :] * days
-                sr = np.where(self.is_input & self.finite[:, None] & (target > 0), stock / target, np.inf)
-            rec["stock_ratio"][t] = np.where(np.isfinite(sr.min(axis=0)), sr.min(axis=0), 1.0)
+            if "capacity" in rec:
+                rec["capacity"][t] = cap
+            if "final_demand_unmet" in rec:
+                rec["final_demand_unmet"][t] = y - share_fd * y
+            if "stock_ratio" in rec:
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    target = tech * x_opt[None, :] * days
+                    sr = np.where(self.is_input & self.finite[:, None] & (target > 0), stock / target, np.inf)
+                rec["stock_ratio"][t] = np.where(np.isfinite(sr.min(axis=0)), sr.min(axis=0), 1.0)
             # orders for the next step
             goal = tech * x_opt[None, :] * goal_days
             gap = np.where(self.finite[:, None], np.maximum(goal - stock, 0.0), 0.0) * r_inv + used
@@ -321,8 +334,8 @@ class ARIOModel:
             orders = self._order_totals(w, R, Zp)
             if progress is not None:
                 progress(t)
-        return SimulationResult(self.mrio.index, self.mrio.unit, rec["production"], rec["capacity"],
-                                rec["final_demand_unmet"], rec["stock_ratio"], x0.copy(), self.va_ratio,
+        return SimulationResult(self.mrio.index, self.mrio.unit, rec["production"], rec.get("capacity"),
+                                rec.get("final_demand_unmet"), rec.get("stock_ratio"), x0.copy(), self.va_ratio,
                                 {"params": p, "steps": steps})
 
     def _rationing(self, x: np.ndarray, orders: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
