@@ -59,7 +59,8 @@ def worker_industwin(case: str, out: Path) -> dict:
     from industwin.core.ario import ARIOModel, CapacityShock
 
     m = _table(case)
-    base = rss_mb()
+    float(np.asarray(m.Z).sum())   # the table in memory first (it may be memory-mapped): like BoARIO's
+    base = rss_mb()                # baseline, the working memory excludes the input table
     node = _node(m)
     t0 = time.perf_counter()
     model = ARIOModel(m)
