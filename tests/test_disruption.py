@@ -101,6 +101,12 @@ def test_run_scenario_compares_interventions(four, tmp_path):
     # costs: visibility as given, 120 of 365 days; friendshoring = 10 % of the moved purchases
     assert s.loc["demand visibility (+10%)", "cost"] == pytest.approx(1000 * 120 / 365)
     assert s.loc["friendshoring", "cost"] > 0
+    # the mark-up ripples through the Leontief price model; final users pay exactly the extra cost a year
+    dp = res.prices["friendshoring"]
+    y = four.Y.sum(axis=1)
+    assert (dp >= -1e-15).all() and dp.max() > 0
+    assert (dp.to_numpy() * y).sum() == pytest.approx(s.loc["friendshoring", "cost"] * 365 / 120, rel=1e-9)
+    assert s.loc["friendshoring", "final_price_rise_pct"] > 0 == s.loc["baseline", "final_price_rise_pct"]
     # nobody buys from China in the friendshored table, so its halt hurts less
     assert s.loc["friendshoring", "value_added_loss"] < base
     assert s.loc["demand visibility (+10%)", "value_added_loss"] < base

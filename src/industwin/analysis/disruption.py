@@ -371,9 +371,11 @@ def static_impacts(mrio: MRIO, sc: Scenario) -> pd.DataFrame:
 
 
 # ============================================================================ interventions → model inputs
-def _resourced(mrio: MRIO, spec: SourcingSpec, kind: str) -> tuple[MRIO, float, np.ndarray]:
+def _resourced(mrio: MRIO, spec: SourcingSpec, kind: str) -> tuple[MRIO, float, pd.Series]:
     """A table where the buyers' purchases of one product are re-sourced; returns it, the yearly
-    extra cost (mark-up × re-sourced purchases) and the buyer rows."""
+    extra cost (mark-up × re-sourced purchases) and the price changes the mark-up causes along the
+    chain (Leontief price model, ``Δp' = Δv' (I − A)⁻¹`` with ``Δv_j`` = mark-up × re-sourced input
+    per unit of the buyer's output)."""
     A = (mrio.Z.toarray() if mrio.is_sparse else np.array(mrio.Z)) * safe_reciprocal(mrio.x)[None, :]
     buyers = _rows(mrio, spec.buyers)
     reg = np.asarray(mrio.index.get_level_values(REGION)).astype(str)
@@ -409,7 +411,9 @@ def _resourced(mrio: MRIO, spec: SourcingSpec, kind: str) -> tuple[MRIO, float, 
     x = np.maximum(x, 0.0)
     new = mrio.replace(Z=A * x[None, :], x=x, V=None, va_index=None, satellites={}, name=f"{mrio.name} ({kind})")
     cost = float(spec.markup * (moved * mrio.x[buyers]).sum())
-    return new, cost, buyers
+    dv = np.zeros(mrio.n)
+    dv[buyers] = spec.markup * moved
+    return new, cost, cost_push(mrio, dv)
 
 
 @dataclass
@@ -420,6 +424,7 @@ class _Run:
     cost_per_year: float = 0.0
     extra_stock: np.ndarray | None = None
     headroom: np.ndarray | None = None
+    prices: pd.Series | None = None
 
 
 def scenario_model(mrio: MRIO, sc: Scenario) -> tuple[list[CapacityShock], np.ndarray | None, list[LinkCut]]:
@@ -463,6 +468,7 @@ class ScenarioResult:
     summary: pd.DataFrame
     static: pd.DataFrame | None = None
     by_region: pd.DataFrame = field(default_factory=pd.DataFrame)
+    prices: dict[str, pd.Series] = field(default_factory=dict)   # price changes of each re-sourcing run
 
     def production_over_time(self, region: str | None = None) -> pd.DataFrame:
         """Daily production of the world (or one region) as % of its baseline, one column per run."""
@@ -519,10 +525,10 @@ def run_scenario(sc: Scenario | str | Path | dict, mrio: MRIO | None = None,
                          s.holding_cost * value, extra_stock=extra))
     for kind in ("diversify", "reshore"):
         for s in getattr(iv, kind):
-            new, cost, _ = _resourced(mrio, s, kind)
+            new, cost, dp = _resourced(mrio, s, kind)
             label = s.name or (f"{kind} {s.product}" + (f" from {s.origin}" if s.origin else "")
                                + (f" to {'+'.join(s.to)}" if s.to else ""))
-            runs.append(_Run(label, kind, new, cost))
+            runs.append(_Run(label, kind, new, cost, prices=dp))
     for s in iv.demand_visibility:
         head = np.zeros(mrio.n)
         head[_rows(mrio, s.nodes)] = s.headroom
@@ -548,6 +554,9 @@ def run_scenario(sc: Scenario | str | Path | dict, mrio: MRIO | None = None,
             res.reference = model.simulate(sc.horizon, None, None, run.extra_stock, run.headroom).production
         results[run.name] = res
         rows[run.name] = {"kind": run.kind, **_summary_row(res, run.cost_per_year, sc.horizon, sc.focus)}
+        y = mrio.Y.sum(axis=1)
+        rows[run.name]["final_price_rise_pct"] = 0.0 if run.prices is None else \
+            float(100 * (run.prices.to_numpy() * y).sum() / y.sum())
     summary = pd.DataFrame(rows).T
     base = summary.loc["baseline", "value_added_loss"]
     summary["loss_avoided"] = base - summary["value_added_loss"]
@@ -563,7 +572,8 @@ def run_scenario(sc: Scenario | str | Path | dict, mrio: MRIO | None = None,
     st = None
     if static and (sc.shocks.capacity or sc.shocks.final_demand):
         st = static_impacts(mrio, sc)
-    return ScenarioResult(sc, mrio.unit, results, summary, st, by_region)
+    prices = {r.name: r.prices for r in runs if r.prices is not None}
+    return ScenarioResult(sc, mrio.unit, results, summary, st, by_region, prices)
 
 
 # ============================================================================ risk assessment
@@ -646,7 +656,7 @@ def risk_assessment(mrio: MRIO, draws: int = 1000, seed: int = 0, nodes: Sequenc
             import os
             if scheduler == "distributed":
                 with _one_blas_thread_per_process(), LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1,
-                                                                  processes=True, dashboard_address=None) as cl, \
+                                                                  processes=True, dashboard_address=":0") as cl, \
                         Client(cl) as client:
                     parts = _on_client(client, mrio, params, horizon, chunks)
             elif hasattr(scheduler, "scatter"):

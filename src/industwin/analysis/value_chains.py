@@ -762,7 +762,7 @@ def _dask_map(dataset: str, years: list[int], fn: Callable, kwargs: dict, schedu
         from dask.distributed import Client, LocalCluster
         with _one_blas_thread_per_process(), \
                 LocalCluster(n_workers=min(len(years), os.cpu_count() or 1), threads_per_worker=1, processes=True,
-                             dashboard_address=None) as cluster, Client(cluster) as client:
+                             dashboard_address=":0") as cluster, Client(cluster) as client:
             return list(client.gather(client.compute(tasks)))
     if hasattr(scheduler, "compute") and hasattr(scheduler, "gather"):  # a dask.distributed.Client
         return list(scheduler.gather(scheduler.compute(tasks)))
