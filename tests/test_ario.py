@@ -138,3 +138,17 @@ def test_same_trajectories_as_boario_on_wiod():
     assert rel.max() < 1e-9
     assert ours[("CHN", "c14")].iloc[10] == pytest.approx(0.5 * small.x[small.index.get_loc(("CHN", "c14"))] / 365,
                                                           rel=0.01)
+
+
+def test_batched_scenarios_equal_one_by_one():
+    d = small_system()
+    m = iw.MRIO(d["Z"], d["Y"], d["x"], index=d["index"], fd_index=d["fd_index"])
+    model = ARIOModel(m, ARIOParameters(inventory_days=20))
+    scen = [[CapacityShock(np.array([r]), np.array([s]), st, du, rec)]
+            for r, s, st, du, rec in [(0, 0.5, 3, 30, 10), (3, 1.0, 0, 25, 0), (5, 0.3, 10, 5, 40), (3, 0.8, 2, 60, 5)]]
+    batch = model.simulate_batch(150, scen)
+    for k, shocks in enumerate(scen):
+        one = model.simulate(150, shocks)
+        assert batch["value_added_loss"][k] == pytest.approx(one.value_added_loss.sum(), rel=1e-11)
+        assert batch["output_loss"][k] == pytest.approx(one.output_loss.sum(), rel=1e-11)
+        assert batch["worst_day"][k] == pytest.approx((one.production.sum(1) / one.baseline.sum()).min(), rel=1e-12)

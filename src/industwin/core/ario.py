@@ -338,6 +338,76 @@ class ARIOModel:
                                 rec.get("final_demand_unmet"), rec.get("stock_ratio"), x0.copy(), self.va_ratio,
                                 {"params": p, "steps": steps})
 
+    def simulate_batch(self, steps: int, scenarios: list[list[CapacityShock]]) -> dict[str, np.ndarray]:
+        """Many capacity-shock scenarios at once (the same equations as :meth:`simulate`, constant final
+        demand, no links, stockpiles or headroom): the passes over ``Z`` become matrix–matrix products
+        over the K scenarios (BLAS level 3), which is what a Monte Carlo needs.
+
+        Returns K-vectors: ``value_added_loss`` and ``output_loss`` (cumulated against the baseline, in
+        the table's unit) and ``worst_day`` (lowest daily world output, share of the baseline).
+        """
+        p, N, n, G, K = self.params, self.N, self.n, self.G, len(scenarios)
+        tech, x0 = self.tech, self.x0
+        days = np.where(self.finite, self.inventory_days, 0.0)[:, None, None]
+        tech3 = tech[:, :, None]
+        stock = np.where(self.finite[:, None, None], tech3 * x0[None, :, None] * days, np.inf) * np.ones((1, 1, K))
+        is_input = self.is_input[:, :, None]
+        r_inv, tau_a = 1.0 / p.restoration_days, 1.0 / p.alpha_days
+        ZpT = self.Zp.transpose(0, 2, 1)                                   # (N, n, G) view
+
+        def weights_sum(w):                                                # (n, K) → (N, n, K)
+            wr = w.reshape(G, N, K).transpose(1, 0, 2)                     # (N, G, K)
+            return np.matmul(ZpT, wr) * self.f
+
+        def order_totals(w, R):                                            # → (n, K)
+            per = np.matmul(self.Zp, R)                                    # (N, G, K)
+            return w * per.transpose(1, 0, 2).reshape(n, K) * self.f
+
+        rx0 = safe_reciprocal(x0)[:, None]
+        w = np.ones((n, K))
+        R = (weights_sum(w) > 0).astype(float)
+        orders = order_totals(w, R)
+        y = self.y0[:, None]
+        x = np.repeat(x0[:, None], K, axis=1)
+        alpha = np.full((n, K), p.alpha_base)
+        va_loss = np.zeros(K)
+        out_loss = np.zeros(K)
+        worst = np.ones(K)
+        total0 = x0.sum()
+        for t in range(steps):
+            delta = np.zeros((n, K))
+            for k, shocks in enumerate(scenarios):
+                for s in shocks:
+                    d = s.delta(t)
+                    if d > 0:
+                        np.maximum.at(delta[:, k], s.rows, s.size * d)
+            D = np.maximum(orders + y, 0.0)
+            if t > 1:
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    scarcity = np.where(D != 0, (D - x) / np.where(D != 0, D, 1.0), 0.0)
+                alpha += (p.alpha_max - alpha) * scarcity * tau_a + (p.alpha_base - alpha) * (scarcity == 0) * tau_a
+                np.maximum(alpha, 1.0, out=alpha)
+            cap = x0[:, None] * (1.0 - delta) * alpha
+            x_opt = np.fmin(D, cap)
+            need = tech3 * x_opt[None] * (p.psi * days)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ratio = np.where(is_input & (need > 0), np.minimum(1.0, stock / need), 1.0)
+            x = x_opt * ratio.min(axis=0)
+            share_int, _ = self._rationing(x, orders, y)
+            used = tech3 * x[None]
+            delivered = R * weights_sum(share_int * w)
+            stock = np.where(self.finite[:, None, None], stock - used + delivered, np.inf)
+            lost = x0[:, None] - x
+            va_loss += self.va_ratio @ lost
+            out_loss += lost.sum(axis=0)
+            worst = np.minimum(worst, x.sum(axis=0) / total0)
+            goal = tech3 * x_opt[None] * days
+            gap = np.where(self.finite[:, None, None], np.maximum(goal - stock, 0.0), 0.0) * r_inv + used
+            w = cap * rx0
+            R = gap * safe_reciprocal(weights_sum(w))
+            orders = order_totals(w, R)
+        return {"value_added_loss": va_loss, "output_loss": out_loss, "worst_day": worst}
+
     def _rationing(self, x: np.ndarray, orders: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Shares of their demand that industries' orders and final demand receive from each supplier."""
         rule = self.params.priority
