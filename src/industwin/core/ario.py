@@ -364,8 +364,14 @@ class ARIOModel:
             return w * per.transpose(1, 0, 2).reshape(n, K) * self.f
 
         rx0 = safe_reciprocal(x0)[:, None]
+        shape = (N, n, K)
+        # work buffers reused every step: a worker process that returns freed memory to the system at
+        # once (Dask's default) would otherwise fault in fresh pages for every temporary
+        need, ratio, used, flow, R = (np.empty(shape) for _ in range(5))
+        psi_days = p.psi * days
         w = np.ones((n, K))
-        R = (weights_sum(w) > 0).astype(float)
+        np.greater(weights_sum(w), 0, out=ratio)
+        R[...] = ratio
         orders = order_totals(w, R)
         y = self.y0[:, None]
         x = np.repeat(x0[:, None], K, axis=1)
@@ -374,6 +380,7 @@ class ARIOModel:
         out_loss = np.zeros(K)
         worst = np.ones(K)
         total0 = x0.sum()
+        wr_shape = (G, N, K)
         for t in range(steps):
             delta = np.zeros((n, K))
             for k, shocks in enumerate(scenarios):
@@ -389,22 +396,34 @@ class ARIOModel:
                 np.maximum(alpha, 1.0, out=alpha)
             cap = x0[:, None] * (1.0 - delta) * alpha
             x_opt = np.fmin(D, cap)
-            need = tech3 * x_opt[None] * (p.psi * days)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                ratio = np.where(is_input & (need > 0), np.minimum(1.0, stock / need), 1.0)
+            np.multiply(tech3, x_opt[None], out=need)
+            need *= psi_days                                           # S*_pj
+            ratio.fill(1.0)
+            np.divide(stock, need, out=ratio, where=is_input & (need > 0))
+            np.minimum(ratio, 1.0, out=ratio)
             x = x_opt * ratio.min(axis=0)
             share_int, _ = self._rationing(x, orders, y)
-            used = tech3 * x[None]
-            delivered = R * weights_sum(share_int * w)
-            stock = np.where(self.finite[:, None, None], stock - used + delivered, np.inf)
+            np.multiply(tech3, x[None], out=used)
+            np.matmul(ZpT, (share_int * w).reshape(wr_shape).transpose(1, 0, 2), out=flow)
+            flow *= self.f
+            flow *= R                                                  # deliveries
+            stock -= used
+            stock += flow
             lost = x0[:, None] - x
             va_loss += self.va_ratio @ lost
             out_loss += lost.sum(axis=0)
             worst = np.minimum(worst, x.sum(axis=0) / total0)
-            goal = tech3 * x_opt[None] * days
-            gap = np.where(self.finite[:, None, None], np.maximum(goal - stock, 0.0), 0.0) * r_inv + used
+            np.multiply(tech3, x_opt[None], out=need)
+            need *= days                                               # goal
+            need -= stock                                              # (an infinite stock gives −inf → 0)
+            np.maximum(need, 0.0, out=need)
+            need *= r_inv
+            need += used                                               # gap
             w = cap * rx0
-            R = gap * safe_reciprocal(weights_sum(w))
+            np.matmul(ZpT, w.reshape(wr_shape).transpose(1, 0, 2), out=flow)
+            flow *= self.f                                             # C
+            R.fill(0.0)
+            np.divide(need, flow, out=R, where=flow > 0)
             orders = order_totals(w, R)
         return {"value_added_loss": va_loss, "output_loss": out_loss, "worst_day": worst}
 
