@@ -20,9 +20,6 @@ event; the trajectories are compared over the steps both ran (max relative diffe
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import sys
 import time
 import warnings
@@ -33,7 +30,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import bench_mrio  # noqa: E402
-from bench_mrio import WORK, blas_info, max_rel, peak_mb, prepare_exio, rss_mb  # noqa: E402
+from bench_mrio import WORK, max_rel, peak_mb, prepare_exio, rss_mb  # noqa: E402
 
 STEPS = {"wiod": {"industwin": 365, "boario": 120}, "exio": {"industwin": 60, "boario": 8}}
 
@@ -113,7 +110,6 @@ def worker_boario(case: str, out: Path) -> dict:
 
 
 def worker_mc(case: str, out: Path) -> dict:
-    import industwin as iw
     from industwin.analysis.disruption import risk_assessment
 
     m = _table("wiod")
@@ -158,21 +154,7 @@ def report(case: str, repeat: int) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--case", choices=["wiod", "exio", "mc", "all"], default="all")
-    ap.add_argument("--worker", choices=list(WORKERS))
-    ap.add_argument("--repeat", type=int, default=2)
-    args = ap.parse_args()
-    WORK.mkdir(exist_ok=True)
-    if args.worker:
-        print(json.dumps(WORKERS[args.worker](args.case, WORK / f"dis_{args.worker}_{args.case}.npy")))
-        return
-    print("BLAS in use (threadpoolctl):")
-    for d in blas_info():
-        print("  ", d)
-    print(f"cores: {os.cpu_count()}")
-    for case in (["wiod", "exio"] if args.case == "all" else [args.case]):
-        report(case, args.repeat)
+    bench_mrio.cli(__doc__, ["wiod", "exio", "mc"], ["wiod", "exio"], WORKERS, report, "dis_{tool}_{case}.npy")
 
 
 if __name__ == "__main__":

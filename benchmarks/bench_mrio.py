@@ -274,6 +274,26 @@ def run(tool: str, case: str, repeat: int, script: str = __file__, result: str =
     return best
 
 
+def cli(doc: str, cases: list[str], default_cases: list[str], workers: dict, report, result: str) -> None:
+    """The command line shared by the benchmark scripts: ``--case``, ``--repeat`` and the hidden
+    ``--worker`` entry point that runs one measurement in a fresh process and prints it as JSON."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--case", choices=[*cases, "all"], default="all")
+    ap.add_argument("--worker", choices=list(workers))
+    ap.add_argument("--repeat", type=int, default=2, help="runs per tool; the fastest is reported")
+    args = ap.parse_args()
+    WORK.mkdir(exist_ok=True)
+    if args.worker:
+        print(json.dumps(workers[args.worker](args.case, WORK / result.format(tool=args.worker, case=args.case))))
+        return
+    print("BLAS in use (threadpoolctl):")
+    for d in blas_info():
+        print("  ", d)
+    print(f"cores: {os.cpu_count()}; each tool runs {args.repeat}× in fresh processes, the fastest is reported")
+    for case in (default_cases if args.case == "all" else [args.case]):
+        report(case, args.repeat)
+
+
 def max_rel(a: np.ndarray, b: np.ndarray) -> float:
     a, b = np.asarray(a, float), np.asarray(b, float)
     if a.shape != b.shape:

@@ -22,9 +22,6 @@ runs is kept.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -34,7 +31,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import bench_mrio  # noqa: E402
-from bench_mrio import WORK, blas_info, max_rel, peak_mb, prepare_exio, rss_mb  # noqa: E402
+from bench_mrio import WORK, max_rel, peak_mb, prepare_exio, rss_mb  # noqa: E402
 
 YEARS = list(range(1995, 2012))
 
@@ -156,7 +153,7 @@ def report(case: str, repeat: int) -> None:
     per_table = [max_rel(a[k], b[k]) for k in range(len(a))]
     diff = max(per_table)
     odd = [YEARS[k] for k, d in enumerate(per_table) if d > 1e-9] if case == "series" else []
-    print(f"  value added by origin in every final product (Los–Timmer–de Vries):")
+    print("  value added by origin in every final product (Los–Timmer–de Vries):")
     print(f"    industwin {to:8.2f} s, {ours['peak_mb']:6.0f} MB   pymrio {tt:8.2f} s, {theirs['peak_mb']:6.0f} MB")
     print(f"    time ours / pymrio = {to / tt:.3f}   memory ours / pymrio = {ours['peak_mb'] / theirs['peak_mb']:.3f}"
           f"   max relative difference {diff:.1e}")
@@ -168,21 +165,7 @@ def report(case: str, repeat: int) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--case", choices=["series", "exio", "all"], default="all")
-    ap.add_argument("--worker", choices=list(WORKERS))
-    ap.add_argument("--repeat", type=int, default=2, help="runs per tool; the fastest is reported")
-    args = ap.parse_args()
-    WORK.mkdir(exist_ok=True)
-    if args.worker:
-        print(json.dumps(WORKERS[args.worker](args.case, WORK / f"vc_{args.worker}_{args.case}.npy")))
-        return
-    print("BLAS in use (threadpoolctl):")
-    for d in blas_info():
-        print("  ", d)
-    print(f"cores: {os.cpu_count()}; each tool runs {args.repeat}× in fresh processes, the fastest is reported")
-    for case in (["series", "exio"] if args.case == "all" else [args.case]):
-        report(case, args.repeat)
+    bench_mrio.cli(__doc__, ["series", "exio"], ["series", "exio"], WORKERS, report, "vc_{tool}_{case}.npy")
 
 
 if __name__ == "__main__":

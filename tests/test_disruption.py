@@ -101,6 +101,10 @@ def test_run_scenario_compares_interventions(four, tmp_path):
     # costs: visibility as given, 120 of 365 days; friendshoring = 10 % of the moved purchases
     assert s.loc["demand visibility (+10%)", "cost"] == pytest.approx(1000 * 120 / 365)
     assert s.loc["friendshoring", "cost"] > 0
+    # stockpile: 20 % a year of the value of 60 days of Germany's electronics inputs, for 120 days
+    Z = four.frame("Z")
+    c14_deu = Z.xs("c14", level="sector").loc[:, "DEU"].to_numpy().sum()
+    assert s.loc["stockpile c14 (60 days)", "cost"] == pytest.approx(0.2 * c14_deu / 365 * 60 * 120 / 365, rel=1e-9)
     # the mark-up ripples through the Leontief price model; final users pay exactly the extra cost a year
     dp = res.prices["friendshoring"]
     y = four.Y.sum(axis=1)

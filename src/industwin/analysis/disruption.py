@@ -28,9 +28,9 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticError, model_validator
 
 from industwin.core.ario import ARIOModel, ARIOParameters, CapacityShock, LinkCut, SimulationResult
-from industwin.core.leontief import cost_push, ghosh, gross_output, leontief, safe_reciprocal
+from industwin.core.leontief import cost_push, gross_output, leontief, safe_reciprocal
 from industwin.data.mrio import MRIO, REGION, SECTOR
-from industwin.data.select import node_positions, regions_of
+from industwin.data.select import node_positions
 from industwin.errors import IndustwinError, SelectionError, ValidationError, ValidationIssue
 
 __all__ = [
@@ -328,7 +328,7 @@ def _solve_partitioned(f, mrio: MRIO, E: np.ndarray, b: np.ndarray, U: np.ndarra
     """Solve M'x = b, M' = (I − A) with rows E turned into identity rows and the entries of columns E
     in rows N removed: the rank-2|E| update M' = M + [U, Q] [P; Uᵀ] with P = A[E, :] and Q = A[:, E]
     (rows E zeroed), solved by the Woodbury identity on the cached LU (a 2|E| × 2|E| system)."""
-    n, k = mrio.n, len(E)
+    k = len(E)
     P = A_rows_E.copy()                     # adding A[E, :] to rows E of M turns them into e_E'
     Q = A_cols_E.copy()
     Q[E, :] = 0.0                           # adding A[N, E] to columns E (rows N) removes −A_NE
@@ -511,16 +511,14 @@ def run_scenario(sc: Scenario | str | Path | dict, mrio: MRIO | None = None,
     runs: list[_Run] = [_Run("baseline", "shock only", mrio)]
     N = len(mrio.sectors)
     sectors = list(map(str, mrio.sectors))
+    daily_inputs = None
     for k, s in enumerate(iv.stockpile):
+        if daily_inputs is None:  # a_pj x_j: each product's daily use by each buyer
+            base_model = ARIOModel(mrio, params)
+            daily_inputs = base_model.tech * base_model.x0[None, :]
         extra = np.zeros((N, mrio.n))
-        buyers = _rows(mrio, s.buyers)
-        for p in s.products:
-            extra[sectors.index(p), buyers] = s.extra_days
-        Zc = np.zeros((N, mrio.n))
-        Zfull = mrio.Z.toarray() if mrio.is_sparse else np.asarray(mrio.Z)
-        for i, sct in enumerate(mrio.index.get_level_values(SECTOR)):
-            Zc[sectors.index(sct)] += Zfull[i]
-        value = (Zc / params.days_per_year * extra).sum()            # stock bought once, held over the horizon
+        extra[np.ix_([sectors.index(p) for p in s.products], _rows(mrio, s.buyers))] = s.extra_days
+        value = float((daily_inputs * extra).sum())            # the extra stock's value
         runs.append(_Run(s.name or f"stockpile {'+'.join(s.products)} ({s.extra_days:g} days)", "stockpile", mrio,
                          s.holding_cost * value, extra_stock=extra))
     for kind in ("diversify", "reshore"):

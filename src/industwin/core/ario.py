@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from industwin.core.leontief import safe_reciprocal
-from industwin.data.mrio import MRIO, REGION, SECTOR
+from industwin.data.mrio import MRIO, REGION
 from industwin.errors import SelectionError
 
 __all__ = ["ARIOParameters", "ARIOModel", "CapacityShock", "LinkCut", "SimulationResult", "PRIORITIES"]
@@ -261,7 +261,7 @@ class ARIOModel:
         ``progress(step)`` is called every step. ``record`` names the trajectories kept
         (``production``, ``final_demand_unmet``, ``capacity``, ``stock_ratio``; steps × n each).
         """
-        p, N, n = self.params, self.N, self.n
+        p, n = self.params, self.n
         unknown = set(record) - {"production", "final_demand_unmet", "capacity", "stock_ratio"}
         if unknown or "production" not in record:
             raise SelectionError(f"record must include 'production' and may add final_demand_unmet, capacity, "
