@@ -141,6 +141,23 @@ def test_run_scenario_compares_interventions(four, tmp_path):
     assert hard.value_added_loss.sum() > soft.value_added_loss.sum() > 0
 
 
+def test_a_taxed_route_pushes_prices_by_the_leontief_price_model(four):
+    res = d.run_scenario(halt(shocks={"trade": [{"origin": "CHN", "destination": ["DEU"], "products": ["c14"],
+                                                 "share": 0.0, "tariff": 0.25, "start": 0, "duration": 10}]}), four)
+    dp = res.prices["tariff CHN → DEU"]
+    assert res.summary.loc["baseline", "value_added_loss"] == pytest.approx(0, abs=1e-6)   # taxed, not cut
+    # by hand: Δv_j = 0.25 Σ_{i ∈ CHN c14} a_ij for German buyers; Δp = (I − A)⁻ᵀ Δv
+    A = iw.technical_coefficients(four).to_numpy()
+    i = four.index.get_loc(("CHN", "c14"))
+    deu = np.asarray(four.index.get_level_values(0) == "DEU")
+    dv = np.where(deu, 0.25 * A[i], 0.0)
+    np.testing.assert_allclose(dp.to_numpy(), np.linalg.solve((np.eye(four.n) - A).T, dv), rtol=1e-9, atol=1e-15)
+    assert dp[("DEU", "c14")] > 0 and dp.attrs["direct_final"] > 0
+    with pytest.raises(ValidationError, match="needs share > 0"):
+        d.read_scenario(halt(shocks={"trade": [{"origin": "CHN", "destination": ["DEU"], "share": 0,
+                                                "start": 0, "duration": 10}]}))
+
+
 def test_risk_assessment_is_reproducible_and_runs_on_dask(four):
     kw = dict(draws=12, seed=7, nodes=[("CHN", "c14"), ("DEU", "c15"), ("USA", "c9")], horizon=40,
               duration=(5, 20))

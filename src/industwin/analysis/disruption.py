@@ -35,7 +35,7 @@ from industwin.errors import IndustwinError, SelectionError, ValidationError, Va
 
 __all__ = [
     "Scenario", "read_scenario", "run_scenario", "ScenarioResult", "leontief_impact", "ghosh_impact",
-    "mixed_impact", "static_impacts", "risk_assessment", "RiskAssessment", "scenario_model",
+    "mixed_impact", "static_impacts", "risk_assessment", "RiskAssessment", "scenario_model", "route_tariff_prices",
 ]
 
 
@@ -73,8 +73,15 @@ class TradeSpec(Timing):
     origin: str
     destination: list[str] = Field(min_length=1)
     products: list[str] | None = Field(None, description="sector codes (default: all)")
-    share: float = Field(1.0, gt=0, le=1, description="share of the flow cut")
+    share: float = Field(1.0, ge=0, le=1, description="share of the flow cut (0: taxed only)")
     substitution: bool = Field(False, description="buyers re-order the cut share from other origins")
+    tariff: float = Field(0.0, ge=0, description="ad-valorem tax on the flow, passed on through the price model")
+
+    @model_validator(mode="after")
+    def _cut_or_taxed(self) -> "TradeSpec":
+        if self.share == 0 and self.tariff == 0:
+            raise ValueError("a trade shock needs share > 0 (a cut) or tariff > 0 (a tax)")
+        return self
 
 
 class StockpileSpec(_Spec):
@@ -366,8 +373,28 @@ def static_impacts(mrio: MRIO, sc: Scenario) -> pd.DataFrame:
         frames["ghosh"] = ghosh_impact(mrio, dv)
         frames["mixed"] = mixed_impact(mrio, fixed)
     if not frames:
-        raise SelectionError("static analysis covers capacity and final-demand shocks; this scenario has neither")
+        raise SelectionError("static analysis covers capacity and final-demand shocks (trade taxes: "
+                             "route_tariff_prices); this scenario has neither")
     return pd.concat(frames, names=["model"])
+
+
+def route_tariff_prices(mrio: MRIO, origin: str, destination: Sequence[str], products: Sequence[str] | None,
+                        tariff: float) -> pd.Series:
+    """Price changes from an ad-valorem tax on a trade route (Leontief price model): the buyers in
+    ``destination`` pay ``tariff`` more for the ``products`` of ``origin``, a cost push
+    ``Δv_j = t Σ_{i∈route} a_ij`` on their output, ``Δp' = Δv' (I − A)⁻¹`` (Miller & Blair 2009, §2.6);
+    final buyers in ``destination`` pay it directly on their purchases (``direct_final`` in attrs)."""
+    reg = np.asarray(mrio.index.get_level_values(REGION)).astype(str)
+    sec = np.asarray(mrio.index.get_level_values(SECTOR)).astype(str)
+    rows = np.flatnonzero((reg == origin) & (np.isin(sec, list(products)) if products else True))
+    buyers = np.isin(reg, list(destination))
+    Zr = mrio.Z[rows]
+    Zr = Zr.toarray() if mrio.is_sparse else np.asarray(Zr)
+    dv = np.where(buyers, tariff * Zr.sum(axis=0) * safe_reciprocal(mrio.x), 0.0)
+    dp = cost_push(mrio, dv).rename(f"price change from a {tariff:.0%} tariff on {origin} → {'+'.join(destination)}")
+    fd = np.isin(np.asarray(mrio.fd_index.get_level_values(REGION)).astype(str), list(destination))
+    dp.attrs["direct_final"] = float(tariff * mrio.Y[np.ix_(rows, np.flatnonzero(fd))].sum())
+    return dp
 
 
 # ============================================================================ interventions → model inputs
@@ -447,6 +474,8 @@ def scenario_model(mrio: MRIO, sc: Scenario) -> tuple[list[CapacityShock], np.nd
     reg = np.asarray(mrio.index.get_level_values(REGION)).astype(str)
     sec = np.asarray(mrio.index.get_level_values(SECTOR)).astype(str)
     for s in sc.shocks.trade:
+        if s.share == 0:
+            continue                       # taxed only: a price effect (route_tariff_prices), no quantity cut
         prods = np.array([sectors.index(p) for p in (s.products or sectors)])
         buyers = np.flatnonzero(np.isin(reg, s.destination))
         links.append(LinkCut(list(map(str, mrio.regions)).index(s.origin), prods, buyers, s.share, s.start, s.duration,
@@ -571,6 +600,10 @@ def run_scenario(sc: Scenario | str | Path | dict, mrio: MRIO | None = None,
     if static and (sc.shocks.capacity or sc.shocks.final_demand):
         st = static_impacts(mrio, sc)
     prices = {r.name: r.prices for r in runs if r.prices is not None}
+    for s in sc.shocks.trade:
+        if s.tariff > 0:
+            prices[f"tariff {s.origin} → {'+'.join(s.destination)}"] = route_tariff_prices(
+                mrio, s.origin, s.destination, s.products, s.tariff)
     return ScenarioResult(sc, mrio.unit, results, summary, st, by_region, prices)
 
 
