@@ -61,8 +61,8 @@ def scenario_tables(res: ScenarioResult) -> dict[str, pd.DataFrame]:
     out = {f"Runs compared over {res.scenario.horizon} days [{u}]": res.summary,
            f"Losses by region without intervention [{u}]": res.by_region.head(20)}
     for name, dp in res.prices.items():
-        top = dp.sort_values(ascending=False).head(10)
-        out[f"Largest price rises: {name} (Leontief price model, share of the price)"] = top.to_frame("price change")
+        top = 100 * dp.sort_values(ascending=False).head(10)
+        out[f"Largest price rises: {name} (Leontief price model)"] = top.to_frame("price change (%)")
     if res.static is not None:
         st = res.static.reset_index()
         out[f"Static first answer (Leontief / Ghosh / mixed model), largest output changes [{u}]"] = \
