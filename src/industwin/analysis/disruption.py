@@ -320,7 +320,7 @@ def mixed_impact(mrio: MRIO, constrained_output: dict, final_demand_change: Any 
     U = np.zeros((n, len(pos)))
     U[pos, np.arange(len(pos))] = 1.0
     A_rows = (mrio.Z[pos].toarray() if mrio.is_sparse else np.asarray(mrio.Z[pos])) * safe_reciprocal(mrio.x)[None, :]
-    x = _solve_partitioned(leontief(mrio), mrio, pos, b, U, A_rows, A_E)
+    x = _solve_partitioned(leontief(mrio), pos, b, U, A_rows, A_E)
     dx = x - mrio.x
     res = _by_region(mrio, dx, "mixed (exogenous outputs)")
     A_EE = A_E[pos]
@@ -330,7 +330,7 @@ def mixed_impact(mrio: MRIO, constrained_output: dict, final_demand_change: Any 
     return res
 
 
-def _solve_partitioned(f, mrio: MRIO, E: np.ndarray, b: np.ndarray, U: np.ndarray, A_rows_E: np.ndarray,
+def _solve_partitioned(f, E: np.ndarray, b: np.ndarray, U: np.ndarray, A_rows_E: np.ndarray,
                        A_cols_E: np.ndarray) -> np.ndarray:
     """Solve M'x = b, M' = (I − A) with rows E turned into identity rows and the entries of columns E
     in rows N removed: the rank-2|E| update M' = M + [U, Q] [P; Uᵀ] with P = A[E, :] and Q = A[:, E]
@@ -571,6 +571,7 @@ def run_scenario(sc: Scenario | str | Path | dict, mrio: MRIO | None = None,
                              sum(ex) if ex else None, np.maximum.reduce(hd) if hd else None))
     results: dict[str, SimulationResult] = {}
     rows = {}
+    y = mrio.Y.sum(axis=1)
     for run in runs:
         model = ARIOModel(run.mrio, params)
         shocks, path, links = scenario_model(run.mrio, sc)
@@ -581,7 +582,6 @@ def run_scenario(sc: Scenario | str | Path | dict, mrio: MRIO | None = None,
             res.reference = model.simulate(sc.horizon, None, None, run.extra_stock, run.headroom).production
         results[run.name] = res
         rows[run.name] = {"kind": run.kind, **_summary_row(res, run.cost_per_year, sc.horizon, sc.focus)}
-        y = mrio.Y.sum(axis=1)
         rows[run.name]["final_price_rise_pct"] = 0.0 if run.prices is None else \
             float(100 * (run.prices.to_numpy() * y).sum() / y.sum())
     summary = pd.DataFrame(rows).T
