@@ -19,9 +19,9 @@ The firm's level is ``f = min(u, d)``; the loss of a scenario is ``Σ_i r_i (1 �
 firm *i* is the loss when *i* alone closes (``ψ_i = 0``). Checked against the authors' reference values
 (toy networks) to 1e-15.
 
-Many scenarios run at once: the health levels are N × B blocks and every update is one sparse
-matrix × dense block product (essential shortages through one sparse matrix over the (customer,
-supplying industry) pairs and a segmented maximum).
+Engines (:mod:`industwin.core.cascades`): ESRI and lists of shock scenarios run as *local* cascades that
+visit only the firms a shock reaches, spread over the CPU cores (numba) or over a Dask cluster;
+``propagate`` with full level matrices runs all firms at once in N × B blocks (numpy, or PyTorch on a GPU).
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
+from industwin.core.cascades import CascadeOperators, build_operators, run_cascades, run_dense
 from industwin.core.firms import FirmNetwork
 from industwin.errors import DataError, SelectionError
 
-__all__ = ["Essentiality", "read_essentiality", "CascadeModel", "esri", "propagate"]
+__all__ = ["Essentiality", "read_essentiality", "CascadeModel", "esri", "propagate", "shock_scenarios"]
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,13 @@ def read_essentiality(path) -> Essentiality:
 
 
 class CascadeModel:
-    """The propagation operators of one network and essentiality matrix, built once (sparse, linear in links)."""
+    """One network and essentiality matrix, with the propagation operators built once (linear in links).
 
-    def __init__(self, network: FirmNetwork, essentiality: Essentiality):
+    ``stock_days`` (per firm, or one number) and ``horizon_days`` model inventories: a firm with ``k``
+    days of input stock feels only ``max(0, 1 − k / horizon)`` of an input shortage over a disruption
+    of ``horizon_days`` (its own capacity loss and lost sales are not buffered)."""
+
+    def __init__(self, network: FirmNetwork, essentiality: Essentiality, stock_days=None, horizon_days: float = 30.0):
         ess = essentiality.matrix
         codes = network.firms["industry"].map(str).to_numpy()
         known = set(ess.index)
@@ -81,41 +85,21 @@ class CascadeModel:
             raise SelectionError(f"firms have industries not in the essentiality matrix: {missing[:5]}. "
                                  f"Fix: use codes among {list(ess.index[:10])}… or extend the matrix")
         pos = {k: n for n, k in enumerate(ess.index)}
-        g = np.array([pos[c] for c in codes])
-        E = ess.to_numpy().astype(int)
-        W = network.W.tocoo()
-        i, j, w = W.row, W.col, W.data
-        N, K = network.n, len(ess)
-        self.N, self.K, self.g = N, K, g
-        self.r, self.c = network.out_strength, network.in_strength
-        typ = E[g[i], g[j]]
-        rinv = np.divide(1.0, self.r, out=np.zeros(N), where=self.r > 0)
-        cinv = np.divide(1.0, self.c, out=np.zeros(N), where=self.c > 0)
-        # upstream: u_i ← Σ_j W_ij u_j / r_i
-        self.Up = sp.csr_array((w * rinv[i], (i, j)), shape=(N, N))
-        # non-essential downstream: N_j = Σ_i loss_i W_ij / c_j  (transposed: rows j)
-        ne = typ == 1
-        self.DnT = sp.csr_array((w[ne] * cinv[j[ne]], (j[ne], i[ne])), shape=(N, N))
-        # essential downstream through (customer j, supplying industry k) pairs
-        es = typ == 2
-        ie, je, we, ke = i[es], j[es], w[es], g[i[es]]
-        pair = je.astype(np.int64) * K + ke
-        uniq, inv = np.unique(pair, return_inverse=True)
-        Ejk = np.bincount(inv, weights=we, minlength=len(uniq))
-        self.Dpair = sp.csr_array((we / Ejk[inv], (inv, ie)), shape=(len(uniq), N))
-        self.pair_customer = (uniq // K).astype(np.int64)             # sorted: pairs grouped by customer
-        self.pair_starts = np.flatnonzero(np.r_[True, np.diff(self.pair_customer) != 0]) if len(uniq) else \
-            np.zeros(0, dtype=int)
-        self.pair_owners = self.pair_customer[self.pair_starts]
-        self.Gind = sp.csr_array((np.ones(N), (g, np.arange(N))), shape=(K, N))   # industry membership
+        self.network, self.essentiality = network, essentiality
+        self.g = np.array([pos[c] for c in codes], dtype=np.int64)
+        self.ops: CascadeOperators = build_operators(network.W, self.g, ess.to_numpy().astype(np.int64))
+        self.N, self.K = network.n, len(ess)
+        self.r, self.c = self.ops.r, self.ops.c
+        self.damp = stock_damping(stock_days, horizon_days, self.N)
 
     def propagate(self, psi: np.ndarray, replaceable: bool = True, eps: float = 0.01, max_iter: int = 1000,
-                  combine: str = "min") -> dict[str, np.ndarray]:
-        """Run the cascades for the scenarios in the columns of ``psi`` (N × B, capacity caps in [0, 1]).
+                  combine: str = "min", xp: str = "numpy", device: str | None = None) -> dict[str, np.ndarray]:
+        """Run the cascades for the scenarios in the columns of ``psi`` (N × B, capacity caps in [0, 1]),
+        all firms at once (``xp="torch"`` runs on PyTorch, e.g. on a GPU with ``device="cuda"``).
 
-        Returns ``loss`` (B), ``loss_downstream``, ``loss_upstream`` (the same with ``d`` or ``u`` alone),
-        ``iterations`` (updates after the first, the reference code's count), and ``level`` (N × B, the
-        firms' final levels ``f``)."""
+        Returns ``loss`` (B, share of the network's sales), ``loss_downstream``, ``loss_upstream`` (the
+        same with ``d`` or ``u`` alone), ``iterations`` (updates after the first, the reference code's count),
+        and ``level`` (N × B, the firms' final levels ``f``, or ``u`` / ``d`` with ``combine``)."""
         psi = np.asarray(psi, float)
         if psi.ndim == 1:
             psi = psi[:, None]
@@ -123,39 +107,58 @@ class CascadeModel:
             raise SelectionError(f"psi must be {self.N} capacity caps in [0, 1] per scenario (shape {self.N} × B)")
         if combine not in ("min", "upstream", "downstream"):
             raise SelectionError(f"combine must be 'min', 'upstream' or 'downstream', not {combine!r}")
-        N, B = psi.shape
-        r = self.r
-        no_sales = r == 0
-        u = np.ones((N, B))
-        d = np.ones((N, B))
-        iters = np.zeros(B, dtype=int)
-        active = np.arange(B)
-        for _ in range(max_iter):
-            if active.size == 0:
-                break
-            ua, da, pa = u[:, active], d[:, active], psi[:, active]
-            if replaceable:
-                M = self.Gind @ (r[:, None] * da)                       # K × b: industry's surviving sales
-                Mg = M[self.g]
-                sigma = np.where(Mg > 0, np.minimum(r[:, None] / np.where(Mg > 0, Mg, 1.0), 1.0), 1.0)
-            else:
-                sigma = np.ones_like(da)
-            sigma[no_sales] = 0.0
-            loss = sigma * (1.0 - da)
-            h = np.ones_like(da)
-            if self.Dpair.shape[0]:
-                S = self.Dpair @ loss                                   # pairs × b
-                h[self.pair_owners] = 1.0 - np.maximum.reduceat(S, self.pair_starts, axis=0)
-            d_new = np.minimum(np.minimum(h, 1.0 - self.DnT @ loss), pa)
-            u_new = np.where(no_sales[:, None], np.minimum(1.0, pa), np.minimum(self.Up @ ua, pa))
-            change = np.maximum(np.abs(u_new - ua).max(axis=0), np.abs(d_new - da).max(axis=0))
-            u[:, active], d[:, active] = u_new, d_new
-            iters[active] += 1
-            active = active[change >= eps]
-        f = {"min": np.minimum(u, d), "upstream": u, "downstream": d}[combine]
-        tot = r.sum() or 1.0
-        return {"loss": r @ (1.0 - f) / tot, "loss_downstream": r @ (1.0 - d) / tot,
-                "loss_upstream": r @ (1.0 - u) / tot, "iterations": iters - 1, "level": f}
+        res = run_dense(self.ops, psi, replaceable=replaceable, eps=eps, max_iter=max_iter, damp=self.damp,
+                        xp=xp, device=device)
+        tot = self.r.sum() or 1.0
+        out = {k: res[k] / tot for k in ("loss", "loss_downstream", "loss_upstream")}
+        out["iterations"] = res["iterations"]
+        if combine != "min":
+            out["loss"] = out["loss_" + combine]
+        out["level"] = res["level" if combine == "min" else "level_" + combine]
+        return out
+
+    def scenarios(self, shocks, replaceable: bool = True, eps: float = 0.01, observe=None,
+                  threads: int | None = None) -> pd.DataFrame:
+        """Local cascades for a list of scenarios, each a mapping {firm id: lost share of capacity}.
+
+        Returns one row per scenario: ``loss`` (share of the network's sales), ``loss_downstream``,
+        ``loss_upstream``, ``iterations``, and the level of each ``observe`` firm (column ``level_<id>``)."""
+        ids = self.network.firms.index
+        ptr, firm, share = [0], [], []
+        for n, sc in enumerate(shocks):
+            p = ids.get_indexer(list(sc))
+            if (p < 0).any():
+                raise SelectionError(f"scenario {n}: unknown firm id(s) {[k for k, q in zip(sc, p) if q < 0][:5]}")
+            v = np.asarray(list(sc.values()), float)
+            if np.isnan(v).any() or (v < 0).any() or (v > 1).any():
+                raise SelectionError(f"scenario {n}: shocks are lost shares of capacity in [0, 1]")
+            firm.extend(p)
+            share.extend(v)
+            ptr.append(len(firm))
+        obs = ids.get_indexer(list(observe)) if observe is not None else np.zeros(0, np.int64)
+        if (obs < 0).any():
+            raise SelectionError(f"observe: unknown firm id(s) {[o for o, q in zip(observe, obs) if q < 0][:5]}")
+        res = run_cascades(self.ops, np.array(ptr), np.array(firm, np.int64), np.array(share), replaceable=replaceable,
+                           eps=eps, damp=self.damp, observe=obs, threads=threads)
+        tot = self.r.sum() or 1.0
+        df = pd.DataFrame({"loss": res["loss"] / tot, "loss_downstream": res["loss_downstream"] / tot,
+                           "loss_upstream": res["loss_upstream"] / tot, "iterations": res["iterations"]})
+        for k, o in enumerate(observe if observe is not None else []):
+            df[f"level_{o}"] = res["observed"][:, k]
+        df.index.name = "scenario"
+        return df
+
+
+def stock_damping(stock_days, horizon_days: float, n: int) -> np.ndarray | None:
+    """Each firm's share of an input shortage it feels over ``horizon_days``: ``max(0, 1 − k_i / horizon)``."""
+    if stock_days is None:
+        return None
+    k = np.broadcast_to(np.asarray(stock_days, float), (n,))
+    if np.isnan(k).any() or (k < 0).any():
+        raise SelectionError("stock_days must be non-negative numbers of days")
+    if not horizon_days > 0:
+        raise SelectionError(f"horizon_days must be positive, got {horizon_days}")
+    return np.clip(1.0 - k / horizon_days, 0.0, 1.0)
 
 
 def propagate(network: FirmNetwork, essentiality: Essentiality, psi, **kwargs) -> dict[str, np.ndarray]:
@@ -164,29 +167,97 @@ def propagate(network: FirmNetwork, essentiality: Essentiality, psi, **kwargs) -
     return CascadeModel(network, essentiality).propagate(psi, **kwargs)
 
 
-def esri(network: FirmNetwork, essentiality: Essentiality, firms=None, replaceable: bool = True,
-         eps: float = 0.01, batch: int = 128, progress=None) -> pd.DataFrame:
-    """The Economic Systemic Risk Index of every firm (or of ``firms``, by id): the share of the
-    network's sales lost when the firm alone closes (Diem et al. 2022), with its downstream and
-    upstream parts and the iterations to convergence. Scenarios run ``batch`` at a time."""
-    model = CascadeModel(network, essentiality)
-    ids = network.firms.index if firms is None else pd.Index(firms)
-    pos = network.firms.index.get_indexer(ids)
+def shock_scenarios(network: FirmNetwork, essentiality: Essentiality, shocks, **kwargs) -> pd.DataFrame:
+    """Many arbitrary scenarios as local cascades — see :meth:`CascadeModel.scenarios`."""
+    return CascadeModel(network, essentiality).scenarios(shocks, **kwargs)
+
+
+_COLUMNS = ("esri", "esri_downstream", "esri_upstream", "iterations")
+
+
+def _esri_block(ops, pos, replaceable, eps, damp, threads):
+    res = run_cascades(ops, np.arange(len(pos) + 1), pos, np.ones(len(pos)), replaceable=replaceable, eps=eps,
+                       damp=damp, threads=threads)
+    return res["loss"], res["loss_downstream"], res["loss_upstream"], res["iterations"]
+
+
+def esri(network: FirmNetwork | CascadeModel, essentiality: Essentiality | None = None, firms=None,
+         replaceable: bool = True, eps: float = 0.01, progress=None, scheduler=None,
+         chunk: int = 4096, engine: str = "local", device: str | None = None, batch: int = 256) -> pd.DataFrame:
+    r"""The Economic Systemic Risk Index of every firm (or of ``firms``, by id).
+
+    .. math:: \mathrm{ESRI}_i = \sum_j r_j \bigl(1 - f_j(\psi^{(i)})\bigr) / \sum_j r_j,
+              \quad \psi^{(i)}_i = 0,\ \psi^{(i)}_{j\ne i} = 1
+
+    the share of the network's sales lost when firm *i* alone closes (Diem et al. 2022, Sci. Rep.
+    12:7719), with its downstream and upstream parts and the iterations to convergence.
+
+    ``engine="local"`` (default) runs one local cascade per firm (only the firms it reaches) on all CPU
+    cores. ``scheduler="distributed"`` (a Dask
+    LocalCluster for the call) or a ``dask.distributed.Client`` spreads chunks of ``chunk`` firms over a
+    cluster. ``engine="dense"`` / ``"torch"`` runs ``batch`` firms at a time over all firms (numpy, or
+    PyTorch — the optional GPU path, ``device="cuda"``). ``progress(done)`` is called after each chunk.
+    """
+    model = network if isinstance(network, CascadeModel) else CascadeModel(network, essentiality)
+    net = model.network
+    ids = net.firms.index if firms is None else pd.Index(firms)
+    pos = net.firms.index.get_indexer(ids).astype(np.int64)
     if (pos < 0).any():
         raise SelectionError(f"unknown firm id(s) {list(ids[pos < 0][:5])}")
-    out = {k: np.empty(len(pos)) for k in ("esri", "esri_downstream", "esri_upstream", "iterations")}
-    for s in range(0, len(pos), batch):
-        block = pos[s:s + batch]
-        psi = np.ones((model.N, len(block)))
-        psi[block, np.arange(len(block))] = 0.0
-        res = model.propagate(psi, replaceable=replaceable, eps=eps)
-        out["esri"][s:s + len(block)] = res["loss"]
-        out["esri_downstream"][s:s + len(block)] = res["loss_downstream"]
-        out["esri_upstream"][s:s + len(block)] = res["loss_upstream"]
-        out["iterations"][s:s + len(block)] = res["iterations"]
+    if engine not in ("local", "dense", "torch"):
+        raise SelectionError(f"engine must be 'local', 'dense' or 'torch', not {engine!r}")
+    out = {k: np.empty(len(pos)) for k in _COLUMNS}
+
+    def put(s, parts):
+        for k, v in zip(_COLUMNS, parts):
+            out[k][s:s + len(v)] = v
         if progress is not None:
-            progress(s + len(block))
+            progress(s + len(parts[0]))
+
+    if engine != "local":
+        for s in range(0, len(pos), batch):
+            block = pos[s:s + batch]
+            psi = np.ones((model.N, len(block)))
+            psi[block, np.arange(len(block))] = 0.0
+            res = run_dense(model.ops, psi, replaceable=replaceable, eps=eps, damp=model.damp,
+                            xp="numpy" if engine == "dense" else "torch", device=device)
+            put(s, (res["loss"], res["loss_downstream"], res["loss_upstream"], res["iterations"]))
+    elif scheduler is None:
+        for s in range(0, len(pos), chunk):
+            put(s, _esri_block(model.ops, pos[s:s + chunk], replaceable, eps, model.damp, None))
+    else:
+        _esri_on_dask(model, pos, scheduler, chunk, replaceable, eps, put)
+    tot = model.r.sum() or 1.0
+    for k in _COLUMNS[:3]:
+        out[k] /= tot
     df = pd.DataFrame(out, index=ids)
     df["iterations"] = df["iterations"].astype(int)
     df.index.name = "firm"
     return df
+
+
+def _esri_on_dask(model, pos, scheduler, chunk, replaceable, eps, put):
+    """Chunks of firms as Dask tasks; the operators are scattered once to every worker."""
+    import os
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        if scheduler == "distributed":
+            from dask.distributed import Client, LocalCluster
+            from industwin.analysis.value_chains import _one_blas_thread_per_process
+            stack.enter_context(_one_blas_thread_per_process())
+            cluster = stack.enter_context(LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1,
+                                                       processes=True, dashboard_address=":0"))
+            client = stack.enter_context(Client(cluster))
+        elif hasattr(scheduler, "scatter") and hasattr(scheduler, "gather"):
+            client = scheduler
+        else:
+            raise SelectionError("scheduler must be None, 'distributed' or a dask.distributed.Client")
+        from dask.distributed import as_completed
+        ops = client.scatter(model.ops, broadcast=True)
+        damp = client.scatter(model.damp, broadcast=True) if model.damp is not None else None
+        starts = list(range(0, len(pos), chunk))
+        futs = {client.submit(_esri_block, ops, pos[s:s + chunk], replaceable, eps, damp, 1, pure=False): s
+                for s in starts}
+        for fut in as_completed(futs):
+            put(futs[fut], fut.result())

@@ -39,10 +39,21 @@ def _wiod(root: Path, year: int, fmt: str = "parquet") -> MRIO:
     return load_wiod2013(root, year, fmt)
 
 
+def _wiod16(country: str):
+    def loader(root: Path, year: int, fmt: str = "parquet") -> MRIO:
+        from industwin.data.wiod2016_national import load_wiod2016_national
+        return load_wiod2016_national(root, country, year)
+    return loader
+
+
 DATASETS: dict[str, Dataset] = {
     "wiod2013": Dataset("wiod2013", "World Input-Output Database, 2013 release: world MRIO, M USD, basic prices",
                         tuple(range(1995, 2012)), 2011, "41 regions × 35 sectors, 5 final-demand categories",
                         _wiod, "wiod2013"),
+    **{f"wiod2016_{c.lower()}": Dataset(f"wiod2016_{c.lower()}", f"WIOD 2016 release, national table of {c}: "
+                                        "domestic block, M USD", tuple(range(2000, 2015)), 2014,
+                                        "1 region × 56 sectors (ISIC rev. 4), 6 final-demand columns incl. exports",
+                                        _wiod16(c), "wiod2016_niot_sea_usa_aus") for c in ("USA", "AUS")},
 }
 
 
