@@ -64,17 +64,20 @@ def _allocate(total: int, weights: np.ndarray, minimum: int = 0) -> np.ndarray:
 def synthetic_network(n_firms: int = 10_000, links_per_firm: float = 3.2, flows: pd.DataFrame | None = None,
                       output: pd.Series | None = None, seed: int = 0, size_tail: float = 1.3,
                       attachment: float = 0.8, noise: float = 1.0, region: str = "USA",
-                      sector_of: dict | None = None, unit: str = "M USD") -> FirmNetwork:
+                      sector_of: dict | None = None, locations: int = 20, locality: float = 0.5,
+                      unit: str = "M USD") -> FirmNetwork:
     """A synthetic firm network of ``n_firms`` firms and about ``links_per_firm × n_firms`` links.
 
     ``flows``: supplying × buying industry flows and ``output`` the industries' gross output (default
     :func:`nace_flows`: the US 2014 table at NACE 2-digit level, whose codes the essentiality matrices of
     Diem et al. use; without ``output``, what an industry sells to the others). ``size_tail``: the Pareto
     exponent of firm sizes (smaller: heavier tail); ``attachment``: link probability ∝ size^attachment;
-    ``noise``: σ of the log-normal link-value noise. A customer's purchases from an industry are in
+    ``noise``: σ of the log-normal link-value noise. Firms sit in one of ``locations`` places (sizes of
+    places falling as 1/rank), and a share ``locality`` of the links is drawn within the customer's place
+    (where it has a supplier of the industry), the rest nationwide. A customer's purchases from an industry are in
     proportion to its size (so firms buy what their industry's recipe says, never more than they make);
     within them, suppliers weigh by size × noise. The firm table has ``industry``, ``sector`` (the table's
-    sector, when known), ``region`` and ``size`` (gross output in ``unit``).
+    sector, when known), ``region``, ``location`` and ``size`` (gross output in ``unit``).
     """
     if n_firms < 2:
         raise SelectionError(f"n_firms must be at least 2, got {n_firms}")
@@ -114,7 +117,28 @@ def synthetic_network(n_firms: int = 10_000, links_per_firm: float = 3.2, flows:
         u = rng.random(len(kk))
         return np.minimum(np.searchsorted(cum, lo_c[kk] + u * span[kk], side="right"), start[kk + 1] - 1)
 
-    sup, cus = pick(k), pick(l)
+    cus = pick(l)
+    sup = pick(k)
+    if locations > 1 and locality > 0:
+        # firms' places; links drawn locally pick the supplier among firms of industry k in the customer's place
+        zp = 1.0 / np.arange(1, locations + 1)
+        loc = rng.choice(locations, n_firms, p=zp / zp.sum())
+        order = np.lexsort((loc, ind))                          # by industry, then place
+        key = ind[order] * locations + loc[order]
+        cz = np.cumsum(att[order])
+        gstart = np.searchsorted(key, np.arange(K * locations + 1))
+        local = rng.random(len(cus)) < locality
+        gk = k[local] * locations + loc[cus[local]]
+        lo, hi = gstart[gk], gstart[gk + 1]
+        has = hi > lo
+        base = np.r_[0.0, cz]
+        u = rng.random(int(has.sum()))
+        a, b = base[lo[has]], base[hi[has]]
+        q = np.minimum(np.searchsorted(cz, a + u * (b - a), side="right"), hi[has] - 1)
+        idx = np.flatnonzero(local)[has]
+        sup[idx] = order[q]
+    else:
+        loc = np.zeros(n_firms, dtype=np.int64)
     keep = sup != cus
     sup, cus, k = sup[keep], cus[keep], k[keep]
     W = sp.coo_array((np.ones(len(sup)), (sup, cus)), shape=(n_firms, n_firms)).tocsr()  # unique links
@@ -134,7 +158,7 @@ def synthetic_network(n_firms: int = 10_000, links_per_firm: float = 3.2, flows:
     buy = F.ravel()[pair_kl] * size[c_of] / tot_kl[pair_kl]
     val = buy[inv] * w
     W = sp.csr_array((val, (sup, cus)), shape=(n_firms, n_firms))
-    firms = pd.DataFrame({"industry": codes[ind], "region": region, "size": size},
+    firms = pd.DataFrame({"industry": codes[ind], "region": region, "location": loc, "size": size},
                          index=pd.RangeIndex(n_firms, name="firm"))
     if sector_of:
         firms.insert(1, "sector", pd.Series(codes[ind]).map(sector_of).to_numpy())
