@@ -30,12 +30,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from industwin.core.cascades import CascadeOperators, build_operators, run_cascades, run_dense
 from industwin.core.firms import FirmNetwork
 from industwin.errors import DataError, SelectionError
 
-__all__ = ["Essentiality", "read_essentiality", "CascadeModel", "esri", "propagate", "shock_scenarios"]
+__all__ = ["Essentiality", "read_essentiality", "CascadeModel", "esri", "propagate", "shock_scenarios",
+           "supplier_impact", "Intervention", "second_supplier", "rewire", "reshore", "add_stock",
+           "assess_interventions"]
 
 
 @dataclass(frozen=True)
@@ -261,3 +264,189 @@ def _esri_on_dask(model, pos, scheduler, chunk, replaceable, eps, put):
                 for s in starts}
         for fut in as_completed(futs):
             put(futs[fut], fut.result())
+
+
+# --------------------------------------------------------------------------- exposure and interventions
+
+def supplier_impact(model: CascadeModel, firm, max_tier: int = 3, replaceable: bool = True,
+                    eps: float = 0.01) -> pd.DataFrame:
+    """What the failure of each upstream firm (tiers 1..``max_tier``) would do to a focal firm: its
+    production level after the cascade (``level``, 1 = unharmed) and the network-wide loss. Sorted by
+    harm; the firms that take the focal firm down are its critical suppliers, whether or not they are
+    structural single points of failure."""
+    net = model.network
+    f = net.firms.index.get_indexer([firm])[0]
+    if f < 0:
+        raise SelectionError(f"firm {firm!r} is not in the network")
+    Wc = net.W.tocsc()
+    tier = {}
+    frontier = [f]
+    for t in range(1, max_tier + 1):
+        nxt = []
+        for j in frontier:
+            for i in Wc.indices[Wc.indptr[j]:Wc.indptr[j + 1]]:
+                if i != f and i not in tier:
+                    tier[i] = t
+                    nxt.append(i)
+        frontier = nxt
+    cand = np.fromiter(tier, dtype=np.int64)
+    ids = net.firms.index[cand]
+    res = model.scenarios([{k: 1.0} for k in ids], replaceable=replaceable, eps=eps, observe=[firm])
+    df = pd.DataFrame({"tier": [tier[c] for c in cand], "industry": net.firms["industry"].to_numpy()[cand],
+                       "level": res[f"level_{firm}"].to_numpy(), "network_loss": res["loss"].to_numpy()},
+                      index=pd.Index(ids, name="supplier"))
+    df["harm"] = 1.0 - df["level"]
+    return df.sort_values(["harm", "network_loss"], ascending=False)
+
+
+@dataclass(frozen=True)
+class Intervention:
+    """A change to test: a modified network and/or stock (days of inputs) held by some firms."""
+
+    name: str
+    network: FirmNetwork | None = None
+    stock_days: dict | None = None
+    involved: tuple = ()
+    description: str = ""
+
+
+def _moved(network: FirmNetwork, customer: int, sources: np.ndarray, targets: np.ndarray, amounts: np.ndarray,
+           weights: np.ndarray) -> FirmNetwork:
+    """Move ``amounts`` of the customer's purchases away from ``sources`` and spread them over ``targets``
+    in proportion to ``weights``."""
+    W = network.W.tolil(copy=True)
+    moved = 0.0
+    for s, a in zip(sources, amounts):
+        W[s, customer] = W[s, customer] - a
+        moved += a
+    w = np.asarray(weights, float)
+    w = w / w.sum()
+    for t, share in zip(targets, w):
+        W[t, customer] = W[t, customer] + moved * share
+    W = sp.csr_array(W)
+    W.eliminate_zeros()
+    return FirmNetwork(W, network.firms, network.unit)
+
+
+def _firm(network: FirmNetwork, firm) -> int:
+    p = network.firms.index.get_indexer([firm])[0]
+    if p < 0:
+        raise SelectionError(f"firm {firm!r} is not in the network")
+    return int(p)
+
+
+def second_supplier(network: FirmNetwork, firm, input_industry, supplier=None, share: float = 0.5) -> Intervention:
+    """Buy ``share`` of an input from one more supplier of the same industry (default: the largest firm of
+    that industry by sales that does not supply the firm yet), taking it from the current suppliers pro rata."""
+    f = _firm(network, firm)
+    ind = network.firms["industry"].map(str).to_numpy()
+    k = str(input_industry)
+    col = network.W[:, [f]].tocoo()
+    cur = col.row[ind[col.row] == k]
+    if not len(cur):
+        raise SelectionError(f"firm {firm!r} buys nothing from industry {k!r}; its inputs come from "
+                             f"{sorted(set(ind[col.row]))}")
+    if not 0 < share < 1:
+        raise SelectionError(f"share must be in (0, 1), got {share}")
+    if supplier is None:
+        pool = np.flatnonzero(ind == k)
+        pool = pool[~np.isin(pool, cur) & (pool != f)]
+        if not len(pool):
+            raise SelectionError(f"industry {k!r} has no other firm to add as a supplier")
+        s = int(pool[np.argmax(network.out_strength[pool])])
+    else:
+        s = _firm(network, supplier)
+        if ind[s] != k:
+            raise SelectionError(f"supplier {supplier!r} is in industry {ind[s]!r}, not {k!r}")
+    vals = np.asarray(network.W[cur, np.full(len(cur), f)]).ravel()
+    new = _moved(network, f, cur, np.array([s]), vals * share, np.ones(1))
+    return Intervention(f"second supplier of {k} for {firm}", new, None,
+                        (firm, network.firms.index[s], *network.firms.index[cur]),
+                        f"{share:.0%} of {firm}'s purchases from industry {k} move to {network.firms.index[s]}")
+
+
+def rewire(network: FirmNetwork, customer, old_supplier, new_supplier, share: float = 1.0) -> Intervention:
+    """Move ``share`` of what ``customer`` buys from ``old_supplier`` to ``new_supplier``."""
+    c, o, n = _firm(network, customer), _firm(network, old_supplier), _firm(network, new_supplier)
+    v = float(network.W[o, c])
+    if v <= 0:
+        raise SelectionError(f"{old_supplier!r} does not supply {customer!r}")
+    if not 0 < share <= 1:
+        raise SelectionError(f"share must be in (0, 1], got {share}")
+    new = _moved(network, c, np.array([o]), np.array([n]), np.array([v * share]), np.ones(1))
+    return Intervention(f"rewire {customer}: {old_supplier} → {new_supplier}", new, None,
+                        (customer, old_supplier, new_supplier))
+
+
+def reshore(network: FirmNetwork, firm, home, input_industry=None, column: str = "region",
+            suppliers: int = 2) -> Intervention:
+    """Buy from suppliers at ``home`` (a value of the firm table's ``column``, e.g. a country or place)
+    what the firm now buys elsewhere, input by input (all inputs, or ``input_industry``): each input's
+    foreign purchases move to the ``suppliers`` largest home firms of that industry."""
+    if column not in network.firms.columns:
+        raise SelectionError(f"the firm table has no {column!r} column")
+    f = _firm(network, firm)
+    ind = network.firms["industry"].map(str).to_numpy()
+    where = network.firms[column].to_numpy()
+    col = network.W[:, [f]].tocoo()
+    away = col.row[(where[col.row] != home) & ((ind[col.row] == str(input_industry)) if input_industry is not None
+                                              else True)]
+    if not len(away):
+        raise SelectionError(f"firm {firm!r} buys nothing from outside {home!r}"
+                             + (f" in industry {input_industry!r}" if input_industry is not None else ""))
+    net = network
+    moved_to = []
+    for k in sorted(set(ind[away])):
+        src = away[ind[away] == k]
+        pool = np.flatnonzero((ind == k) & (where == home))
+        pool = pool[pool != f]
+        if not len(pool):
+            raise SelectionError(f"no firm of industry {k!r} at {home!r} to reshore to")
+        top = pool[np.argsort(-network.out_strength[pool])[:suppliers]]
+        vals = np.asarray(net.W[src, np.full(len(src), f)]).ravel()
+        net = _moved(net, f, src, top, vals, np.maximum(network.out_strength[top], 1e-12))
+        moved_to += list(network.firms.index[top])
+    return Intervention(f"reshore {firm} to {home}", net, None, (firm, *moved_to))
+
+
+def add_stock(firms, days: float, name: str | None = None) -> Intervention:
+    """Firms keep ``days`` of inputs in stock (see :class:`CascadeModel`'s ``stock_days``)."""
+    firms = list(firms) if isinstance(firms, (list, tuple, np.ndarray, pd.Index)) else [firms]
+    return Intervention(name or f"{days:g} days of stock at {len(firms)} firm(s)", None,
+                        {f: float(days) for f in firms}, tuple(firms))
+
+
+def assess_interventions(network: FirmNetwork, essentiality: Essentiality, interventions, firms=None,
+                         focal=None, horizon_days: float = 30.0, replaceable: bool = True,
+                         eps: float = 0.01) -> pd.DataFrame:
+    """Re-score the network after each intervention. ``systemic_risk`` is the sum of the ESRI of the
+    evaluated firms (all firms, or ``firms``); ``removed`` what the intervention takes off the baseline
+    (also in %); ``max_esri`` the largest single-firm ESRI; with ``focal``, the focal firm's own ESRI and
+    its ``exposure``: the mean and worst harm to it from the failure of any of its tier-1..3 suppliers."""
+    def score(net, stock):
+        days = None
+        if stock:
+            days = np.zeros(net.n)
+            pos = net.firms.index.get_indexer(list(stock))
+            if (pos < 0).any():
+                raise SelectionError(f"stock for unknown firm(s) {[s for s, p in zip(stock, pos) if p < 0]}")
+            days[pos] = list(stock.values())
+        model = CascadeModel(net, essentiality, stock_days=days, horizon_days=horizon_days)
+        e = esri(model, firms=firms, replaceable=replaceable, eps=eps)
+        row = {"systemic_risk": e["esri"].sum(), "max_esri": e["esri"].max(), "firms_scored": len(e)}
+        if focal is not None:
+            imp = supplier_impact(model, focal, replaceable=replaceable, eps=eps)
+            row.update({"focal_esri": float(esri(model, firms=[focal], replaceable=replaceable, eps=eps)["esri"].iloc[0]),
+                        "focal_exposure_mean": imp["harm"].mean() if len(imp) else 0.0,
+                        "focal_exposure_worst": imp["harm"].max() if len(imp) else 0.0})
+        return row
+
+    rows = {"baseline": score(network, None)}
+    for iv in interventions:
+        rows[iv.name] = score(iv.network or network, iv.stock_days)
+    df = pd.DataFrame.from_dict(rows, orient="index")
+    base = df.loc["baseline", "systemic_risk"]
+    df.insert(1, "removed", base - df["systemic_risk"])
+    df.insert(2, "removed_pct", 100 * df["removed"] / base if base else 0.0)
+    df.index.name = "intervention"
+    return df
