@@ -127,7 +127,7 @@ def input_concentration(network: FirmNetwork, firm, essentiality=None) -> pd.Dat
     out = d.groupby("industry").agg(suppliers=("supplier", "size"), value=("value", "sum"),
                                     top_share=("share", "max"), hhi=("share", lambda s: float((s ** 2).sum())))
     out["top_supplier"] = d.loc[d.groupby("industry")["share"].idxmax(), ["industry", "supplier"]] \
-        .set_index("industry")["supplier"]
+        .set_index("industry")["supplier"].astype(str)
     if essentiality is not None:
         m = essentiality.matrix
         own = str(network.firms["industry"].iloc[f])

@@ -336,8 +336,11 @@ def _firm(network: FirmNetwork, firm) -> int:
 
 
 def second_supplier(network: FirmNetwork, firm, input_industry, supplier=None, share: float = 0.5) -> Intervention:
-    """Buy ``share`` of an input from one more supplier of the same industry (default: the largest firm of
-    that industry by sales that does not supply the firm yet), taking it from the current suppliers pro rata."""
+    """Buy ``share`` of an input from one more supplier of the same industry, taking it from the current
+    suppliers pro rata. Default supplier: among the industry's firms that do not supply the firm yet and
+    sell at least the moved value, the smallest — the one its industry could most easily replace (the
+    largest firm is the usual pick and, under supplier replaceability, often a new single point of failure);
+    without such a firm, the largest."""
     f = _firm(network, firm)
     ind = network.firms["industry"].map(str).to_numpy()
     k = str(input_industry)
@@ -353,7 +356,10 @@ def second_supplier(network: FirmNetwork, firm, input_industry, supplier=None, s
         pool = pool[~np.isin(pool, cur) & (pool != f)]
         if not len(pool):
             raise SelectionError(f"industry {k!r} has no other firm to add as a supplier")
-        s = int(pool[np.argmax(network.out_strength[pool])])
+        vals0 = np.asarray(network.W[cur, np.full(len(cur), f)]).ravel()
+        sales = network.out_strength[pool]
+        able = pool[sales >= share * vals0.sum()]
+        s = int(able[np.argmin(network.out_strength[able])]) if len(able) else int(pool[np.argmax(sales)])
     else:
         s = _firm(network, supplier)
         if ind[s] != k:
