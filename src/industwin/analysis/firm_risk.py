@@ -219,11 +219,9 @@ def esri(network: FirmNetwork | CascadeModel, essentiality: Essentiality | None 
 
     if engine != "local":
         for s in range(0, len(pos), batch):
-            block = pos[s:s + batch]
-            psi = np.ones((model.N, len(block)))
-            psi[block, np.arange(len(block))] = 0.0
-            res = run_dense(model.ops, psi, replaceable=replaceable, eps=eps, damp=model.damp,
-                            xp="numpy" if engine == "dense" else "torch", device=device)
+            res = run_dense(model.ops, None, replaceable=replaceable, eps=eps, damp=model.damp,
+                            xp="numpy" if engine == "dense" else "torch", device=device, levels=False,
+                            closing=pos[s:s + batch])
             put(s, (res["loss"], res["loss_downstream"], res["loss_upstream"], res["iterations"]))
     elif scheduler is None:
         for s in range(0, len(pos), chunk):

@@ -36,6 +36,17 @@ class _Numpy:
             np.maximum.at(out, self.owner, S)
         return out
 
+    maximum = staticmethod(np.maximum)
+
+    def zeros(self, n, m):
+        return np.zeros((n, m))
+
+    def index(self, a):
+        return a
+
+    def colmax(self, a):
+        return a.max(axis=0)
+
     def industry_sum(self, X):
         out = np.zeros((self.K, X.shape[1]))
         np.add.at(out, self.g, X)
@@ -71,8 +82,20 @@ class _Torch:
     def pair_max(self, S, B):
         out = self.torch.zeros((self.N, B), dtype=S.dtype, device=self.dev)
         if S.shape[0]:
-            out.scatter_reduce_(0, self.owner[:, None].expand(-1, B), S, reduce="amax", include_self=True)
+            out.index_reduce_(0, self.owner, S, "amax", include_self=True)
         return out
+
+    def maximum(self, a, b):
+        return self.torch.maximum(a, b)
+
+    def zeros(self, n, m):
+        return self.torch.zeros((n, m), dtype=self.torch.float64, device=self.dev)
+
+    def index(self, a):
+        return self.torch.as_tensor(a, device=self.dev)
+
+    def colmax(self, a):
+        return a.amax(dim=0)
 
     def industry_sum(self, X):
         out = self.torch.zeros((self.K, X.shape[1]), dtype=X.dtype, device=self.dev)
@@ -82,49 +105,52 @@ class _Torch:
         return a.detach().cpu().numpy()
 
 
-def run(ops, psi, *, replaceable, eps, max_iter, damp, xp, device):
+def run(ops, psi, *, replaceable, eps, max_iter, damp, xp, device, levels=True, closing=None):
     be = {"numpy": _Numpy, "torch": _Torch}.get(xp)
     if be is None:
         raise SelectionError(f"xp must be 'numpy' or 'torch', not {xp!r}")
     b = be(ops, device)
-    psi = np.asarray(psi, float)
-    psi = psi[:, None] if psi.ndim == 1 else psi
-    N, B = psi.shape
-    P = b.asarray(psi)
+    if closing is not None:                      # one firm closes per scenario: build the shocks in place
+        closing = np.asarray(closing, np.int64)
+        N, B = ops.n, len(closing)
+        shock = b.zeros(N, B)
+        shock[b.index(closing), b.index(np.arange(B))] = 1.0
+    else:
+        psi = np.asarray(psi, float)
+        psi = psi[:, None] if psi.ndim == 1 else psi
+        N, B = psi.shape
+        shock = 1.0 - b.asarray(psi)
     r = b.asarray(ops.r)[:, None]
-    no_sales = r == 0
+    has_sales = r > 0
     Rk = b.asarray(ops.industry_sales)[:, None]
+    g = ops.g if xp == "numpy" else b.g
     dmp = b.asarray(np.ones(N) if damp is None else damp)[:, None]
-    x = b.asarray(np.zeros((N, B)))
-    y = b.asarray(np.zeros((N, B)))
-    shock = 1.0 - P
+    x = shock * 0.0
+    y = shock * 0.0
     iters = np.zeros(B, dtype=np.int64)
     active = np.arange(B)
     for _ in range(max_iter):
         if active.size == 0:
             break
-        idx = b.asarray(active).long() if xp == "torch" else active
+        idx = b.index(active)
         xa, ya, sa = x[:, idx], y[:, idx], shock[:, idx]
         if replaceable:
-            M = (Rk - b.industry_sum(r * ya))[ops.g if xp == "numpy" else b.g]
+            M = (Rk - b.industry_sum(r * ya))[g]                 # industry's surviving sales, per firm
             sig = (M > 0) * ((r / (M + (M <= 0))).clip(max=1.0) - 1.0) + 1.0
+            loss = sig * has_sales * ya
         else:
-            sig = ya * 0 + 1.0
-        sig = sig * (~no_sales)
-        loss = sig * ya
-        y_new = (b.pair_max(b.mm("pair", loss), len(active)))
-        nloss = b.mm("dnT", loss)
-        y_new = (y_new * (y_new >= nloss) + nloss * (nloss > y_new)) * dmp
-        y_new = y_new * (y_new >= sa) + sa * (sa > y_new)
-        up = b.mm("up", xa)
-        x_new = up * (up >= sa) + sa * (sa > up)
-        change = b.numpy(abs(x_new - xa).amax(0) if xp == "torch" else abs(x_new - xa).max(0))
-        change = np.maximum(change, b.numpy(abs(y_new - ya).amax(0) if xp == "torch" else abs(y_new - ya).max(0)))
+            loss = has_sales * ya
+        y_new = b.maximum(b.maximum(b.pair_max(b.mm("pair", loss), len(active)), b.mm("dnT", loss)) * dmp, sa)
+        x_new = b.maximum(b.mm("up", xa), sa)
+        change = np.maximum(b.numpy(b.colmax(abs(x_new - xa))), b.numpy(b.colmax(abs(y_new - ya))))
         x[:, idx], y[:, idx] = x_new, y_new
         iters[active] += 1
         active = active[change >= eps]
-    rr = b.numpy(r)[:, 0]
-    xn, yn = b.numpy(x), b.numpy(y)
-    f = np.maximum(xn, yn)
-    return {"loss": rr @ f, "loss_downstream": rr @ yn, "loss_upstream": rr @ xn, "iterations": iters - 1,
-            "level": 1.0 - f, "level_upstream": 1.0 - xn, "level_downstream": 1.0 - yn}
+    f = b.maximum(x, y)
+    rt = r.T
+    out = {"loss": b.numpy(rt @ f)[0], "loss_downstream": b.numpy(rt @ y)[0], "loss_upstream": b.numpy(rt @ x)[0],
+           "iterations": iters - 1}
+    if levels:
+        out.update({"level": 1.0 - b.numpy(f), "level_upstream": 1.0 - b.numpy(x),
+                    "level_downstream": 1.0 - b.numpy(y)})
+    return out

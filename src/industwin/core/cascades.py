@@ -318,12 +318,14 @@ def run_cascades(ops: CascadeOperators, scen_ptr: np.ndarray, scen_firm: np.ndar
 
 
 def run_dense(ops: CascadeOperators, psi, *, replaceable: bool = True, eps: float = 0.01, max_iter: int = 1000,
-              damp=None, xp: str = "numpy", device: str | None = None) -> dict:
+              damp=None, xp: str = "numpy", device: str | None = None, levels: bool = True,
+              closing=None) -> dict:
     """The same cascades for the scenarios in the columns of ``psi`` (N × B capacity caps), all firms at
     once: ``xp="numpy"`` (scipy sparse) or ``xp="torch"`` (PyTorch sparse CSR on ``device``, e.g. "cuda").
+    ``closing`` (firm positions; ``psi`` then ``None``): one scenario per firm, that firm closed.
 
-    Returns ``loss``, ``loss_downstream``, ``loss_upstream`` (value lost), ``iterations`` and ``level`` (N × B)
-    as numpy arrays."""
+    Returns ``loss``, ``loss_downstream``, ``loss_upstream`` (value lost), ``iterations`` and, with ``levels``,
+    ``level``, ``level_upstream``, ``level_downstream`` (N × B) as numpy arrays."""
     from industwin.core import _dense_backend as backend
     return backend.run(ops, psi, replaceable=replaceable, eps=eps, max_iter=max_iter, damp=damp, xp=xp,
-                       device=device)
+                       device=device, levels=levels, closing=closing)
