@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -105,11 +107,23 @@ class _Torch:
         return a.detach().cpu().numpy()
 
 
-def run(ops, psi, *, replaceable, eps, max_iter, damp, xp, device, levels=True, closing=None):
+_BACKENDS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _backend(ops, xp, device):
+    """The operators on one backend, built once per operator set (a GPU keeps them between batches)."""
     be = {"numpy": _Numpy, "torch": _Torch}.get(xp)
     if be is None:
         raise SelectionError(f"xp must be 'numpy' or 'torch', not {xp!r}")
-    b = be(ops, device)
+    per_ops = _BACKENDS.setdefault(ops, {})
+    key = (xp, str(device))
+    if key not in per_ops:
+        per_ops[key] = be(ops, device)
+    return per_ops[key]
+
+
+def run(ops, psi, *, replaceable, eps, max_iter, damp, xp, device, levels=True, closing=None):
+    b = _backend(ops, xp, device)
     if closing is not None:                      # one firm closes per scenario: build the shocks in place
         closing = np.asarray(closing, np.int64)
         N, B = ops.n, len(closing)
