@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 import weakref
 
 import numpy as np
@@ -65,6 +66,8 @@ class _Torch:
         except ImportError as e:  # pragma: no cover - depends on the environment
             raise SelectionError("xp='torch' needs PyTorch. Fix: pip install 'industwin[gpu]' (or torch)") from e
         self.torch, self.dev = torch, torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        warnings.filterwarnings("ignore", message=r"(Sparse CSR tensor support|Sparse invariant checks|index_reduce)",
+                                category=UserWarning)       # PyTorch's beta notes on the features used here
         self.M = {}
         for k, (i, j, v, s) in _triplets(ops).items():
             A = sp.csr_array((v, (i, j)), shape=s)
