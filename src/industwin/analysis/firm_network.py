@@ -151,26 +151,29 @@ def single_points_of_failure(network: FirmNetwork, firm, essentiality, max_tier:
     f = _pos(network, firm)
     m = essentiality.matrix
     ind = network.firms["industry"].map(str).to_numpy()
-    own = ind[f]
+    unknown = sorted(set(ind) - set(m.index))
+    if unknown:
+        raise SelectionError(f"firms have industries not in the essentiality matrix: {unknown[:5]}")
+    gi = pd.Index(m.index).get_indexer(ind)
+    E = m.to_numpy()
     Wc = network.W.tocsc()
     col = Wc[:, [f]].tocoo()
     rows = []
     for k in sorted(set(ind[col.row])):
-        if not (k in m.index and own in m.columns and m.loc[k, own] == 2):
+        if E[m.index.get_loc(k), gi[f]] != 2:
             continue
         first = col.row[ind[col.row] == k]
         G = nx.DiGraph()
         root = -1
         G.add_edges_from((int(i), f) for i in first)
-        frontier, seen, tier_of = list(first), set(first) | {f}, {int(i): 1 for i in first}
+        frontier, seen, tier_of = np.unique(first), set(first) | {f}, {int(i): 1 for i in first}
         for t in range(2, max_tier + 1):
             nxt = []
             for j in frontier:
-                sl = slice(Wc.indptr[j], Wc.indptr[j + 1])
-                for i in Wc.indices[sl]:
-                    if i == f or not (ind[i] in m.index and m.loc[ind[i], ind[j]] == 2):
-                        continue
-                    G.add_edge(int(i), int(j))
+                sup = Wc.indices[Wc.indptr[j]:Wc.indptr[j + 1]]
+                sup = sup[(sup != f) & (E[gi[sup], gi[j]] == 2)]          # j's essential suppliers
+                G.add_edges_from((int(i), int(j)) for i in sup)
+                for i in sup:
                     if i not in seen:
                         seen.add(i)
                         tier_of[int(i)] = t
