@@ -29,16 +29,10 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-WORK = HERE / "_work"
+sys.path.insert(0, str(HERE))
+from bench_mrio import WORK, _status  # noqa: E402
+
 ESS = "esri_tutorial/ess_mat_n2_ihs.csv"
-
-
-def _status(key: str) -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def make(n: int) -> Path:

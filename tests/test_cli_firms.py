@@ -63,7 +63,7 @@ def test_tiers_intervene_and_links_commands(files, tmp_path):
     assert list(res.index)[0] == "baseline" and len(res) == 3
     r = run("firms", "links", edges, firms, "--customer", f)
     assert r.exit_code == 0, r.output
-    assert "customer x supplier" in r.output and "likeliest missing suppliers" in r.output
+    assert "customer × supplier negatives" in r.output and "likeliest missing suppliers" in r.output
 
 
 def test_firms_commands_report_bad_input(files, tmp_path):

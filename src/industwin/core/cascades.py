@@ -87,6 +87,18 @@ def build_operators(W: sp.csr_array, g: np.ndarray, E: np.ndarray) -> CascadeOpe
                             dn_ptr, j2[o], val[o], pair[o], (uniq // K).astype(np.int64))
 
 
+@numba.njit(inline="always")
+def _enter(v, mark, stamp, members, n, acc, acc2):  # pragma: no cover - compiled
+    """Put ``v`` in this update's candidate list (once) with its accumulators zeroed; the new list length."""
+    if mark[v] != stamp:
+        mark[v] = stamp
+        members[n] = v
+        acc[v] = 0.0
+        acc2[v] = 0.0
+        return n + 1
+    return n
+
+
 @numba.njit(cache=True, nogil=True)
 def _cascade_chunk(lo, hi, up_ptr, up_sup, up_val, dn_ptr, dn_cus, dn_val, dn_pair, pair_owner, r, g, Rk,
                    damp, scen_ptr, scen_firm, scen_shock, observe, replaceable, eps, max_iter,
@@ -129,17 +141,8 @@ def _cascade_chunk(lo, hi, up_ptr, up_sup, up_val, dn_ptr, dn_cus, dn_val, dn_pa
             ncp = 0
             for t in range(scen_ptr[s], scen_ptr[s + 1]):
                 f = scen_firm[t]
-                if mx[f] != stamp:
-                    mx[f] = stamp
-                    cx[ncx] = f
-                    ncx += 1
-                    xacc[f] = 0.0
-                if my[f] != stamp:
-                    my[f] = stamp
-                    cy[ncy] = f
-                    ncy += 1
-                    nacc[f] = 0.0
-                    smax[f] = 0.0
+                ncx = _enter(f, mx, stamp, cx, ncx, xacc, xacc)
+                ncy = _enter(f, my, stamp, cy, ncy, nacc, smax)
             if replaceable:
                 for k in range(K):
                     Lk[k] = 0.0
@@ -159,21 +162,12 @@ def _cascade_chunk(lo, hi, up_ptr, up_sup, up_val, dn_ptr, dn_cus, dn_val, dn_pa
                 li = sig * y[i]
                 for e in range(dn_ptr[i], dn_ptr[i + 1]):
                     j = dn_cus[e]
-                    if my[j] != stamp:
-                        my[j] = stamp
-                        cy[ncy] = j
-                        ncy += 1
-                        nacc[j] = 0.0
-                        smax[j] = 0.0
+                    ncy = _enter(j, my, stamp, cy, ncy, nacc, smax)
                     p = dn_pair[e]
                     if p < 0:
                         nacc[j] += dn_val[e] * li
                     else:
-                        if mp[p] != stamp:
-                            mp[p] = stamp
-                            cp[ncp] = p
-                            ncp += 1
-                            sacc[p] = 0.0
+                        ncp = _enter(p, mp, stamp, cp, ncp, sacc, sacc)
                         sacc[p] += dn_val[e] * li
             for q in range(ncp):
                 p = cp[q]
@@ -186,11 +180,7 @@ def _cascade_chunk(lo, hi, up_ptr, up_sup, up_val, dn_ptr, dn_cus, dn_val, dn_pa
                 xj = x[j]
                 for e in range(up_ptr[j], up_ptr[j + 1]):
                     i = up_sup[e]
-                    if mx[i] != stamp:
-                        mx[i] = stamp
-                        cx[ncx] = i
-                        ncx += 1
-                        xacc[i] = 0.0
+                    ncx = _enter(i, mx, stamp, cx, ncx, xacc, xacc)
                     xacc[i] += up_val[e] * xj
             # new levels (lockstep), the largest change, and the new reached sets
             change = 0.0
