@@ -618,6 +618,8 @@ def firms_esri(edges: Edges, firms: Firms, essentiality: EssOpt = None, replace:
                focal: Annotated[str | None, typer.Option(help="firm id whose tier map goes on the page")] = None,
                reveal: Annotated[bool, typer.Option(help="show firm ids (default: anonymised ranks)")] = False,
                dask: Annotated[bool, typer.Option(help="run on a Dask LocalCluster")] = False,
+               gpu: Annotated[bool, typer.Option(help="all-firms blocks on PyTorch/CUDA (pip install industwin[gpu])")]
+               = False,
                out: Annotated[Path, typer.Option("--out", "-o", help="folder for esri.parquet and report.html")]
                = Path("industwin-esri")) -> None:
     """The Economic Systemic Risk Index of every firm, with an HTML page (distribution, top firms, tier map)."""
@@ -636,7 +638,7 @@ def firms_esri(edges: Edges, firms: Firms, essentiality: EssOpt = None, replace:
                       TimeElapsedColumn(), console=console, transient=True) as prog:
             task = prog.add_task("ESRI of every firm", total=net.n)
             scores = esri(model, replaceable=replace, scheduler="distributed" if dask else None,
-                          progress=lambda done: prog.update(task, completed=done))
+                          engine="torch" if gpu else "local", progress=lambda done: prog.update(task, completed=done))
         figs, tabs = [], {}
         if focal is not None:
             f = _id(net, focal)
