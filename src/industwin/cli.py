@@ -70,7 +70,8 @@ def _show(df: pd.DataFrame, title: str, top: int, fmt: str = "{:,.4g}") -> None:
 
 
 def _fail(e: Exception) -> None:
-    console.print(f"[red]error:[/] {e}", soft_wrap=True)
+    from rich.markup import escape
+    console.print(f"[red]error:[/] {escape(str(e))}", soft_wrap=True)
     raise typer.Exit(code=2)
 
 
