@@ -1,0 +1,79 @@
+"""Company carbon accounting: EPA and UK factors, GWP sets, scope 1/2/3 by hand, bad input."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from conftest import DATA
+from industwin.analysis import sustainability as su
+from industwin.data.ghg_factors import epa_factors, epa_factors_by_gas, gwp, uk_factors
+from industwin.errors import DataError, ValidationError
+
+EPA_CSV = DATA / "epa_supply_chain_ghg_factors_v1_3" / "SupplyChainGHGEmissionFactors_v1.3.0_NAICS_CO2e_USD2022.csv"
+
+
+def test_epa_co2e_factors_are_the_by_gas_factors_weighted_by_ar5_gwps():
+    # the published CO2e factors are reproduced from the by-gas file with AR5 GWP100 (3-significant-figure
+    # rounding of the by-gas values leaves < 0.005 kg/USD); AR4 and AR6 do not reproduce them
+    f, g = epa_factors(), epa_factors_by_gas()
+    for report, ok in (("AR5", True), ("AR4", False), ("AR6", False)):
+        w = gwp(report)
+        est = (g["without_margins"][w.index] * w).sum(axis=1)
+        err = (est - f.loc[est.index, "without_margins"]).abs()
+        assert bool(err.max() < 0.005) == ok, report
+    assert gwp("AR6")["Methane"] == 27.9 and gwp("AR5")["Nitrous oxide"] == 265
+    with pytest.raises(DataError, match="AR4"):
+        gwp("AR7")
+
+
+def test_uk_factors_read_the_published_values():
+    u = uk_factors()
+    elec = u[(u["item"] == "Electricity: UK") & (u["unit"] == "kWh")]
+    assert elec["kg_co2e"].iloc[0] == pytest.approx(0.20705) and elec["scope"].iloc[0] == "Scope 2"
+    gas = u[(u["item"] == "Natural gas") & (u["unit"] == "kWh (Gross CV)")]
+    assert gas["kg_co2e"].iloc[0] == pytest.approx(0.1829) and gas["scope"].iloc[0] == "Scope 1"
+
+
+def test_company_footprint_by_hand():
+    raw = pd.read_csv(EPA_CSV, dtype={"2017 NAICS Code": str}).set_index("2017 NAICS Code")
+    cpi = pd.read_parquet(DATA / "bea_2017_detail_useeior" / "MultiYearCommodityCPI.parquet")
+    steel = raw.loc["331110"]
+    code = steel["Reference USEEIO Code"]
+    p2022 = cpi.loc[f"{code}/US", "2022"] if "2022" in cpi.columns else cpi.loc[f"{code}/US", 2022]
+    p2019 = cpi.loc[f"{code}/US", "2019"] if "2019" in cpi.columns else cpi.loc[f"{code}/US", 2019]
+    purchases = pd.DataFrame([
+        {"naics": "331110", "spend": 1_000_000, "year": 2022},                       # steel, purchaser prices
+        {"naics": "331110", "spend": 500_000, "year": 2019, "basis": "producer"},     # older, producer prices
+        {"naics": "541511", "spend": 200_000, "year": 2022, "supplier_kg_per_usd": 0.01},  # supplier's own PCF
+    ])
+    activities = pd.DataFrame([{"item": "Natural gas", "unit": "kWh (Gross CV)", "amount": 100_000},
+                               {"item": "Electricity: UK", "unit": "kWh", "amount": 200_000}])
+    fp = su.company_footprint(activities, purchases)
+    s3 = fp.scope3_lines
+    kg1 = 1_000_000 * steel["Supply Chain Emission Factors with Margins"]
+    kg2 = 500_000 * p2022 / p2019 * steel["Supply Chain Emission Factors without Margins"]
+    assert s3["kg_co2e"].tolist() == pytest.approx([kg1, kg2, 2_000.0])
+    assert s3["method"].tolist() == ["spend-based", "spend-based", "supplier-specific"]
+    assert fp.scopes["scope 1"] == pytest.approx(100_000 * 0.1829 / 1e3)
+    assert fp.scopes["scope 2"] == pytest.approx(200_000 * 0.20705 / 1e3)
+    assert fp.scopes["scope 3 (cat. 1)"] == pytest.approx((kg1 + kg2 + 2_000) / 1e3)
+    assert fp.ratio == pytest.approx(fp.scopes["scope 3 (cat. 1)"] / (18.29 + 41.41))
+    assert fp.hot_spots["naics"].iloc[0] == "331110" and fp.hot_spots["share_pct"].sum() == pytest.approx(100)
+
+
+def test_bad_purchases_and_activities_are_named():
+    bad = pd.DataFrame([{"naics": "999999", "spend": 10.0}, {"naics": "331110", "spend": -5.0},
+                        {"naics": "331110", "spend": 5.0, "currency": "EUR"},
+                        {"naics": "331110", "spend": 5.0, "year": 2010}])
+    with pytest.raises(ValidationError) as e:
+        su.read_purchases(bad)
+    assert "row 3: spend" in str(e.value) and "greater than or equal to 0" in str(e.value)
+    with pytest.raises(ValidationError) as e:
+        su.scope3_purchased_goods(bad.drop(index=1))
+    msg = str(e.value)
+    assert "unknown NAICS code 999999" in msg and "'EUR' is not USD" in msg and "no price index for 2010" in msg
+    with pytest.raises(ValidationError, match="has no factor per 'gallons'"):
+        su.scope12(pd.DataFrame([{"item": "Natural gas", "unit": "gallons", "amount": 1.0}]))
+    with pytest.raises(ValidationError, match="no factor for 'Unobtainium'"):
+        su.scope12(pd.DataFrame([{"item": "Unobtainium", "unit": "kWh", "amount": 1.0}]))
