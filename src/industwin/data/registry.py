@@ -46,6 +46,11 @@ def _wiod16(country: str):
     return loader
 
 
+def _useeio(root: Path, year: int, fmt: str = "parquet") -> MRIO:
+    from industwin.data.useeio import load_useeio2017
+    return load_useeio2017(root, year, fmt)
+
+
 DATASETS: dict[str, Dataset] = {
     "wiod2013": Dataset("wiod2013", "World Input-Output Database, 2013 release: world MRIO, M USD, basic prices",
                         tuple(range(1995, 2012)), 2011, "41 regions × 35 sectors, 5 final-demand categories",
@@ -54,6 +59,9 @@ DATASETS: dict[str, Dataset] = {
                                         "domestic block, M USD", tuple(range(2000, 2015)), 2014,
                                         "1 region × 56 sectors (ISIC rev. 4), 6 final-demand columns incl. exports",
                                         _wiod16(c), "wiod2016_niot_sea_usa_aus") for c in ("USA", "AUS")},
+    "useeio2017": Dataset("useeio2017", "US 2017 detail benchmark table (BEA via USEEIO): commodity × commodity, "
+                          "domestic, USD, producer prices", (2017,), 2017, "1 region × 402 commodities, 20 final-demand "
+                          "columns incl. exports", _useeio, "bea_2017_detail_useeior"),
 }
 
 
