@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -77,3 +79,20 @@ def test_bad_purchases_and_activities_are_named():
         su.scope12(pd.DataFrame([{"item": "Natural gas", "unit": "gallons", "amount": 1.0}]))
     with pytest.raises(ValidationError, match="no factor for 'Unobtainium'"):
         su.scope12(pd.DataFrame([{"item": "Unobtainium", "unit": "kWh", "amount": 1.0}]))
+
+
+def test_carbon_command_on_the_example_company(tmp_path):
+    from typer.testing import CliRunner
+
+    from industwin.cli import app
+    ex = Path(__file__).resolve().parents[1] / "examples" / "company"
+    r = CliRunner().invoke(app, ["carbon", str(ex / "purchases.csv"), "--activities", str(ex / "activities.csv"),
+                                 "-o", str(tmp_path)], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    lines = pd.read_parquet(tmp_path / "scope3_lines.parquet")
+    fp = su.company_footprint(ex / "activities.csv", ex / "purchases.csv")
+    assert lines["kg_co2e"].sum() == pytest.approx(fp.scope3_lines["kg_co2e"].sum())
+    assert f"{fp.ratio:,.1f}×" in r.output and "report.html" in r.output
+    assert "Upstream hot spots" in (tmp_path / "report.html").read_text()
+    r = CliRunner().invoke(app, ["carbon", str(tmp_path / "missing.csv")])
+    assert r.exit_code == 2 and "file not found" in r.output

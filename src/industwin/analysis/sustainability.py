@@ -12,7 +12,7 @@
   or kg for the line), it replaces the sector average.
 
 The supply-chain-to-operational ratio ``scope 3 (cat. 1) / (scope 1 + scope 2)`` is the figure the white
-paper quotes at about 11 on average (CDP 2022).
+paper quotes as about 11 on average (after CDP).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from industwin.errors import DataError, ValidationError, ValidationIssue
 __all__ = ["Purchase", "Activity", "read_purchases", "read_activities", "scope3_purchased_goods",
            "scope12", "CompanyFootprint", "company_footprint", "PAPER_SCOPE3_RATIO"]
 
-PAPER_SCOPE3_RATIO = 11.4      # supply-chain vs operational emissions, CDP (2022) as quoted by the white paper
+PAPER_SCOPE3_RATIO = 11.0      # supply-chain vs operational emissions: "about 11 times" (white paper, after CDP)
 
 
 class Purchase(BaseModel):
