@@ -4,7 +4,8 @@ Source: World Input-Output Database, 2016 release (Timmer, Dietzenbacher, Los, S
 national tables of the USA and Australia as distributed in the R package ``clptheory``; see
 ``$INDUSTWIN_DATA/wiod2016_niot_sea_usa_aus/README.md``. Only domestic intermediate and final uses are in
 the file (imported uses were dropped upstream), so each row balances — domestic uses + exports = gross
-output — but columns do not add up to output; value added is not in the file.
+output — but columns do not add up to output; value added is not in the file. The Socio-Economic Accounts of
+the same release (persons engaged, employees, hours, compensation, value added by sector) come as satellites.
 """
 
 from __future__ import annotations
@@ -14,12 +15,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from industwin.data.mrio import MRIO
+from industwin.data.mrio import MRIO, Satellite
 from industwin.errors import DataError
 
 __all__ = ["COUNTRIES", "YEARS", "load_wiod2016_national"]
 
 COUNTRIES = {"USA": "usaiot.parquet", "AUS": "ausiot.parquet"}
+SEA = {"USA": "usasea.parquet", "AUS": "aussea.parquet"}
+# Socio-Economic Accounts attached as satellites: (SEA column, satellite name, unit)
+SEA_ACCOUNTS = (("EMP", "employment", "1000 persons engaged"), ("EMPE", "employees", "1000 employees"),
+                ("H_EMPE", "hours", "million hours worked by employees"),
+                ("COMP", "compensation", "M national currency"), ("VA", "value_added_sea", "M national currency"))
 YEARS = tuple(range(2000, 2015))
 CATEGORIES = ("CONS_h", "CONS_np", "CONS_g", "GFCF", "INVEN", "EXP")
 
@@ -47,7 +53,17 @@ def load_wiod2016_national(root: Path, country: str = "USA", year: int = 2014) -
     x = t["GO"].to_numpy(float)
     index = pd.MultiIndex.from_product([[country], codes], names=["region", "sector"])
     fd_index = pd.MultiIndex.from_product([[country], list(CATEGORIES)], names=["region", "category"])
-    return MRIO(Z, Y, x, index=index, fd_index=fd_index, unit="M USD", name=f"wiod2016_{country.lower()}",
+    satellites = {}
+    sea_path = path.parent / SEA[country]
+    if sea_path.exists():
+        sea = pd.read_parquet(sea_path)
+        sea = sea[sea["year"] == year].set_index("code").reindex(codes)
+        if sea.index.isna().any() or sea[[a for a, _, _ in SEA_ACCOUNTS]].isna().all(axis=1).any():
+            raise DataError(f"{sea_path}: Socio-Economic Accounts miss sectors for {year}")
+        for col, name, unit in SEA_ACCOUNTS:
+            satellites[name] = Satellite(name, sea[col].to_numpy(float)[None, :], pd.Index([name]), unit)
+    return MRIO(Z, Y, x, index=index, fd_index=fd_index, satellites=satellites, unit="M USD",
+                name=f"wiod2016_{country.lower()}",
                 year=year, sector_names=dict(zip(codes, t["Description"])),
                 meta={"source": "WIOD 2016 release national IO table via R package clptheory",
                       "caveats": "domestic block only: imported intermediate uses are not in the file; "
