@@ -70,3 +70,26 @@ def test_bad_measures():
         dc.recipe(m, base, "S", inputs={"V": 0.9})
     with pytest.raises(SelectionError, match="no 'co2' satellite"):
         dc.Technology.of(m, "co2")
+
+
+def test_scenarios_on_an_exiobase_format_table():
+    # the standard source of emissions: an EXIOBASE 3 archive (fixture in its documented layout), its air
+    # emissions converted to CO2e with AR5 GWPs, then a scenario on it
+    from pathlib import Path
+
+    from industwin.data.ghg_factors import co2e_satellite
+    from industwin.data.parsers import parse_exiobase3
+    m = parse_exiobase3(Path(__file__).parent / "fixtures" / "IOT_2011_pxp.zip")
+    air = next(s for s in m.satellites.values() if "CO2 - combustion - air" in s.stressors)
+    ghg = co2e_satellite(air, "AR5", "kt CO2e")
+    k = list(air.stressors)
+    expect = (air.F[k.index("CO2 - combustion - air")] + 28 * air.F[k.index("CH4 - combustion - air")]) / 1e6
+    np.testing.assert_allclose(ghg.F[0], expect)                  # kg → kt, CH4 × 28
+    m2 = m.replace(satellites={**m.satellites, "ghg": ghg})
+    base = dc.Technology.of(m2, "ghg")
+    sector = m2.index.get_level_values(-1)[0]
+    res = dc.compare_scenarios(m2, [dc.efficiency(m2, base, sector, list(m2.index.get_level_values(-1)), 0.1)], base)
+    y = np.asarray(m2.Y).sum(axis=1)
+    x = np.linalg.solve(np.eye(len(y)) - base.A, y)
+    assert res.iloc[0]["emissions"] == pytest.approx(base.d @ x)
+    assert res.iloc[1]["emissions_change_pct"] < 0

@@ -25,3 +25,6 @@ def test_readme_quick_start_runs(capsys):
     assert 0 < china[1995] < china[2011] < 0.05
     g = ns["gvc"].loc["DEU"]
     assert g[["DVA", "DDC", "FVA", "FDC"]].sum() == pytest.approx(g["gross_exports"], rel=1e-12)
+    # firm networks: every firm has an index in [0, 1]; the most systemic firm has suppliers at tier 1
+    assert ns["scores"]["esri"].between(0, 1).all() and ns["scores"]["esri"].max() > 0.01
+    assert ns["tiers"](ns["net"], ns["top"]).by_tier.loc[1, "firms"] > 0

@@ -18,7 +18,7 @@ import pandas as pd
 
 from industwin.errors import DataError
 
-__all__ = ["GWP100", "gwp", "epa_factors", "epa_factors_by_gas", "uk_factors", "us_commodity_cpi"]
+__all__ = ["GWP100", "gwp", "co2e_satellite", "epa_factors", "epa_factors_by_gas", "uk_factors", "us_commodity_cpi"]
 
 # kg CO2e per kg of gas, 100-year horizon. AR4: IPCC 2007 WG1 Table 2.14; AR5: IPCC 2013 WG1 Table 8.A.1
 # (without climate–carbon feedbacks); AR6: IPCC 2021 WG1 Table 7.15 / 7.SM.7 (methane: 27.9; fossil 29.8).
@@ -40,6 +40,52 @@ def gwp(report: str = "AR5") -> pd.Series:
     if report not in GWP100.columns:
         raise DataError(f"unknown GWP set {report!r}. Fix: choose among {list(GWP100.columns)}")
     return GWP100[report]
+
+
+# how gases are named in stressor labels (EXIOBASE: "CO2 - combustion - air", "CH4 - agriculture - air" …)
+GAS_NAMES = {"CO2": "Carbon dioxide", "CH4": "Methane", "N2O": "Nitrous oxide", "SF6": "Sulfur hexafluoride",
+             "NF3": "Nitrogen trifluoride", "HFC": "HFCs and PFCs, unspecified", "PFC": "HFCs and PFCs, unspecified"}
+MASS = {"kg": 1.0, "t": 1e3, "tonnes": 1e3, "kt": 1e6, "Mt": 1e9, "Gg": 1e6, "Tg": 1e9}
+
+
+def co2e_satellite(satellite, report: str = "AR5", unit: str = "kt CO2e", name: str = "ghg"):
+    """One CO2-equivalent stressor from a satellite of greenhouse gases by stressor, with the GWP100 of
+    ``report``: stressors are matched to gases by their leading token (``CO2``, ``CH4``, ``N2O``, ``SF6``,
+    ``NF3``, or a full gas name); mass units (kg, t, kt, Mt, Gg, Tg; HFC/PFC rows already in CO2e) are
+    converted to ``unit``. Stressors that are not greenhouse gases are left out; a greenhouse-gas row whose
+    unit is not a mass is an error."""
+    from industwin.data.mrio import Satellite
+    w = gwp(report)
+    out_scale = MASS.get(unit.split()[0])
+    if out_scale is None:
+        raise DataError(f"unit {unit!r}: use a mass unit among {list(MASS)} followed by 'CO2e'")
+    F = np.zeros(satellite.F.shape[1])
+    FY = None if satellite.F_Y is None else np.zeros(satellite.F_Y.shape[1])
+    used = []
+    for k, (st, u) in enumerate(zip(satellite.stressors, satellite.units)):
+        token = str(st).split(" - ")[0].strip()
+        up = token.upper()
+        if up in GAS_NAMES:
+            gas = GAS_NAMES[up]
+        elif up[:3] in ("HFC", "PFC") and token not in w.index:
+            gas = GAS_NAMES[up[:3]]                     # reported in CO2e already
+        else:
+            gas = token if token in w.index else None
+        if gas is None:
+            continue
+        scale = MASS.get(str(u).split()[0])
+        if scale is None:
+            raise DataError(f"satellite {satellite.name!r}, stressor {st!r}: unit {u!r} is not a mass. "
+                            f"Fix: give greenhouse gases in one of {list(MASS)}")
+        factor = w[gas] * scale / out_scale
+        F += factor * satellite.F[k]
+        if FY is not None:
+            FY += factor * satellite.F_Y[k]
+        used.append(str(st))
+    if not used:
+        raise DataError(f"satellite {satellite.name!r} has no greenhouse-gas stressor among {list(satellite.stressors)[:6]}")
+    return Satellite(name, F[None, :], pd.Index([f"GHG ({report} GWP100)"]), unit,
+                     None if FY is None else FY[None, :])
 
 
 def _root(root=None) -> Path:
