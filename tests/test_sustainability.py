@@ -96,3 +96,33 @@ def test_carbon_command_on_the_example_company(tmp_path):
     assert "Upstream hot spots" in (tmp_path / "report.html").read_text()
     r = CliRunner().invoke(app, ["carbon", str(tmp_path / "missing.csv")])
     assert r.exit_code == 2 and "file not found" in r.output
+
+
+def test_intensity_ratio_and_risk_hotspots_by_hand():
+    import numpy as np
+
+    from industwin.data.mrio import MRIO, Satellite
+    A = np.array([[0.2, 0.3], [0.1, 0.4]])
+    x = np.array([100.0, 200.0])
+    Z = A * x[None, :]
+    idx = pd.MultiIndex.from_tuples([("BGD", "textiles"), ("DEU", "retail")], names=["region", "sector"])
+    m = MRIO(Z, (x - Z.sum(1))[:, None], x, index=idx,
+             fd_index=pd.MultiIndex.from_tuples([("DEU", "fd")], names=["region", "category"]),
+             satellites={"ghg": Satellite("ghg", np.array([[50.0, 20.0]]), pd.Index(["co2e"]), "t CO2e")})
+    t = su.intensity_table(m, "ghg")
+    L = np.linalg.inv(np.eye(2) - A)
+    d = np.array([0.5, 0.1])
+    np.testing.assert_allclose(t["direct"], d)
+    np.testing.assert_allclose(t["total"], d @ L)
+    np.testing.assert_allclose(t["ratio"], (d @ L) / d)
+    risk = pd.Series({("BGD", "textiles"): 0.8, ("DEU", "retail"): 0.1})
+    y = pd.Series({("DEU", "retail"): 1000.0})
+    hs = su.risk_hotspots(m, risk, y)
+    xx = L @ np.array([0.0, 1000.0])
+    assert hs.loc[("BGD", "textiles"), "exposure"] == pytest.approx(0.8 * xx[0])
+    # 666.7 of Bangladeshi textiles at risk 0.8 outweigh 1,777.8 of German retail at 0.1
+    assert hs["share"].sum() == pytest.approx(1.0) and list(hs.index) == [("BGD", "textiles"), ("DEU", "retail")]
+    with pytest.raises(DataError, match="no 'co2' satellite"):
+        su.intensity_table(m, "co2")
+    with pytest.raises(DataError, match="match no"):
+        su.risk_hotspots(m, pd.Series({"x": 1.0}), y)

@@ -28,7 +28,8 @@ from industwin.data.ghg_factors import epa_factors, uk_factors, us_commodity_cpi
 from industwin.errors import DataError, ValidationError, ValidationIssue
 
 __all__ = ["Purchase", "Activity", "read_purchases", "read_activities", "scope3_purchased_goods",
-           "scope12", "CompanyFootprint", "company_footprint", "PAPER_SCOPE3_RATIO"]
+           "scope12", "CompanyFootprint", "company_footprint", "PAPER_SCOPE3_RATIO", "intensity_table",
+           "risk_hotspots"]
 
 PAPER_SCOPE3_RATIO = 11.0      # supply-chain vs operational emissions: "about 11 times" (white paper, after CDP)
 
@@ -199,3 +200,43 @@ def company_footprint(activities, purchases, top: int = 10) -> CompanyFootprint:
     hs["share_pct"] = 100 * hs["kg_co2e"] / (hs["kg_co2e"].sum() or 1.0)
     hs = hs.sort_values("kg_co2e", ascending=False).head(top).reset_index(drop=True)
     return CompanyFootprint(scopes, s12, s3, hs)
+
+
+def intensity_table(mrio, satellite: str, stressor: str | None = None):
+    """Direct intensities ``d`` (per unit of output), total (supply-chain) intensities ``m' = d'L`` and their
+    ratio per sector, for one stressor of a satellite — the sector-level version of the paper's "supply-chain
+    emissions are about 11 times a firm's own"."""
+    from industwin.core.accounts import intensities, satellite_multipliers
+    if satellite not in mrio.satellites:
+        raise DataError(f"the table has no {satellite!r} satellite (has {list(mrio.satellites)})")
+    d = intensities(mrio, satellite)
+    m = satellite_multipliers(mrio, satellite)
+    st = d.index[0] if stressor is None else stressor
+    if st not in d.index:
+        raise DataError(f"satellite {satellite!r} has no stressor {st!r} (has {list(d.index)})")
+    df = pd.DataFrame({"direct": d.loc[st], "total": m.loc[st]})
+    df["ratio"] = df["total"] / df["direct"].where(df["direct"] > 0)
+    unit = mrio.satellites[satellite].units[list(mrio.satellites[satellite].stressors).index(st)]
+    df.attrs["unit"] = f"{unit} per {mrio.unit}"
+    return df
+
+
+def risk_hotspots(mrio, risk, demand, top: int = 20) -> pd.DataFrame:
+    """A due-diligence hot-spot list: a risk score per country-sector (``risk``: Series on the table's
+    (region, sector) index — labour-rights, safety or any indicator the user supplies; missing = 0) carried
+    through the supply chain of a final demand ``y`` (Series on the index, e.g. one product). Each
+    country-sector's output needed for ``y`` is ``x = L y``; its ``exposure`` is ``risk × x``, and ``share`` its
+    part of the total. Returns the ``top`` rows with output, risk, exposure and share, largest first."""
+    from industwin.core.leontief import leontief
+    r = pd.Series(risk).reindex(mrio.index)
+    if r.isna().all():
+        raise DataError("risk scores match no (region, sector) of the table. Fix: index them like mrio.index")
+    r = r.fillna(0.0)
+    if (r < 0).any():
+        raise DataError("risk scores must be non-negative")
+    y = pd.Series(demand).reindex(mrio.index).fillna(0.0).to_numpy(float)
+    x = leontief(mrio).solve(y)
+    df = pd.DataFrame({"output": x, "risk": r.to_numpy(), "exposure": r.to_numpy() * x}, index=mrio.index)
+    tot = df["exposure"].sum()
+    df["share"] = df["exposure"] / tot if tot else 0.0
+    return df.sort_values("exposure", ascending=False).head(top)
