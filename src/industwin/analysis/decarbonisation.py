@@ -108,8 +108,10 @@ def fuel_switch(mrio: MRIO, tech: Technology, sectors, fuels, electricity, share
 
 def recipe(mrio: MRIO, tech: Technology, sector, inputs: dict, direct_intensity: float | None = None,
            scale: dict | None = None, name: str | None = None) -> Technology:
-    """A new production recipe for one ``sector``: ``inputs`` sets input coefficients (input sector code →
-    coefficient per unit of output), ``scale`` multiplies existing ones, ``direct_intensity`` replaces ``d``."""
+    """A new production recipe for one ``sector``: ``inputs`` sets input coefficients (input → coefficient per
+    unit of output), ``scale`` multiplies existing ones, ``direct_intensity`` replaces ``d``. Sectors given
+    as codes mean that sector in every region; in a multi-regional table use (region, sector) tuples for one
+    supplier or producer."""
     S = _pos(mrio, sector)
     A, d = tech.A.copy(), tech.d.copy()
     for k, v in (scale or {}).items():
