@@ -65,3 +65,19 @@ def test_us_jobs_2014_from_the_socio_economic_accounts():
     assert ex["supply_chain"].sum() > 0
     with pytest.raises(SelectionError, match="no 'employment' satellite"):
         wf.employment_multipliers(iw.load("wiod2013", 2011))
+
+
+def test_jobs_command(tmp_path):
+    from typer.testing import CliRunner
+
+    from industwin.cli import app
+    r = CliRunner().invoke(app, ["jobs", "wiod2016_aus", "--year", "2010", "--html", str(tmp_path / "j.html")],
+                           env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    m = iw.load("wiod2016_aus", 2010)
+    total = m.satellites["employment"].F.sum()
+    assert "jobs supported by each final demand" in r.output
+    assert "Where the jobs exposed to a transition sit" in (tmp_path / "j.html").read_text()
+    assert total > 10_000                                             # about 11 million persons engaged
+    r = CliRunner().invoke(app, ["jobs", "wiod2013", "--year", "2011", "--html", str(tmp_path / "k.html")])
+    assert r.exit_code == 2 and "no 'employment' satellite" in r.output
