@@ -76,7 +76,7 @@ def test_jobs_command(tmp_path):
     assert r.exit_code == 0, r.output
     m = iw.load("wiod2016_aus", 2010)
     total = m.satellites["employment"].F.sum()
-    assert "jobs supported by each final demand" in r.output
+    assert "more upstream" in r.output and "Carbon-intensive sectors employ" in r.output
     assert "Where the jobs exposed to a transition sit" in (tmp_path / "j.html").read_text()
     assert total > 10_000                                             # about 11 million persons engaged
     r = CliRunner().invoke(app, ["jobs", "wiod2013", "--year", "2011", "--html", str(tmp_path / "k.html")])
