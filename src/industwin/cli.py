@@ -19,7 +19,7 @@ from industwin.errors import IndustwinError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="industwin: a digital twin of an economy's production network (MRIO).")
-console = Console()
+console = Console(soft_wrap=True)   # messages are not broken at the terminal width (tables still fit it)
 
 Source = Annotated[str, typer.Argument(help="dataset name (see `industwin datasets`) or path of a table")]
 Year = Annotated[int | None, typer.Option("--year", "-y", help="year of a named dataset (default: latest)")]

@@ -99,6 +99,29 @@ def _enter(v, mark, stamp, members, n, acc, acc2):  # pragma: no cover - compile
     return n
 
 
+@numba.njit(inline="always")
+def _commit(active, n_active, mark, stamp, cand, n_cand, new, level, change):  # pragma: no cover - compiled
+    """Write this update's values: firms that dropped out go to 0, candidates get their new value; the
+    largest change so far, and the new reached set (firms with a loss) in ``active``."""
+    for q in range(n_active):
+        i = active[q]
+        if mark[i] != stamp:
+            if level[i] > change:
+                change = level[i]
+            level[i] = 0.0
+    n = 0
+    for q in range(n_cand):
+        j = cand[q]
+        d = abs(new[q] - level[j])
+        if d > change:
+            change = d
+        level[j] = new[q]
+        if new[q] > 0.0:
+            active[n] = j
+            n += 1
+    return n, change
+
+
 @numba.njit(cache=True, nogil=True)
 def _cascade_chunk(lo, hi, up_ptr, up_sup, up_val, dn_ptr, dn_cus, dn_val, dn_pair, pair_owner, r, g, Rk,
                    damp, scen_ptr, scen_firm, scen_shock, observe, replaceable, eps, max_iter,
@@ -199,38 +222,8 @@ def _cascade_chunk(lo, hi, up_ptr, up_sup, up_val, dn_ptr, dn_cus, dn_val, dn_pa
                 if shock[i] > v:
                     v = shock[i]
                 vx[q] = v
-            for q in range(nya):
-                i = ya[q]
-                if my[i] != stamp:
-                    if y[i] > change:
-                        change = y[i]
-                    y[i] = 0.0
-            for q in range(nxa):
-                i = xa[q]
-                if mx[i] != stamp:
-                    if x[i] > change:
-                        change = x[i]
-                    x[i] = 0.0
-            nya = 0
-            for q in range(ncy):
-                j = cy[q]
-                d = abs(vy[q] - y[j])
-                if d > change:
-                    change = d
-                y[j] = vy[q]
-                if vy[q] > 0.0:
-                    ya[nya] = j
-                    nya += 1
-            nxa = 0
-            for q in range(ncx):
-                i = cx[q]
-                d = abs(vx[q] - x[i])
-                if d > change:
-                    change = d
-                x[i] = vx[q]
-                if vx[q] > 0.0:
-                    xa[nxa] = i
-                    nxa += 1
+            nya, change = _commit(ya, nya, my, stamp, cy, ncy, vy, y, change)
+            nxa, change = _commit(xa, nxa, mx, stamp, cx, ncx, vx, x, change)
             if change < eps:
                 break
         loss = 0.0
