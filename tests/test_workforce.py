@@ -81,3 +81,20 @@ def test_jobs_command(tmp_path):
     assert total > 10_000                                             # about 11 million persons engaged
     r = CliRunner().invoke(app, ["jobs", "wiod2013", "--year", "2011", "--html", str(tmp_path / "k.html")])
     assert r.exit_code == 2 and "no 'employment' satellite" in r.output
+
+
+def test_jobs_idle_in_a_disruption_on_the_us_table():
+    from industwin.core.ario import ARIOModel, CapacityShock
+    m = iw.load("wiod2016_usa", 2014)
+    row = m.index.get_loc(("USA", "C29"))                             # motor vehicles
+    res = ARIOModel(m).simulate(60, [CapacityShock(np.array([row]), np.array([1.0]), 5, 10)])
+    idle = wf.jobs_idle(res, m)
+    emp = m.satellites["employment"].F[0]
+    # a full stop idles every car worker on the worst day
+    assert idle.loc[("USA", "C29"), "peak_idle"] == pytest.approx(emp[row], rel=1e-6)
+    assert idle.loc[("USA", "C29"), "peak_idle_share"] == pytest.approx(1.0, rel=1e-6)
+    # the definition, from the trajectories
+    lost = (res.undisturbed - res.production) * 365
+    e = np.divide(emp, m.x, out=np.zeros_like(emp), where=m.x > 0)
+    assert idle["job_days_lost"].sum() == pytest.approx((lost * e[None, :]).sum())
+    assert idle["job_days_lost"].sum() > idle.loc[("USA", "C29"), "job_days_lost"]   # suppliers idle too

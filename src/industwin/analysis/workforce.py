@@ -19,7 +19,7 @@ from industwin.data.mrio import MRIO
 from industwin.errors import SelectionError
 
 __all__ = ["employment_multipliers", "jobs_by_final_demand", "jobs_by_skill", "transition_exposure",
-           "CARBON_INTENSIVE_WIOD16"]
+           "jobs_idle", "CARBON_INTENSIVE_WIOD16"]
 
 # Energy- and emission-intensive activities in WIOD 2016 / ISIC rev. 4 codes (mining, coke and refined
 # petroleum, chemicals, non-metallic minerals, basic metals, electricity and gas, transport by land, water, air)
@@ -102,3 +102,20 @@ def transition_exposure(mrio: MRIO, sectors=CARBON_INTENSIVE_WIOD16, satellite: 
     df["carbon_intensive"] = ci
     df.attrs["unit"] = unit
     return df.sort_values("exposed", ascending=False)
+
+
+def jobs_idle(result, mrio: MRIO, satellite: str = "employment", days_per_year: float = 365.0) -> pd.DataFrame:
+    """The employment effect of a simulated disruption (:class:`industwin.core.ario.SimulationResult` on a
+    table with employment accounts): persons idle on day *t* in sector *i* are ``e_i · (x̄_{t,i} − x_{t,i}) ·
+    days_per_year`` — annual employment per unit of annual output times the day's lost production against
+    the undisturbed path. Returns per sector ``job_days_lost`` (person-days), ``peak_idle`` (persons on the
+    worst day), ``peak_idle_share`` (of the sector's employment) and ``mean_idle``."""
+    e, unit = _emp(mrio, satellite)
+    lost = (result.undisturbed - result.production) * days_per_year        # annual-rate output lost, per day
+    idle = lost * e[None, :]
+    emp = mrio.satellites[satellite].F[0]
+    df = pd.DataFrame({"job_days_lost": idle.sum(axis=0), "peak_idle": idle.max(axis=0),
+                       "mean_idle": idle.mean(axis=0)}, index=mrio.index)
+    df["peak_idle_share"] = df["peak_idle"] / np.where(emp > 0, emp, np.nan)
+    df.attrs["unit"] = f"{unit} (job-days: {unit} × days)"
+    return df.sort_values("job_days_lost", ascending=False)
