@@ -93,3 +93,58 @@ def test_scenarios_on_an_exiobase_format_table():
     x = np.linalg.solve(np.eye(len(y)) - base.A, y)
     assert res.iloc[0]["emissions"] == pytest.approx(base.d @ x)
     assert res.iloc[1]["emissions_change_pct"] < 0
+
+
+def _plan(tmp_path, measures, extra=""):
+    # illustrative emissions for the 56 WIOD 2016 sectors (test input, not data): 0.2 kt per M USD of output,
+    # 3 for power, 2 for metals and minerals
+    import industwin as iw
+    m = iw.load("wiod2016_usa", 2014)
+    codes = list(m.index.get_level_values(1))
+    k = {"D35": 3.0, "C24": 2.0, "C23": 2.0}
+    pd.DataFrame({"sector": codes, "value": [k.get(c, 0.2) * x for c, x in zip(codes, m.x)]}).to_csv(
+        tmp_path / "ghg.csv", index=False)
+    (tmp_path / "plan.yaml").write_text(f"""name: test plan
+table: {{dataset: wiod2016_usa, year: 2014}}
+emissions: {{file: ghg.csv}}
+carbon_price: 0.05
+{extra}measures:
+{measures}""")
+    return tmp_path / "plan.yaml", m
+
+
+def test_plan_file_and_command(tmp_path):
+    from typer.testing import CliRunner
+
+    from industwin.cli import app
+    path, m = _plan(tmp_path, """  - {kind: efficiency, sectors: [C29], energy: [B, C19, D35], reduction: 0.2}
+  - {kind: fuel_switch, sectors: [C24], fuels: [B, C19], electricity: D35, share: 0.5}
+  - {kind: recipe, name: green steel, sector: C24, inputs: {B: 0.0, D35: 0.05}, direct_intensity: 0.1}
+""")
+    plan = dc.read_plan(path)
+    res = dc.run_plan(plan)
+    assert list(res.index) == ["baseline", "1. efficiency", "2. fuel switch", "green steel", "all measures"]
+    # the baseline reproduces the attached emissions (the table's rows balance: L y = x)
+    codes = list(m.index.get_level_values(1))
+    k = {"D35": 3.0, "C24": 2.0, "C23": 2.0}
+    assert res.loc["baseline", "emissions"] == pytest.approx(sum(k.get(c, 0.2) * x for c, x in zip(codes, m.x)))
+    assert res.loc["baseline", "jobs"] == pytest.approx(m.satellites["employment"].F.sum())
+    assert res.loc["all measures", "emissions"] < min(res.loc[n, "emissions"] for n in res.index[1:4])
+    r = CliRunner().invoke(app, ["decarbonise", str(path), "-o", str(tmp_path / "out")])
+    assert r.exit_code == 0, r.output
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "out" / "summary.parquet"), res)
+    assert "Price rise from a carbon price" in (tmp_path / "out" / "report.html").read_text()
+
+
+def test_plan_errors(tmp_path):
+    path, _ = _plan(tmp_path, "  - {kind: efficiency, sectors: [C29], energy: [B], reduction: 1.5}\n"
+                              "  - {kind: teleport, sectors: [C29]}\n")
+    with pytest.raises(Exception) as e:
+        dc.read_plan(path)
+    assert "measures.0" in str(e.value) and "less than or equal to 1" in str(e.value) and "teleport" in str(e.value)
+    path, _ = _plan(tmp_path, "  - {kind: efficiency, sectors: [XX9], energy: [B], reduction: 0.1}\n")
+    with pytest.raises(SelectionError, match="'XX9' is not in the table"):
+        dc.run_plan(dc.read_plan(path))
+    pd.read_csv(tmp_path / "ghg.csv").iloc[:-1].to_csv(tmp_path / "ghg.csv", index=False)
+    with pytest.raises(Exception, match="no emissions for 1 sector"):
+        dc.run_plan(dc.read_plan(path))

@@ -22,16 +22,20 @@ price effect of a carbon price ``τ`` through the Leontief price model, ``Δp' =
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
 import scipy.linalg as la
+from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticError
 
 from industwin.core.accounts import intensities
-from industwin.data.mrio import MRIO
-from industwin.errors import SelectionError
+from industwin.data.mrio import MRIO, Satellite
+from industwin.errors import DataError, SelectionError, ValidationError
 
-__all__ = ["Technology", "efficiency", "fuel_switch", "recipe", "compare_scenarios"]
+__all__ = ["Technology", "efficiency", "fuel_switch", "recipe", "compare_scenarios", "Plan", "read_plan",
+           "attach_emissions", "run_plan"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -165,3 +169,127 @@ def compare_scenarios(mrio: MRIO, scenarios: list[Technology], baseline: Technol
         df["jobs_change_pct"] = 100 * (df["jobs"] / base["jobs"] - 1)
     df.index.name = "scenario"
     return df
+
+
+# --------------------------------------------------------------------------- scenario files
+
+class _Measure(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = None
+
+
+class EfficiencyMeasure(_Measure):
+    kind: Literal["efficiency"]
+    sectors: list[str]
+    energy: list[str]
+    reduction: float = Field(ge=0, le=1)
+    combustion_share: float = Field(1.0, ge=0, le=1)
+
+
+class FuelSwitchMeasure(_Measure):
+    kind: Literal["fuel_switch"]
+    sectors: list[str]
+    fuels: list[str]
+    electricity: str
+    share: float = Field(ge=0, le=1)
+    cost_ratio: float = Field(1.0, ge=0)
+    combustion_share: float = Field(1.0, ge=0, le=1)
+
+
+class RecipeMeasure(_Measure):
+    kind: Literal["recipe"]
+    sector: str
+    inputs: dict[str, float] = {}
+    scale: dict[str, float] = {}
+    direct_intensity: float | None = Field(None, ge=0)
+
+
+class TableRef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    dataset: str | None = None
+    path: str | None = None
+    year: int | None = None
+
+
+class EmissionsRef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    file: str = Field(description="CSV / Parquet with columns sector (and region, for multi-regional tables) and value")
+    column: str = "value"
+    unit: str = "kt CO2e"
+
+
+class Plan(BaseModel):
+    """A decarbonisation scenario file: the table, its emissions by sector, the measures, a carbon price."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    description: str = ""
+    table: TableRef = TableRef(dataset="wiod2016_usa", year=2014)
+    emissions: EmissionsRef | None = Field(None, description="direct emissions by sector (if the table has none)")
+    satellite: str = "ghg"
+    jobs: str | None = "employment"
+    carbon_price: float = Field(0.0, ge=0, description="currency units of the table per unit of emissions")
+    measures: list[Annotated[EfficiencyMeasure | FuelSwitchMeasure | RecipeMeasure, Field(discriminator="kind")]]
+    combined: bool = True
+
+
+def read_plan(path) -> Plan:
+    """Read and validate a decarbonisation scenario file (YAML / JSON), every problem listed."""
+    from industwin.analysis.disruption import _issues, read_mapping
+    data, source = read_mapping(path, "a decarbonisation scenario is a mapping with 'name' and 'measures'")
+    try:
+        plan = Plan.model_validate(data)
+    except PydanticError as e:
+        raise ValidationError(_issues(e, source)) from None
+    if plan.emissions is not None and not Path(plan.emissions.file).is_absolute() and not isinstance(path, dict):
+        plan.emissions.file = str(Path(path).parent / plan.emissions.file)
+    return plan
+
+
+def attach_emissions(mrio: MRIO, ref: EmissionsRef, name: str = "ghg") -> MRIO:
+    """The table with an emissions satellite read from a sector table (every sector of the table needed)."""
+    p = Path(ref.file)
+    if not p.exists():
+        raise DataError(f"{p}: emissions file not found")
+    df = pd.read_parquet(p) if p.suffix.lower() == ".parquet" else pd.read_csv(p, dtype={"sector": str, "region": str})
+    need = ["sector", ref.column] + (["region"] if len(mrio.regions) > 1 else [])
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise DataError(f"{p}: column(s) {missing} missing. Fix: give {need}")
+    if "region" not in df.columns:
+        df = df.assign(region=mrio.regions[0])
+    s = df.set_index(["region", "sector"])[ref.column]
+    vals = pd.to_numeric(s, errors="coerce")
+    if vals.isna().any() or (vals < 0).any():
+        raise DataError(f"{p}: column {ref.column!r} needs non-negative numbers (row of {vals.index[vals.isna() | (vals < 0)][0]})")
+    aligned = vals.reindex(mrio.index)
+    if aligned.isna().any():
+        raise DataError(f"{p}: no emissions for {int(aligned.isna().sum())} sector(s) of the table, e.g. "
+                        f"{list(aligned.index[aligned.isna()][:3])}. Fix: give every sector a value (0 if none)")
+    return mrio.with_satellite(Satellite(name, aligned.to_numpy(float)[None, :], [name], ref.unit))
+
+
+def run_plan(plan: Plan, mrio: MRIO | None = None) -> pd.DataFrame:
+    """Each measure of a plan on its own, and all together, against the baseline (see :func:`compare_scenarios`)."""
+    if mrio is None:
+        from industwin.data.registry import load
+        mrio = load(plan.table.path or plan.table.dataset, plan.table.year)
+    if plan.emissions is not None:
+        mrio = attach_emissions(mrio, plan.emissions, plan.satellite)
+    base = Technology.of(mrio, plan.satellite)
+    jobs = plan.jobs if plan.jobs in mrio.satellites else None
+    def apply(m, t0: Technology) -> Technology:
+        if m.kind == "efficiency":
+            return efficiency(mrio, t0, m.sectors, m.energy, m.reduction, m.combustion_share)
+        if m.kind == "fuel_switch":
+            return fuel_switch(mrio, t0, m.sectors, m.fuels, m.electricity, m.share, m.cost_ratio, m.combustion_share)
+        return recipe(mrio, t0, m.sector, m.inputs, m.direct_intensity, m.scale)
+
+    singles, together = [], base
+    for k, m in enumerate(plan.measures):
+        t = apply(m, base)
+        singles.append(Technology(m.name or f"{k + 1}. {m.kind.replace('_', ' ')}", t.A, t.d, t.notes))
+        together = apply(m, together)
+    scen = singles + ([Technology("all measures", together.A, together.d, together.notes)]
+                      if plan.combined and len(singles) > 1 else [])
+    return compare_scenarios(mrio, scen, base, carbon_price=plan.carbon_price, jobs=jobs)

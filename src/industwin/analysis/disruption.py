@@ -181,27 +181,31 @@ def _issues(err: PydanticError, source: str) -> list[ValidationIssue]:
     return out
 
 
+def read_mapping(path: str | Path | dict, what: str) -> tuple[dict, str]:
+    """A YAML or JSON file (or a dict) read as a mapping, and the name to cite in errors; ``what`` says
+    what the mapping must hold."""
+    if isinstance(path, dict):
+        return path, "scenario"
+    p = Path(path)
+    if not p.exists():
+        raise IndustwinError(f"{p}: file not found")
+    text = p.read_text(encoding="utf-8")
+    try:
+        if p.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            import yaml
+            data = yaml.safe_load(text)
+    except Exception as e:  # a syntax error in the file
+        raise IndustwinError(f"{p}: not valid {'JSON' if p.suffix.lower() == '.json' else 'YAML'}: {e}") from None
+    if not isinstance(data, dict):
+        raise IndustwinError(f"{p}: {what}")
+    return data, str(p)
+
+
 def read_scenario(path: str | Path | dict) -> Scenario:
     """Read and validate a scenario (YAML or JSON file, or a dict); every problem is listed."""
-    source = "scenario"
-    if isinstance(path, dict):
-        data = path
-    else:
-        p = Path(path)
-        source = str(p)
-        if not p.exists():
-            raise IndustwinError(f"{p}: scenario file not found")
-        text = p.read_text(encoding="utf-8")
-        try:
-            if p.suffix.lower() == ".json":
-                data = json.loads(text)
-            else:
-                import yaml
-                data = yaml.safe_load(text)
-        except Exception as e:  # a syntax error in the file
-            raise IndustwinError(f"{p}: not valid {'JSON' if p.suffix.lower() == '.json' else 'YAML'}: {e}") from None
-        if not isinstance(data, dict):
-            raise IndustwinError(f"{p}: a scenario is a mapping with at least 'name' and 'shocks'")
+    data, source = read_mapping(path, "a scenario is a mapping with at least 'name' and 'shocks'")
     try:
         from industwin.errors import SelectionError as _SE
         try:
