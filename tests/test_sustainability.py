@@ -126,3 +126,25 @@ def test_intensity_ratio_and_risk_hotspots_by_hand():
         su.intensity_table(m, "co2")
     with pytest.raises(DataError, match="match no"):
         su.risk_hotspots(m, pd.Series({"x": 1.0}), y)
+
+
+def test_hotspots_command_on_wiod(tmp_path, wiod2011):
+    from typer.testing import CliRunner
+
+    from industwin.cli import app
+    # an illustrative indicator (test input): 1 for textiles (c4) everywhere, 0.1 elsewhere
+    idx = wiod2011.index
+    risk = pd.DataFrame({"region": idx.get_level_values(0), "sector": idx.get_level_values(1),
+                         "score": [1.0 if s == "c4" else 0.1 for s in idx.get_level_values(1)]})
+    risk.to_csv(tmp_path / "risk.csv", index=False)
+    r = CliRunner().invoke(app, ["hotspots", str(tmp_path / "risk.csv"), "--region", "DEU", "--sector", "c4",
+                                 "--source", "wiod2013", "--year", "2011", "--amount", "1000",
+                                 "-o", str(tmp_path / "hs.csv")])
+    assert r.exit_code == 0, r.output
+    hs = pd.read_csv(tmp_path / "hs.csv", index_col=[0, 1])
+    ref = su.risk_hotspots(wiod2011, risk.set_index(["region", "sector"])["score"],
+                           pd.Series({("DEU", "c4"): 1000.0}), 15)
+    assert hs["exposure"].to_numpy() == pytest.approx(ref["exposure"].to_numpy())
+    assert hs.index[0] == ("DEU", "c4")
+    r = CliRunner().invoke(app, ["hotspots", str(tmp_path / "risk.csv"), "--region", "XXX", "--sector", "c4"])
+    assert r.exit_code == 2 and "not a row" in r.output

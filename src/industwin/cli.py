@@ -672,6 +672,37 @@ def decarbonise(plan: Annotated[Path, typer.Argument(help="decarbonisation scena
                   f"({time.perf_counter() - t0:.1f} s)")
 
 
+@app.command()
+def hotspots(risk: Annotated[Path, typer.Argument(help="risk scores CSV: region, sector, score (your indicator)")],
+             region: Annotated[str, typer.Option(help="region of the product")],
+             sector: Annotated[str, typer.Option(help="sector of the product")],
+             source: Annotated[str, typer.Option(help="dataset name or path")] = "wiod2013", year: Year = None,
+             amount: Annotated[float, typer.Option(help="final demand for the product, in the table's unit")] = 1.0,
+             top: Annotated[int, typer.Option(help="rows to show")] = 15, out: Out = None) -> None:
+    """A due-diligence hot-spot list: a risk score per country-sector carried through a product's supply chain."""
+    from industwin.analysis.sustainability import risk_hotspots
+    try:
+        m = _load(source, year)
+        df = pd.read_csv(risk) if Path(risk).exists() else None
+        if df is None:
+            raise IndustwinError(f"{risk}: file not found")
+        need = [c for c in ("region", "sector", "score") if c not in df.columns]
+        if need:
+            raise IndustwinError(f"{risk}: column(s) {need} missing. Fix: give region, sector, score")
+        scores = pd.Series(pd.to_numeric(df["score"], errors="coerce").to_numpy(),
+                           index=pd.MultiIndex.from_frame(df[["region", "sector"]].astype(str)))
+        if scores.isna().any():
+            raise IndustwinError(f"{risk}: column score needs numbers")
+        if (region, sector) not in m.index:
+            raise IndustwinError(f"({region}, {sector}) is not a row of {m.name}")
+        hs = risk_hotspots(m, scores, pd.Series({(region, sector): amount}), top)
+    except (IndustwinError, KeyError) as e:
+        _fail(e)
+    _show(hs, f"where the risk in {region} {sector} sits [output in {m.unit}]", top, "{:,.4g}")
+    if out:
+        _write(hs, out)
+
+
 # --------------------------------------------------------------------------- firm networks
 
 firms_app = typer.Typer(no_args_is_help=True, help="Firm-level supply networks: systemic risk (ESRI), tiers, "
