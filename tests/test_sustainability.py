@@ -148,3 +148,20 @@ def test_hotspots_command_on_wiod(tmp_path, wiod2011):
     assert hs.index[0] == ("DEU", "c4")
     r = CliRunner().invoke(app, ["hotspots", str(tmp_path / "risk.csv"), "--region", "XXX", "--sector", "c4"])
     assert r.exit_code == 2 and "not a row" in r.output
+
+
+def test_supply_chain_tree_adds_up():
+    ex = Path(__file__).resolve().parents[1] / "examples" / "company"
+    lines = su.scope3_purchased_goods(ex / "purchases.csv")
+    tree = su.supply_chain_tree(lines, max_depth=3, threshold=0.005)
+    # tier 1 (the purchase lines) plus the margins nodes is the whole scope 3 footprint
+    margins = tree["path"].str.endswith("margins (transport, trade)")
+    assert tree.loc[(tree["tier"] == 1) | margins, "kg_co2e"].sum() == pytest.approx(lines["kg_co2e"].sum())
+    # every node is its own remainder plus its children (f' = d' + f'A, node by node)
+    for _, node in tree[~margins].iterrows():
+        kids = tree[(tree["tier"] == node["tier"] + 1) & tree["path"].str.startswith(node["path"] + " ← ") & ~margins
+                    & ~tree["path"].str[len(node["path"]) + 3:].str.contains(" ← ")]
+        assert node["own_kg_co2e"] + kids["kg_co2e"].sum() == pytest.approx(node["kg_co2e"], rel=1e-9, abs=1e-6)
+    steel = tree[tree["path"] == "Iron and Steel Mills and Ferroalloy Manufacturing (331110)"].iloc[0]
+    assert steel["own_kg_co2e"] > 0.5 * steel["kg_co2e"]          # steel's emissions are mostly at the mill
+    assert tree["tier"].max() >= 2

@@ -29,7 +29,7 @@ from industwin.errors import DataError, ValidationError, ValidationIssue
 
 __all__ = ["Purchase", "Activity", "read_purchases", "read_activities", "scope3_purchased_goods",
            "scope12", "CompanyFootprint", "company_footprint", "PAPER_SCOPE3_RATIO", "intensity_table",
-           "risk_hotspots"]
+           "risk_hotspots", "supply_chain_tree"]
 
 PAPER_SCOPE3_RATIO = 11.0      # supply-chain vs operational emissions: "about 11 times" (white paper, after CDP)
 
@@ -240,3 +240,64 @@ def risk_hotspots(mrio, risk, demand, top: int = 20) -> pd.DataFrame:
     tot = df["exposure"].sum()
     df["share"] = df["exposure"] / tot if tot else 0.0
     return df.sort_values("exposure", ascending=False).head(top)
+
+
+def supply_chain_tree(lines: pd.DataFrame, max_depth: int = 3, threshold: float = 0.01,
+                      factors: pd.DataFrame | None = None) -> pd.DataFrame:
+    r"""The upstream hot spots of a company's spend-based purchases, tier by tier.
+
+    A commodity's supply-chain factor satisfies ``f' = d' + f'A`` (its own direct emissions plus those of its
+    inputs), so the emissions of buying ``s`` (2022 USD, producer prices) of commodity *c* split into
+    ``f_i A_{ic} s`` passing through each input *i* and a remainder at *c* itself — applied again to each
+    input, this is a tree by tier. ``A`` is the US 2017 detail table moved to 2022 prices with the BEA price
+    indices; ``f`` the EPA factors without margins averaged per USEEIO commodity; margins (transport and
+    trade) of purchaser-price lines form their own node. The EPA model is not exactly this table, so a
+    remainder can be slightly negative; it is reported as is. Nodes below ``threshold`` of the total are
+    folded into their parent's remainder.
+
+    ``lines``: :func:`scope3_purchased_goods` output. Returns ``tier`` (1 = the purchases), ``path``,
+    ``kg_co2e`` (through that node), ``own_kg_co2e`` (its remainder), ``share``."""
+    from industwin.data.prices import reprice
+    from industwin.data.registry import load
+    f = epa_factors() if factors is None else factors
+    m = load("useeio2017")
+    cpi = us_commodity_cpi()
+    m22 = reprice(m, (cpi[2022] / cpi[2017]), 2022)
+    codes = list(m22.index.get_level_values(1))
+    pos = {c: k for k, c in enumerate(codes)}
+    x = np.asarray(m22.x, float)
+    A = np.asarray(m22.Z) * np.divide(1.0, x, out=np.zeros(len(x)), where=x > 0)[None, :]
+    fc = f.groupby("useeio")["without_margins"].mean().reindex(codes).fillna(0.0).to_numpy()
+    title = {c: m.sector_names.get(c, c) for c in codes}
+    spend = lines[lines["method"] == "spend-based"]
+    total = float(lines["kg_co2e"].sum())
+    cut = abs(total) * threshold
+    rows = []
+
+    def expand(c: int, s: float, path: str, tier: int) -> None:
+        value = fc[c] * s
+        kids = fc * A[:, c] * s
+        big = np.flatnonzero(np.abs(kids) >= cut) if tier < max_depth else np.array([], dtype=int)
+        own = value - kids[big].sum()
+        rows.append({"tier": tier, "path": path, "kg_co2e": value, "own_kg_co2e": own})
+        for i in big[np.argsort(-kids[big])]:
+            expand(int(i), float(A[i, c] * s), f"{path} ← {title[codes[i]]}", tier + 1)
+
+    for _, ln in spend.iterrows():
+        c = pos.get(ln["useeio"])
+        label = f"{ln['title']} ({ln['naics']})"
+        if c is None:
+            rows.append({"tier": 1, "path": label, "kg_co2e": ln["kg_co2e"], "own_kg_co2e": ln["kg_co2e"]})
+            continue
+        s = ln["spend_2022usd"]
+        if ln["basis"] == "purchaser":
+            margin = ln["kg_co2e"] - s * fc[c]
+            rows.append({"tier": 2, "path": f"{label} ← margins (transport, trade)", "kg_co2e": margin,
+                         "own_kg_co2e": margin})
+        expand(c, s, label, 1)
+    for _, ln in lines[lines["method"] != "spend-based"].iterrows():
+        rows.append({"tier": 1, "path": f"{ln['title']} ({ln['naics']}, supplier-specific)",
+                     "kg_co2e": ln["kg_co2e"], "own_kg_co2e": ln["kg_co2e"]})
+    df = pd.DataFrame(rows)
+    df["share"] = df["kg_co2e"] / total if total else 0.0
+    return df
