@@ -133,7 +133,10 @@ def test_plan_file_and_command(tmp_path):
     r = CliRunner().invoke(app, ["decarbonise", str(path), "-o", str(tmp_path / "out")])
     assert r.exit_code == 0, r.output
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "out" / "summary.parquet"), res)
-    assert "Price rise from a carbon price" in (tmp_path / "out" / "report.html").read_text()
+    html = (tmp_path / "out" / "report.html").read_text()
+    for part in ("Price rise from a carbon price", "Emission intensity of the most intensive sectors",
+                 "Jobs exposed to a transition", "Transition exposure (jobs)"):
+        assert part in html
 
 
 def test_plan_errors(tmp_path):

@@ -274,7 +274,7 @@ def run_plan(plan: Plan, mrio: MRIO | None = None) -> pd.DataFrame:
     if mrio is None:
         from industwin.data.registry import load
         mrio = load(plan.table.path or plan.table.dataset, plan.table.year)
-    if plan.emissions is not None:
+    if plan.emissions is not None and plan.satellite not in mrio.satellites:
         mrio = attach_emissions(mrio, plan.emissions, plan.satellite)
     base = Technology.of(mrio, plan.satellite)
     jobs = plan.jobs if plan.jobs in mrio.satellites else None
