@@ -78,7 +78,8 @@ def tiers(network: FirmNetwork, firm, direction: str = "upstream", max_tier: int
         raise SelectionError(f"max_tier must be at least 1, got {max_tier}")
     f = _pos(network, firm)
     W = network.W if direction == "upstream" else network.W.T.tocsr()
-    xinv = 1.0 / np.where(_output(network) > 0, _output(network), 1.0)
+    x = _output(network)
+    xinv = 1.0 / np.where(x > 0, x, 1.0)
     v = np.asarray(W[:, [f]].toarray()).ravel()
     vals = []
     for _ in range(max_tier):
