@@ -1,0 +1,1 @@
+"""The strategy layer: the white paper's framework as data, indicators, recommendations and reports."""
