@@ -15,6 +15,7 @@ $(VENV)/.installed: pyproject.toml
 setup: $(VENV)/.installed
 
 demo: $(VENV)/.installed
+	$(VENV)/bin/industwin report --economy DEU --year 2011
 	$(VENV)/bin/industwin demo --region DEU --year 2011 --html industwin-DEU-2011.html
 
 test: $(VENV)/.installed

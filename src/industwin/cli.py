@@ -739,6 +739,47 @@ def hotspots(risk: Annotated[Path, typer.Argument(help="risk scores CSV: region,
         _write(hs, out)
 
 
+@app.command()
+def report(economy: Annotated[str, typer.Option(help="economy to diagnose (a region of the table)")] = "DEU",
+           year: Annotated[int, typer.Option(help="year of the table")] = 2011,
+           dataset: Annotated[str, typer.Option(help="table with the economy and its peers")] = "wiod2013",
+           peers: Annotated[str | None, typer.Option(help="peer economies, comma-separated (default: all)")] = None,
+           survey: Annotated[Path | None, typer.Option(help="consultation responses CSV: respondent, group, "
+                                                            "priority, score")] = None,
+           out: Annotated[Path | None, typer.Option("--out", "-o", help="HTML file (default: "
+                                                                         "industwin-report-<ECONOMY>-<YEAR>.html)")]
+           = None,
+           pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="also write the PDF beside the HTML")] = True
+           ) -> None:
+    """The strategy report: diagnosis across the five grand challenges, peers, recommendations with evidence,
+    cases and what-if scenarios, the consultation, data and methods — HTML and PDF."""
+    from rich.progress import BarColumn, MofNCompleteColumn
+
+    from industwin.strategy.report import build_report
+    t0 = time.perf_counter()
+    try:
+        m = _load(dataset, year)
+        plist = None if peers is None else [p.strip() for p in peers.split(",")]
+        n = (len(plist) if plist else len(m.regions) - 2) + 1
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console, transient=True) as prog:
+            task = prog.add_task(f"diagnosing {economy} and its peers", total=n)
+            rep = build_report(economy, year, dataset, plist, survey, mrio=m,
+                               progress=lambda k: prog.update(task, completed=k))
+    except (IndustwinError, KeyError) as e:
+        _fail(e)
+    console.rule(f"[bold]{economy} {year}: strategy diagnosis")
+    for p in rep.summary_points():
+        console.print(f"• {p}")
+    t = rep.diagnosis.table
+    _show(t[t["available"]][["challenge", "value", "peer_median", "percentile"]], "indicators against peers", 20,
+          "{:,.3g}")
+    path = out or Path(f"industwin-report-{economy}-{year}.html")
+    html_path, pdf_path = rep.write(path, pdf)
+    console.print(f"[green]wrote[/] {html_path.resolve()}" + (f" and {pdf_path.resolve()}" if pdf_path else "")
+                  + f"  ({time.perf_counter() - t0:.1f} s)")
+
+
 # --------------------------------------------------------------------------- firm networks
 
 firms_app = typer.Typer(no_args_is_help=True, help="Firm-level supply networks: systemic risk (ESRI), tiers, "
