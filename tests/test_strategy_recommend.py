@@ -75,3 +75,23 @@ def test_diagnosis_of_germany_and_china_with_peers(wiod2011):
             _check(wiod2011, read_scenario(r.scenario))
     with pytest.raises(SelectionError, match="unknown economy"):
         diagnose(wiod2011, "XYZ")
+
+
+def test_every_rule_offers_a_valid_what_if(wiod2011):
+    import industwin as iw
+    from industwin.analysis.decarbonisation import read_plan
+    d = diagnose(wiod2011, "IND", peers=["CHN", "BRA", "DEU"], past=iw.load("wiod2013", 2006))
+    assert d.table.loc["declining_sectors_share", "available"]
+    va_now = wiod2011.V.sum(axis=0)
+    va_then = iw.load("wiod2013", 2006).V.sum(axis=0)
+    rows = np.asarray(wiod2011.index.get_level_values(0) == "IND")
+    assert d.value("declining_sectors_share") == pytest.approx(va_now[rows & (va_now < va_then)].sum()
+                                                               / va_now[rows].sum())
+    for rule in RULES:
+        assert rule.scenario is not None, rule.id
+        sc = rule.scenario(d)
+        if "shocks" in sc:
+            _check(wiod2011, read_scenario(sc))
+        else:
+            plan = read_plan(sc)
+            assert plan.measures and plan.emissions is not None

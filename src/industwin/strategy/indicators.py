@@ -120,7 +120,15 @@ def _ghg(mrio, region, ctx, kind):
     if acc is None:
         acc = ctx["accounts"] = embodied_accounts(mrio, sat)
     prod, cons = float(acc.production.loc[region].iloc[0]), float(acc.consumption.loc[region].iloc[0])
-    return {"production": prod, "consumption": cons, "ratio": cons / prod if prod else np.nan}[kind]
+    if kind == "multiplier":                       # supply-chain over direct emissions of manufacturing output
+        from industwin.analysis.profile import manufacturing_sectors
+        from industwin.core.accounts import intensities, satellite_multipliers
+        rows = _mine(mrio, region) & _in(mrio, manufacturing_sectors(mrio))
+        x = np.asarray(mrio.x)[rows]
+        d = intensities(mrio, sat).to_numpy()[0][rows]
+        m = satellite_multipliers(mrio, sat).to_numpy()[0][rows]
+        return float((m * x).sum() / (d * x).sum()) if (d * x).sum() else np.nan
+    return {"production": prod, "consumption": cons}[kind]
 
 
 def _carbon_jobs(mrio, region, ctx):
@@ -129,6 +137,20 @@ def _carbon_jobs(mrio, region, ctx):
     emp = mrio.satellites["employment"].F[0]
     mine = _mine(mrio, region)
     return float(emp[mine & _in(mrio, _codes(mrio, EMISSION_INTENSIVE))].sum() / emp[mine].sum())
+
+
+def _declining(mrio, region, ctx):
+    past = ctx.get("past")
+    if past is None:
+        return None
+    va_now, va_then = _va(mrio), _va(past)
+    if past.index.equals(mrio.index) is False:
+        return None
+    mine = _mine(mrio, region)
+    falling = mine & (va_now < va_then)
+    base = "employment" if "employment" in mrio.satellites else None
+    w = mrio.satellites["employment"].F[0] if base else va_now
+    return float(w[falling].sum() / w[mine].sum())
 
 
 def _risk(mrio, region, ctx):
@@ -140,7 +162,10 @@ def _risk(mrio, region, ctx):
                   index=mrio.index)
     hs = risk_hotspots(mrio, risk, y, top=len(mrio.index))
     foreign = hs[hs.index.get_level_values(0) != region]
-    return float(foreign["share"].max()) if len(foreign) else 0.0
+    if not len(foreign):
+        return 0.0
+    ctx[("risk_top", region)] = foreign.index[0]
+    return float(foreign["share"].iloc[0])
 
 
 INDICATORS: tuple[IndicatorSpec, ...] = (
@@ -154,6 +179,10 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec("consumption_emissions", "sustainability", "Consumption-based emissions (footprint)",
                   "satellite unit", "exposure", "emissions anywhere caused by the economy's final demand, d'L y",
                   "the table's emissions satellite", lambda m, r, c: _ghg(m, r, c, "consumption")),
+    IndicatorSpec("supply_chain_multiplier", "sustainability", "Supply-chain emissions of manufacturing relative to "
+                  "its own", "ratio", "exposure", "output-weighted total (d'L) over direct (d) emission intensity of "
+                  "the economy's manufacturing — the paper's 'about 11 times'", "the table's emissions satellite",
+                  lambda m, r, c: _ghg(m, r, c, "multiplier")),
     IndicatorSpec("foreign_va_share_manufacturing", "resilience",
                   "Foreign value added in manufactured final products", "share", "exposure",
                   "value added abroad along the whole chain over the value of the economy's manufactured final output "
@@ -186,6 +215,11 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec("carbon_intensive_jobs_share", "workforce", "Jobs in carbon-intensive sectors", "share of jobs",
                   "exposure", "persons engaged in the emission-intensive sectors over all", "employment satellite",
                   _carbon_jobs),
+    IndicatorSpec("declining_sectors_share", "workforce", "Jobs (or, without employment accounts, value added) in "
+                  "sectors whose value added fell over the past five years", "share", "exposure",
+                  "sectors with lower value added (current prices) than five years before; their share of the "
+                  "economy's jobs, or of value added when the table has no employment accounts",
+                  "the same table five years earlier", _declining),
     IndicatorSpec("risk_hotspot_share", "social_value", "Largest foreign risk hot spot in the supply base",
                   "share of risk exposure", "exposure", "user risk scores × output needed for the economy's final "
                   "demand (x = L y); the largest foreign country-sector's share", "risk scores given by the user",
@@ -209,8 +243,10 @@ class Diagnosis:
 
 
 def diagnose(mrio: MRIO, economy: str, peers: list[str] | None = None, risk: pd.Series | None = None,
-             ghg: str | None = None, progress=None) -> Diagnosis:
-    """Every indicator for ``economy`` and its ``peers`` (default: every other region of the table but RoW)."""
+             ghg: str | None = None, past: MRIO | None = None, progress=None) -> Diagnosis:
+    """Every indicator for ``economy`` and its ``peers`` (default: every other region of the table but RoW).
+    ``risk``: risk scores per country-sector; ``ghg``: the name of an emissions satellite; ``past``: the same
+    table five years earlier (for declining sectors)."""
     regions = [r for r in dict.fromkeys(mrio.index.get_level_values(0))]
     if economy not in regions:
         raise SelectionError(f"unknown economy {economy!r}; the table has {regions[:10]}…")
@@ -218,7 +254,7 @@ def diagnose(mrio: MRIO, economy: str, peers: list[str] | None = None, risk: pd.
     bad = [p for p in peers if p not in regions]
     if bad:
         raise SelectionError(f"unknown peer economies {bad}")
-    ctx: dict = {"risk": risk, "ghg": ghg}
+    ctx: dict = {"risk": risk, "ghg": ghg, "past": past}
     vals: dict[str, dict[str, float]] = {}
     for n, r in enumerate([economy, *peers]):
         vals[r] = {}

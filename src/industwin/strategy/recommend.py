@@ -83,6 +83,36 @@ def _decarbonisation(d: Diagnosis) -> dict:
                           "electricity": "c17", "share": 0.5, "cost_ratio": 1.3}]}
 
 
+def _demand(d: Diagnosis, sectors: tuple[str, ...], buyers_abroad: bool, label: str) -> dict:
+    """A year of 10 % more final demand for some of the economy's products: what it sets in motion."""
+    other = [r for r in d.peers.columns if r != d.economy] if buyers_abroad else [d.economy]
+    return {"name": f"{d.economy}: {label}",
+            "description": f"Final demand for {d.economy}'s {', '.join(sectors)} rises 10 % for a year "
+                           f"({'from abroad' if buyers_abroad else 'at home'}): output, value added and the "
+                           "suppliers it draws in.",
+            "table": {"dataset": "wiod2013", "year": d.year}, "horizon": 365, "focus": d.economy,
+            "shocks": {"final_demand": [{"products": [{"region": d.economy, "sector": s} for s in sectors],
+                                         "buyers": other, "change": 0.1, "start": 0, "duration": 365}]}}
+
+
+def _technology(d: Diagnosis) -> dict:
+    return _demand(d, ("c9", "c13", "c14", "c15"), False, "a mission-led push for medium- and high-tech products")
+
+
+def _integration(d: Diagnosis) -> dict:
+    return _demand(d, ("c13", "c14", "c15"), True, "deeper integration into value chains (10 % more foreign demand)")
+
+
+def _responsible_sourcing(d: Diagnosis) -> dict:
+    region, sector = d.context.get(("risk_top", d.economy), ("RoW", "c4"))
+    return {"name": f"{d.economy}: shifting 30 % of purchases away from {region} {sector}",
+            "description": f"A third of {d.economy}'s purchases from {region}'s {sector} move to other origins "
+                           "for a year (due-diligence exit): the cost and who gains.",
+            "table": {"dataset": "wiod2013", "year": d.year}, "horizon": 365, "focus": d.economy,
+            "shocks": {"trade": [{"origin": region, "destination": [d.economy], "products": [sector], "share": 0.3,
+                                  "substitution": True, "start": 0, "duration": 365}]}}
+
+
 RULES: tuple[Rule, ...] = (
     Rule("concentrated_critical_input", "resilience", "critical_input_concentration", ">=", 0.5, "value",
          "one foreign origin supplies half or more of a manufacturing input (all tiers)",
@@ -91,7 +121,7 @@ RULES: tuple[Rule, ...] = (
     Rule("hidden_dependence", "resilience", "hidden_exposure", ">=", 0.75, "percentile",
          "more of the foreign dependence sits beyond tier 1 than in three quarters of the peers",
          ("transparency_rules", "information_sharing", "adopt_resilience_technology", "grounded_risk_assessment"),
-         ("manufacturing_x", "ai4pro"), None),
+         ("manufacturing_x", "ai4pro"), _disruption),
     Rule("single_supplier_exposure", "resilience", "worst_supplier_loss", ">=", 0.01, "value",
          "losing one foreign supplier would cost 1 % or more of the economy's value added",
          ("stockpiling", "demand_visibility", "restructure_essential_chains", "grounded_risk_assessment"),
@@ -110,18 +140,23 @@ RULES: tuple[Rule, ...] = (
     Rule("low_technology_intensity", "technology", "medium_high_tech_va_share", "<=", 0.25, "percentile",
          "medium- and high-tech manufacturing weighs less than in three quarters of the peers",
          ("benchmarking", "fund_risky_innovation", "experimental_spaces", "learning_networks", "adoption_advocacy"),
-         ("mep", "senai_sp", "future_factories"), None),
+         ("mep", "senai_sp", "future_factories"), _technology),
     Rule("weak_gvc_integration", "technology", "gvc_participation", "<=", 0.25, "percentile",
          "participation in global value chains lower than in three quarters of the peers",
          ("international_technology_collaboration", "consultative_bodies", "technology_priorities"),
-         ("siemens_singapore", "future_factories"), None),
+         ("siemens_singapore", "future_factories"), _integration),
     Rule("carbon_dependent_jobs", "workforce", "carbon_intensive_jobs_share", ">=", 0.03, "value",
          "3 % or more of jobs are in carbon-intensive sectors",
          ("safety_nets", "early_skills", "integrated_technology_skills", "on_the_job_training",
-          "partner_on_curricula"), ("tamil_nadu", "empresa_centro", "unist_ai"), None),
+          "partner_on_curricula"), ("tamil_nadu", "empresa_centro", "unist_ai"), _decarbonisation),
+    Rule("declining_sectors", "workforce", "declining_sectors_share", ">=", 0.75, "percentile",
+         "more of the economy sits in shrinking sectors than in three quarters of the peers",
+         ("safety_nets", "stability_reactivity", "training_requirements", "lifelong_learning"),
+         ("empresa_centro", "tamil_nadu"), _technology),
     Rule("supply_base_risk", "social_value", "risk_hotspot_share", ">=", 0.2, "value",
          "one foreign country-sector carries a fifth or more of the supply base's risk exposure",
-         ("bolster_transparency", "csr_supply_chains", "protect_workers"), ("better_work", "buy_social"), None),
+         ("bolster_transparency", "csr_supply_chains", "protect_workers"), ("better_work", "buy_social"),
+         _responsible_sourcing),
 )
 
 

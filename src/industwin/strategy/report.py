@@ -259,7 +259,13 @@ def build_report(economy: str, year: int | None = 2011, dataset: str = "wiod2013
         from industwin.data.registry import load
         mrio = load(dataset, year)
     fw = framework or load_framework()
-    d = diagnose(mrio, economy, peers, progress=progress)
+    past = None
+    if mrio.year is not None and dataset is not None:
+        from industwin.data.registry import DATASETS, load
+        ds = DATASETS.get(str(dataset).lower())
+        if ds is not None and mrio.year - 5 in ds.years:
+            past = load(dataset, mrio.year - 5)
+    d = diagnose(mrio, economy, peers, past=past, progress=progress)
     recs = recommend(d, fw)
     cons = aggregate(read_responses(survey, fw), fw) if survey is not None else None
     return StrategyReport(economy, mrio.year, f"{mrio.name} {mrio.year or ''}".strip(), d, recs, fw, cons,
