@@ -55,19 +55,27 @@ class Rule:
         return f"{self.indicator} ({what}) {self.test} {self.threshold:g}"
 
 
+def _scenario(d: Diagnosis, name: str, description: str, shocks: dict, interventions: dict | None = None) -> dict:
+    """A disruption scenario (``industwin simulate``) on the diagnosis's table and year, focused on the economy."""
+    sc = {"name": name, "description": description, "table": {"dataset": "wiod2013", "year": d.year},
+          "horizon": 365, "focus": d.economy, "shocks": shocks}
+    if interventions:
+        sc["interventions"] = interventions
+    return sc
+
+
 def _disruption(d: Diagnosis) -> dict:
     """A one-year shock to the economy's most important foreign supplier, with a stockpile and diversification."""
     region, sector = d.context.get(("worst_supplier", d.economy), ("RoW", "c2"))
-    return {"name": f"Loss of {region} {sector} supplies to {d.economy}",
-            "description": f"Half of {region}'s {sector} capacity is lost for 90 days; compared with a 60-day "
-                           f"stockpile and with diversifying 30 % of {d.economy}'s purchases away from {region}.",
-            "table": {"dataset": "wiod2013", "year": d.year}, "horizon": 365, "focus": d.economy,
-            "shocks": {"capacity": [{"nodes": [{"region": region, "sector": sector}], "size": 0.5, "start": 10,
-                                     "duration": 90, "recovery_days": 30, "recovery": "linear"}]},
-            "interventions": {"stockpile": [{"products": [sector], "buyers": [{"region": d.economy}],
-                                             "extra_days": 60, "holding_cost": 0.2}],
-                              "diversify": [{"product": sector, "buyers": [{"region": d.economy}],
-                                             "origin": region, "share": 0.3}]}}
+    return _scenario(d, f"Loss of {region} {sector} supplies to {d.economy}",
+                     f"Half of {region}'s {sector} capacity is lost for 90 days; compared with a 60-day stockpile "
+                     f"and with diversifying 30 % of {d.economy}'s purchases away from {region}.",
+                     {"capacity": [{"nodes": [{"region": region, "sector": sector}], "size": 0.5, "start": 10,
+                                    "duration": 90, "recovery_days": 30, "recovery": "linear"}]},
+                     {"stockpile": [{"products": [sector], "buyers": [{"region": d.economy}], "extra_days": 60,
+                                     "holding_cost": 0.2}],
+                      "diversify": [{"product": sector, "buyers": [{"region": d.economy}], "origin": region,
+                                     "share": 0.3}]})
 
 
 def _decarbonisation(d: Diagnosis) -> dict:
@@ -86,13 +94,12 @@ def _decarbonisation(d: Diagnosis) -> dict:
 def _demand(d: Diagnosis, sectors: tuple[str, ...], buyers_abroad: bool, label: str) -> dict:
     """A year of 10 % more final demand for some of the economy's products: what it sets in motion."""
     other = [r for r in d.peers.columns if r != d.economy] if buyers_abroad else [d.economy]
-    return {"name": f"{d.economy}: {label}",
-            "description": f"Final demand for {d.economy}'s {', '.join(sectors)} rises 10 % for a year "
-                           f"({'from abroad' if buyers_abroad else 'at home'}): output, value added and the "
-                           "suppliers it draws in.",
-            "table": {"dataset": "wiod2013", "year": d.year}, "horizon": 365, "focus": d.economy,
-            "shocks": {"final_demand": [{"products": [{"region": d.economy, "sector": s} for s in sectors],
-                                         "buyers": other, "change": 0.1, "start": 0, "duration": 365}]}}
+    return _scenario(d, f"{d.economy}: {label}",
+                     f"Final demand for {d.economy}'s {', '.join(sectors)} rises 10 % for a year "
+                     f"({'from abroad' if buyers_abroad else 'at home'}): output, value added and the suppliers it "
+                     "draws in.",
+                     {"final_demand": [{"products": [{"region": d.economy, "sector": s} for s in sectors],
+                                        "buyers": other, "change": 0.1, "start": 0, "duration": 365}]})
 
 
 def _technology(d: Diagnosis) -> dict:
@@ -105,12 +112,11 @@ def _integration(d: Diagnosis) -> dict:
 
 def _responsible_sourcing(d: Diagnosis) -> dict:
     region, sector = d.context.get(("risk_top", d.economy), ("RoW", "c4"))
-    return {"name": f"{d.economy}: shifting 30 % of purchases away from {region} {sector}",
-            "description": f"A third of {d.economy}'s purchases from {region}'s {sector} move to other origins "
-                           "for a year (due-diligence exit): the cost and who gains.",
-            "table": {"dataset": "wiod2013", "year": d.year}, "horizon": 365, "focus": d.economy,
-            "shocks": {"trade": [{"origin": region, "destination": [d.economy], "products": [sector], "share": 0.3,
-                                  "substitution": True, "start": 0, "duration": 365}]}}
+    return _scenario(d, f"{d.economy}: shifting 30 % of purchases away from {region} {sector}",
+                     f"A third of {d.economy}'s purchases from {region}'s {sector} move to other origins for a year "
+                     "(due-diligence exit): the cost and who gains.",
+                     {"trade": [{"origin": region, "destination": [d.economy], "products": [sector], "share": 0.3,
+                                 "substitution": True, "start": 0, "duration": 365}]})
 
 
 RULES: tuple[Rule, ...] = (
