@@ -30,9 +30,9 @@ def test_report_sections_and_pdf(economy, wiod2011, tmp_path):
         assert f"Challenge {c.number}: {c.title}" in h
     for r in rep.recommendations:
         assert html.escape(r.rule.finding) in h and html.escape(r.evidence.split(":")[0]) in h
-    # the indicator values shown are the diagnosis's
+    # the indicator values shown are the diagnosis's (shares in %)
     v = rep.diagnosis.table.loc["gvc_participation", "value"]
-    assert f"{v:,.4g}" in h
+    assert f"{100 * v:.1f} %" in h
     pdf = pdf_path.read_bytes()
     assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF") and _pages(pdf) >= 2
     assert "plotly" in h and h.count("<script") >= 1 and "cdn" not in h.split("<body>")[0]

@@ -76,7 +76,8 @@ class StrategyReport:
                             marker=dict(color="#d62728", size=13, symbol="diamond"), showlegend=k == 0,
                             hovertemplate=f"{self.economy}: %{{x:.3g}}<extra></extra>")
         fig.update_layout(title=f"{self.economy} (red) among its peers (grey), one row per indicator",
-                          height=140 + 70 * len(t), margin=dict(l=360), xaxis_title="value (units in the table)")
+                          height=max(260, 140 + 70 * len(t)), margin=dict(l=360),
+                          xaxis_title="value (units in the table)")
         return fig
 
     # ------------------------------------------------------------------ HTML
@@ -100,8 +101,7 @@ class StrategyReport:
         for c in self.framework.challenges:
             parts.append(f"<h2>Challenge {c.number}: {e(c.title)}</h2><p>{e(c.summary)}</p>")
             t = self.diagnosis.table[self.diagnosis.table["challenge"] == c.id]
-            parts.append(_table(t[["name", "value", "unit", "peer_median", "peer_min", "peer_max", "percentile",
-                                   "source"]].set_index("name").rename_axis("indicator")))
+            parts.append(_table(_display(t)))
             fig = self.figure(c.id)
             if fig is not None:
                 parts.append(fig_html(fig))
@@ -222,6 +222,19 @@ class StrategyReport:
             out = path.with_suffix(".pdf")
             out.write_bytes(self.pdf())
         return path, out
+
+
+def _display(t: pd.DataFrame) -> pd.DataFrame:
+    """Indicator rows for people: shares in %, the percentile in words, the source."""
+    rows = []
+    for _, r in t.iterrows():
+        rows.append({"indicator": r["name"], "value": _fmt(r["value"], r["unit"]),
+                     "peer median": _fmt(r["peer_median"], r["unit"]),
+                     "peer range": f"{_fmt(r['peer_min'], r['unit'])} – {_fmt(r['peer_max'], r['unit'])}"
+                     if pd.notna(r["peer_min"]) else "",
+                     "peers lower": f"{r['percentile']:.0%}" if pd.notna(r["percentile"]) else "",
+                     "unit": "%" if r["unit"].startswith("share") else r["unit"], "source": r["source"]})
+    return pd.DataFrame(rows).set_index("indicator")
 
 
 def _fmt(v, unit: str) -> str:
