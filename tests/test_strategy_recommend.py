@@ -95,3 +95,38 @@ def test_every_rule_offers_a_valid_what_if(wiod2011):
         else:
             plan = read_plan(sc)
             assert plan.measures and plan.emissions is not None
+
+
+def test_emission_indicators_with_an_emissions_satellite(wiod2011):
+    import industwin as iw
+    from industwin.data.mrio import Satellite
+    # an illustrative satellite (test input): emissions proportional to output, 0.3 per unit, 3 for power (c17)
+    rate = np.where(wiod2011.index.get_level_values(1) == "c17", 3.0, 0.3)
+    m = wiod2011.with_satellite(Satellite("ghg", (np.asarray(wiod2011.x) * rate)[None, :], ["co2e"], "kt"))
+    d = diagnose(m, "DEU", peers=["FRA", "CHN"], ghg="ghg")
+    acc = iw.embodied_accounts(m, "ghg")
+    assert d.value("production_emissions") == pytest.approx(acc.production["DEU"].iloc[0])
+    assert d.value("consumption_emissions") == pytest.approx(acc.consumption["DEU"].iloc[0])
+    rows = np.asarray((m.index.get_level_values(0) == "DEU")
+                      & m.index.get_level_values(1).isin([f"c{k}" for k in range(3, 17)]))
+    x = np.asarray(m.x)[rows]
+    dd = iw.intensities(m, "ghg").to_numpy()[0][rows]
+    mm = iw.satellite_multipliers(m, "ghg").to_numpy()[0][rows]
+    assert d.value("supply_chain_multiplier") == pytest.approx((mm * x).sum() / (dd * x).sum())
+    assert d.table.loc["supply_chain_multiplier", "available"] and d.value("supply_chain_multiplier") > 1
+
+
+def test_risk_indicator_and_its_scenario(wiod2011):
+    from industwin.analysis.sustainability import risk_hotspots
+    # an illustrative indicator (test input): textiles (c4) risky everywhere
+    risk = pd.Series(np.where(wiod2011.index.get_level_values(1) == "c4", 1.0, 0.05), index=wiod2011.index)
+    d = diagnose(wiod2011, "DEU", peers=["FRA"], risk=risk)
+    fd = np.asarray(wiod2011.fd_index.get_level_values(0) == "DEU")
+    y = pd.Series(np.asarray(wiod2011.Y)[:, fd].sum(axis=1), index=wiod2011.index)
+    hs = risk_hotspots(wiod2011, risk, y, top=len(y))
+    foreign = hs[hs.index.get_level_values(0) != "DEU"]
+    assert d.value("risk_hotspot_share") == pytest.approx(foreign["share"].iloc[0])
+    rule = next(r for r in RULES if r.id == "supply_base_risk")
+    sc = rule.scenario(d)
+    assert sc["shocks"]["trade"][0]["origin"] == foreign.index[0][0]
+    _check(wiod2011, read_scenario(sc))

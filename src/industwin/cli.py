@@ -719,9 +719,9 @@ def hotspots(risk: Annotated[Path, typer.Argument(help="risk scores CSV: region,
     from industwin.analysis.sustainability import risk_hotspots
     try:
         m = _load(source, year)
-        df = pd.read_csv(risk) if Path(risk).exists() else None
-        if df is None:
+        if not risk.exists():
             raise IndustwinError(f"{risk}: file not found")
+        df = pd.read_csv(risk)
         need = [c for c in ("region", "sector", "score") if c not in df.columns]
         if need:
             raise IndustwinError(f"{risk}: column(s) {need} missing. Fix: give region, sector, score")

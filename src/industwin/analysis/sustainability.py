@@ -18,6 +18,7 @@ paper quotes as about 11 on average (after CDP).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -242,6 +243,21 @@ def risk_hotspots(mrio, risk, demand, top: int = 20) -> pd.DataFrame:
     return df.sort_values("exposure", ascending=False).head(top)
 
 
+@lru_cache(maxsize=1)
+def _us_coefficients_2022() -> tuple[list[str], np.ndarray, dict[str, str]]:
+    """The US 2017 detail table's coefficients in 2022 prices (commodity codes, A, names), read once."""
+    from industwin.data.prices import reprice
+    from industwin.data.registry import load
+    m = load("useeio2017")
+    cpi = us_commodity_cpi()
+    m22 = reprice(m, (cpi[2022] / cpi[2017]), 2022)
+    codes = list(m22.index.get_level_values(1))
+    x = np.asarray(m22.x, float)
+    A = np.asarray(m22.Z) * np.divide(1.0, x, out=np.zeros(len(x)), where=x > 0)[None, :]
+    A.flags.writeable = False
+    return codes, A, {c: m.sector_names.get(c, c) for c in codes}
+
+
 def supply_chain_tree(lines: pd.DataFrame, max_depth: int = 3, threshold: float = 0.01,
                       factors: pd.DataFrame | None = None) -> pd.DataFrame:
     r"""The upstream hot spots of a company's spend-based purchases, tier by tier.
@@ -257,18 +273,10 @@ def supply_chain_tree(lines: pd.DataFrame, max_depth: int = 3, threshold: float 
 
     ``lines``: :func:`scope3_purchased_goods` output. Returns ``tier`` (1 = the purchases), ``path``,
     ``kg_co2e`` (through that node), ``own_kg_co2e`` (its remainder), ``share``."""
-    from industwin.data.prices import reprice
-    from industwin.data.registry import load
     f = epa_factors() if factors is None else factors
-    m = load("useeio2017")
-    cpi = us_commodity_cpi()
-    m22 = reprice(m, (cpi[2022] / cpi[2017]), 2022)
-    codes = list(m22.index.get_level_values(1))
+    codes, A, title = _us_coefficients_2022()
     pos = {c: k for k, c in enumerate(codes)}
-    x = np.asarray(m22.x, float)
-    A = np.asarray(m22.Z) * np.divide(1.0, x, out=np.zeros(len(x)), where=x > 0)[None, :]
     fc = f.groupby("useeio")["without_margins"].mean().reindex(codes).fillna(0.0).to_numpy()
-    title = {c: m.sector_names.get(c, c) for c in codes}
     spend = lines[lines["method"] == "spend-based"]
     total = float(lines["kg_co2e"].sum())
     cut = abs(total) * threshold

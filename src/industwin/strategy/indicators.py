@@ -119,14 +119,15 @@ def _ghg(mrio, region, ctx, kind):
     acc = ctx.get("accounts")
     if acc is None:
         acc = ctx["accounts"] = embodied_accounts(mrio, sat)
-    prod, cons = float(acc.production.loc[region].iloc[0]), float(acc.consumption.loc[region].iloc[0])
+    prod, cons = float(acc.production[region].iloc[0]), float(acc.consumption[region].iloc[0])   # stressor × region
     if kind == "multiplier":                       # supply-chain over direct emissions of manufacturing output
         from industwin.analysis.profile import manufacturing_sectors
         from industwin.core.accounts import intensities, satellite_multipliers
+        if "intensities" not in ctx:             # once for the economy and all its peers
+            ctx["intensities"] = (intensities(mrio, sat).to_numpy()[0], satellite_multipliers(mrio, sat).to_numpy()[0])
         rows = _mine(mrio, region) & _in(mrio, manufacturing_sectors(mrio))
         x = np.asarray(mrio.x)[rows]
-        d = intensities(mrio, sat).to_numpy()[0][rows]
-        m = satellite_multipliers(mrio, sat).to_numpy()[0][rows]
+        d, m = (a[rows] for a in ctx["intensities"])
         return float((m * x).sum() / (d * x).sum()) if (d * x).sum() else np.nan
     return {"production": prod, "consumption": cons}[kind]
 
@@ -144,7 +145,7 @@ def _declining(mrio, region, ctx):
     if past is None:
         return None
     va_now, va_then = _va(mrio), _va(past)
-    if past.index.equals(mrio.index) is False:
+    if not past.index.equals(mrio.index):
         return None
     mine = _mine(mrio, region)
     falling = mine & (va_now < va_then)
