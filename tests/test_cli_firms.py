@@ -71,7 +71,7 @@ def test_firms_commands_report_bad_input(files, tmp_path):
     r = run("firms", "tiers", edges, firms, "no-such-firm")
     assert r.exit_code == 2 and "not in the firm table" in r.output
     r = run("firms", "esri", edges, firms, "--essentiality", tmp_path / "none.csv")
-    assert r.exit_code == 2 and "essentiality matrix not found" in r.output
+    assert r.exit_code == 2 and "none.csv: file not found (the essentiality matrix)" in r.output
     bad = tmp_path / "bad.csv"
     pd.DataFrame({"supplier": [0, 1], "customer": [1, 1], "value": [1.0, -2.0]}).to_csv(bad, index=False)
     r = run("firms", "esri", bad, firms)

@@ -58,7 +58,7 @@ def test_value_chains_page_and_dask(tmp_path):
 
 def test_value_chain_commands_give_clear_errors():
     r = run("exposure", "DEU", "c15", "--threshold", "2")
-    assert r.exit_code == 2 and "between 0 and 1" in r.output
+    assert r.exit_code == 2 and "'--threshold'" in r.output and "less than or equal to 1" in r.output
     r = run("exposure", "DEU", "c99")
     assert r.exit_code == 2 and "c15 (Transport Equipment)" in r.output
     r = run("exposure", "GER", "c15")
@@ -67,7 +67,9 @@ def test_value_chain_commands_give_clear_errors():
     assert r.exit_code == 2 and "no year 1990" in r.output and "1995–2011" in r.output
     r = run("value-chains", "DEU", "--years", "last")
     assert r.exit_code == 2 and "--years" in r.output
+    r = run("value-chains", "DEU", "--years", "2011-1995")
+    assert r.exit_code == 2 and "runs backwards" in r.output and "1995-2011" in r.output
     r = run("extraction", "DEU", "--model", "ghosh")
-    assert r.exit_code == 2 and "model must be" in r.output
+    assert r.exit_code == 2 and "'--model'" in r.output and "'supply' or 'demand'" in r.output
     r = run("gvc", "--region", "XX")
     assert r.exit_code == 2 and "unknown region 'XX'" in r.output

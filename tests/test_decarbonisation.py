@@ -106,7 +106,7 @@ def _plan(tmp_path, measures, extra=""):
         tmp_path / "ghg.csv", index=False)
     (tmp_path / "plan.yaml").write_text(f"""name: test plan
 table: {{dataset: wiod2016_usa, year: 2014}}
-emissions: {{file: ghg.csv}}
+emissions: {{file: ghg.csv, unit: kt CO2e}}
 carbon_price: 0.05
 {extra}measures:
 {measures}""")
@@ -144,7 +144,7 @@ def test_plan_errors(tmp_path):
                               "  - {kind: teleport, sectors: [C29]}\n")
     with pytest.raises(Exception) as e:
         dc.read_plan(path)
-    assert "measures.0" in str(e.value) and "less than or equal to 1" in str(e.value) and "teleport" in str(e.value)
+    assert "measures[0].reduction" in str(e.value) and "less than or equal to 1" in str(e.value) and "teleport" in str(e.value)
     path, _ = _plan(tmp_path, "  - {kind: efficiency, sectors: [XX9], energy: [B], reduction: 0.1}\n")
     with pytest.raises(SelectionError, match="'XX9' is not in the table"):
         dc.run_plan(dc.read_plan(path))

@@ -148,7 +148,7 @@ def test_tiers_by_hand():
     # S2's sales: 1 to F directly, 3 to S1 of which S1 passes 6/6 of its output to F
     assert down.firms.loc["F", "value_t1"] == pytest.approx(1.0)
     assert down.firms.loc["F", "value_t2"] == pytest.approx(3.0)
-    with pytest.raises(SelectionError, match="not in the network"):
+    with pytest.raises(SelectionError, match="not in the firm table"):
         tiers(net, "nope")
 
 

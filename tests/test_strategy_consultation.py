@@ -43,5 +43,15 @@ def test_bad_survey_files(tmp_path):
     with pytest.raises(ValidationError) as e:
         read_responses(f)
     msg = str(e.value)
-    assert "row 2: score" in msg and "row 4: score" in msg and "unknown stakeholder group 'aliens'" in msg
-    assert "unknown priority 'teleportation'" in msg
+    assert "score(s) outside 1–5 (line 2: 6)" in msg and "not whole numbers (line 4: 2.5)" in msg
+    assert "unknown stakeholder group(s) (line 3: 'aliens')" in msg and "(line 4: 'teleportation')" in msg
+    # one person answering twice counts once: refused, with the line, rather than counted as two respondents
+    pd.DataFrame({"respondent": ["a", "b", "a"], "group": ["government", "industry", "government"],
+                  "priority": ["stockpiling"] * 3, "score": [5, 3, 1]}).to_csv(f, index=False)
+    with pytest.raises(ValidationError, match=r"1 answer\(s\) repeat a respondent's score of the same priority "
+                                              r"\(line 4: a on stockpiling\)"):
+        read_responses(f)
+    pd.DataFrame({"respondent": ["a", "a"], "group": ["government", "industry"],
+                  "priority": ["stockpiling", "data_standards"], "score": [5, 3]}).to_csv(f, index=False)
+    with pytest.raises(ValidationError, match=r"listed in more than one group, e.g. 'a'"):
+        read_responses(f)

@@ -58,4 +58,4 @@ def test_report_command_with_a_survey(tmp_path):
         bad, index=False)
     r = CliRunner().invoke(app, ["report", "--economy", "DEU", "--peers", "FRA", "--survey", str(bad),
                                  "-o", str(tmp_path / "y.html")])
-    assert r.exit_code == 2 and "not a whole number from 1 to 5" in r.output
+    assert r.exit_code == 2 and "outside 1–5 (line 2: 9)" in r.output and "bad.csv" in r.output

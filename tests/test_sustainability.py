@@ -45,9 +45,10 @@ def test_company_footprint_by_hand():
     p2022 = cpi.loc[f"{code}/US", "2022"] if "2022" in cpi.columns else cpi.loc[f"{code}/US", 2022]
     p2019 = cpi.loc[f"{code}/US", "2019"] if "2019" in cpi.columns else cpi.loc[f"{code}/US", 2019]
     purchases = pd.DataFrame([
-        {"naics": "331110", "spend": 1_000_000, "year": 2022},                       # steel, purchaser prices
+        {"naics": "331110", "spend": 1_000_000, "year": 2022, "basis": "purchaser"},  # steel, purchaser prices
         {"naics": "331110", "spend": 500_000, "year": 2019, "basis": "producer"},     # older, producer prices
-        {"naics": "541511", "spend": 200_000, "year": 2022, "supplier_kg_per_usd": 0.01},  # supplier's own PCF
+        {"naics": "541511", "spend": 200_000, "year": 2022, "basis": "purchaser",
+         "supplier_kg_per_usd": 0.01},                                               # supplier's own PCF
     ])
     activities = pd.DataFrame([{"item": "Natural gas", "unit": "kWh (Gross CV)", "amount": 100_000},
                                {"item": "Electricity: UK", "unit": "kWh", "amount": 200_000}])
@@ -67,10 +68,14 @@ def test_company_footprint_by_hand():
 def test_bad_purchases_and_activities_are_named():
     bad = pd.DataFrame([{"naics": "999999", "spend": 10.0}, {"naics": "331110", "spend": -5.0},
                         {"naics": "331110", "spend": 5.0, "currency": "EUR"},
-                        {"naics": "331110", "spend": 5.0, "year": 2010}])
+                        {"naics": "331110", "spend": 5.0, "year": 2010}]).assign(basis="producer")
+    bad["year"] = bad["year"].fillna(2022)
+    bad["currency"] = bad["currency"].fillna("USD")
     with pytest.raises(ValidationError) as e:
         su.read_purchases(bad)
-    assert "row 3: spend" in str(e.value) and "greater than or equal to 0" in str(e.value)
+    assert "row 1: spend" in str(e.value) and "greater than or equal to 0" in str(e.value)
+    with pytest.raises(ValidationError, match=r"field 'year': 3 blank cell\(s\).*a blank is not taken as a default"):
+        su.read_purchases(bad.assign(year=[2022, None, None, None]))
     with pytest.raises(ValidationError) as e:
         su.scope3_purchased_goods(bad.drop(index=1))
     msg = str(e.value)
@@ -147,7 +152,7 @@ def test_hotspots_command_on_wiod(tmp_path, wiod2011):
     assert hs["exposure"].to_numpy() == pytest.approx(ref["exposure"].to_numpy())
     assert hs.index[0] == ("DEU", "c4")
     r = CliRunner().invoke(app, ["hotspots", str(tmp_path / "risk.csv"), "--region", "XXX", "--sector", "c4"])
-    assert r.exit_code == 2 and "not a row" in r.output
+    assert r.exit_code == 2 and "unknown product region 'XXX'" in r.output
 
 
 def test_supply_chain_tree_adds_up():

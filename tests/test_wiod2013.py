@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import industwin as iw
-from industwin.errors import DataError
+from industwin.errors import DataError, SelectionError
 
 from conftest import DATA
 
@@ -47,7 +47,7 @@ def test_zero_output_sectors_give_finite_results(wiod2011):
 
 
 def test_unknown_year_and_dataset():
-    with pytest.raises(DataError, match="1995"):
+    with pytest.raises(SelectionError, match="no year 1990. Fix: choose among 1995–2011"):
         iw.load("wiod2013", 1990)
     with pytest.raises(DataError, match="unknown dataset"):
         iw.load("no-such-dataset")

@@ -1,15 +1,28 @@
-"""The error hierarchy of industwin.
+"""The error policy of industwin: one small hierarchy, the same exception for the same fault everywhere.
 
-Every error raised at a boundary (a loader, a scenario file, the CLI) is an
-:class:`IndustwinError` whose message names the file or field, what is wrong
-and how to fix it.
+* :class:`DataError` — a file or dataset cannot be found, read or understood (not found, a folder, empty,
+  header only, not UTF-8, corrupt, a column missing, a cell that is not a number …).
+* :class:`ValidationError` (a :class:`DataError`) — a table, scenario file or request failed validation;
+  ``issues`` lists the problems (file, field path, what is wrong, the fix), the first
+  :data:`MAX_ISSUES` of them in the message with the count of the rest.
+* :class:`SelectionError` — a choice that cannot be honoured: a region, sector, firm or year the data do not
+  have, an option outside its range or ignored in the chosen mode, a size beyond the machine's limits, a path
+  that cannot be written.
+
+Every message names the file or field, says what is wrong and how to fix it, in plain words: numbers are
+formatted (:func:`plain`), never numpy reprs. The command line turns these errors into one short message and
+exit code 2; anything else is a bug.
 """
 
 from __future__ import annotations
 
-__all__ = ["IndustwinError", "DataError", "ValidationError", "ValidationIssue", "SelectionError"]
+__all__ = ["IndustwinError", "DataError", "ValidationError", "ValidationIssue", "SelectionError", "MAX_ISSUES",
+           "plain", "plain_list"]
 
 from dataclasses import dataclass
+from typing import Any, Iterable
+
+MAX_ISSUES = 20   # problems shown in one message; the rest are counted
 
 
 class IndustwinError(Exception):
@@ -22,7 +35,7 @@ class DataError(IndustwinError):
 
 @dataclass(frozen=True)
 class ValidationIssue:
-    """One problem found in a table: where, what, and how to fix it."""
+    """One problem found in a table, file or request: where, what, and how to fix it."""
 
     source: str
     field: str
@@ -34,17 +47,45 @@ class ValidationIssue:
 
 
 class ValidationError(DataError):
-    """A table failed validation; ``issues`` lists every problem found, one per entry."""
+    """A table, file or request failed validation; ``issues`` lists every problem found, one per entry
+    (the message shows the first :data:`MAX_ISSUES` and counts the others)."""
 
-    def __init__(self, issues: list[ValidationIssue]):
+    def __init__(self, issues: Iterable[ValidationIssue]):
         self.issues = list(issues)
-        lines = "\n".join(f"  - {i}" for i in self.issues)
-        super().__init__(f"{len(self.issues)} problem(s) found:\n{lines}")
+        shown = self.issues[:MAX_ISSUES]
+        lines = "\n".join(f"  - {i}" for i in shown)
+        more = len(self.issues) - len(shown)
+        tail = f"\n  … and {more} more problem(s) of the same kind" if more else ""
+        super().__init__(f"{len(self.issues)} problem(s) found:\n{lines}{tail}")
 
 
 class SelectionError(IndustwinError, KeyError):
-    """A request names something the table does not have (a region, a sector, a year) or a
-    parameter outside its range; the message lists the valid choices."""
+    """A request names something the data do not have (a region, a sector, a firm, a year), a parameter
+    outside its range or a place that cannot be written; the message lists the valid choices."""
 
     def __str__(self) -> str:  # KeyError would print the message with quotes
         return str(self.args[0]) if self.args else ""
+
+
+def plain(v: Any) -> str:
+    """A value as a person writes it: ``1.5`` not ``np.float64(1.5)``, ``'DEU'`` for text."""
+    try:
+        import numpy as np
+        if isinstance(v, np.generic):
+            v = v.item()
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, tuple):
+        return "(" + ", ".join(plain(x) for x in v) + ")"
+    if isinstance(v, str):
+        return repr(v)
+    return str(v)
+
+
+def plain_list(values: Iterable[Any], limit: int = 5) -> str:
+    """The first ``limit`` values in plain words, with the count of the rest."""
+    vals = list(values)
+    head = ", ".join(plain(v) for v in vals[:limit])
+    return head + (f" … ({len(vals)} in all)" if len(vals) > limit else "")

@@ -28,14 +28,16 @@ from typing import Annotated, Literal
 import numpy as np
 import pandas as pd
 import scipy.linalg as la
-from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticError
+from pydantic import Field
 
 from industwin.core.accounts import intensities
+from industwin.data.io import Issues, numbers, read_mapping, read_table, require_columns, texts, validate
 from industwin.data.mrio import MRIO, Satellite
-from industwin.errors import DataError, SelectionError, ValidationError
+from industwin.data.schema import Schema, Share
+from industwin.errors import DataError, SelectionError, ValidationError, ValidationIssue, plain_list
 
 __all__ = ["Technology", "efficiency", "fuel_switch", "recipe", "compare_scenarios", "Plan", "read_plan",
-           "attach_emissions", "run_plan"]
+           "check_plan", "attach_emissions", "run_plan"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -173,99 +175,116 @@ def compare_scenarios(mrio: MRIO, scenarios: list[Technology], baseline: Technol
 
 # --------------------------------------------------------------------------- scenario files
 
-class _Measure(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str | None = None
+DOC = "docs/sustainability.md"
 
 
-class EfficiencyMeasure(_Measure):
+class EfficiencyMeasure(Schema):
     kind: Literal["efficiency"]
-    sectors: list[str]
-    energy: list[str]
-    reduction: float = Field(ge=0, le=1)
-    combustion_share: float = Field(1.0, ge=0, le=1)
+    name: str | None = None
+    sectors: list[str] = Field(min_length=1)
+    energy: list[str] = Field(min_length=1)
+    reduction: Share
+    combustion_share: Share = 1.0
 
 
-class FuelSwitchMeasure(_Measure):
+class FuelSwitchMeasure(Schema):
     kind: Literal["fuel_switch"]
-    sectors: list[str]
-    fuels: list[str]
+    name: str | None = None
+    sectors: list[str] = Field(min_length=1)
+    fuels: list[str] = Field(min_length=1)
     electricity: str
-    share: float = Field(ge=0, le=1)
-    cost_ratio: float = Field(1.0, ge=0)
-    combustion_share: float = Field(1.0, ge=0, le=1)
+    share: Share
+    cost_ratio: float = Field(1.0, ge=0, le=100)
+    combustion_share: Share = 1.0
 
 
-class RecipeMeasure(_Measure):
+class RecipeMeasure(Schema):
     kind: Literal["recipe"]
+    name: str | None = None
     sector: str
-    inputs: dict[str, float] = {}
-    scale: dict[str, float] = {}
+    inputs: dict[str, Annotated[float, Field(ge=0, lt=1)]] = {}
+    scale: dict[str, Annotated[float, Field(ge=0, le=100)]] = {}
     direct_intensity: float | None = Field(None, ge=0)
 
 
-class TableRef(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class TableRef(Schema):
     dataset: str | None = None
     path: str | None = None
     year: int | None = None
 
 
-class EmissionsRef(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class EmissionsRef(Schema):
     file: str = Field(description="CSV / Parquet with columns sector (and region, for multi-regional tables) and value")
     column: str = "value"
-    unit: str = "kt CO2e"
+    unit: str = Field(min_length=1, description="unit of the values, e.g. 'kt CO2e' (never assumed)")
 
 
-class Plan(BaseModel):
+class Plan(Schema):
     """A decarbonisation scenario file: the table, its emissions by sector, the measures, a carbon price."""
 
-    model_config = ConfigDict(extra="forbid")
-    name: str
+    name: str = Field(min_length=1)
     description: str = ""
     table: TableRef = TableRef(dataset="wiod2016_usa", year=2014)
     emissions: EmissionsRef | None = Field(None, description="direct emissions by sector (if the table has none)")
     satellite: str = "ghg"
-    jobs: str | None = "employment"
+    jobs: str | None = Field("employment", description="employment satellite for the jobs columns (null: none)")
     carbon_price: float = Field(0.0, ge=0, description="currency units of the table per unit of emissions")
-    measures: list[Annotated[EfficiencyMeasure | FuelSwitchMeasure | RecipeMeasure, Field(discriminator="kind")]]
+    measures: list[Annotated[EfficiencyMeasure | FuelSwitchMeasure | RecipeMeasure,
+                             Field(discriminator="kind")]] = Field(min_length=1)
     combined: bool = True
 
 
 def read_plan(path) -> Plan:
     """Read and validate a decarbonisation scenario file (YAML / JSON), every problem listed."""
-    from industwin.analysis.disruption import _issues, read_mapping
-    data, source = read_mapping(path, "a decarbonisation scenario is a mapping with 'name' and 'measures'")
-    try:
-        plan = Plan.model_validate(data)
-    except PydanticError as e:
-        raise ValidationError(_issues(e, source)) from None
+    data, source = read_mapping(path, "decarbonisation plan", "'name' and 'measures' (see docs/sustainability.md)")
+    plan = validate(Plan, data, source, DOC)
     if plan.emissions is not None and not Path(plan.emissions.file).is_absolute() and not isinstance(path, dict):
         plan.emissions.file = str(Path(path).parent / plan.emissions.file)
     return plan
 
 
+def check_plan(plan: Plan, mrio: MRIO, source: str = "plan") -> None:
+    """The plan's satellites exist in the table (after attaching its emissions): an employment account named
+    in ``jobs`` that the table lacks is an error, not a silently dropped column."""
+    issues = []
+    if plan.satellite not in mrio.satellites and plan.emissions is None:
+        issues.append(ValidationIssue(source, "satellite", f"the table has no {plan.satellite!r} satellite (it has "
+                                      f"{', '.join(mrio.satellites) or 'none'})",
+                                      "name one of its satellites, or give the emissions by sector under 'emissions'"))
+    if plan.jobs is not None and plan.jobs not in mrio.satellites and "jobs" in plan.model_fields_set:
+        issues.append(ValidationIssue(source, "jobs", f"the table has no {plan.jobs!r} satellite (it has "
+                                      f"{', '.join(mrio.satellites) or 'none'})",
+                                      "name its employment satellite, or write 'jobs: null' to leave jobs out"))
+    if issues:
+        raise ValidationError(issues)
+
+
 def attach_emissions(mrio: MRIO, ref: EmissionsRef, name: str = "ghg") -> MRIO:
     """The table with an emissions satellite read from a sector table (every sector of the table needed)."""
-    p = Path(ref.file)
-    if not p.exists():
-        raise DataError(f"{p}: emissions file not found")
-    df = pd.read_parquet(p) if p.suffix.lower() == ".parquet" else pd.read_csv(p, dtype={"sector": str, "region": str})
-    need = ["sector", ref.column] + (["region"] if len(mrio.regions) > 1 else [])
-    missing = [c for c in need if c not in df.columns]
-    if missing:
-        raise DataError(f"{p}: column(s) {missing} missing. Fix: give {need}")
-    if "region" not in df.columns:
-        df = df.assign(region=mrio.regions[0])
-    s = df.set_index(["region", "sector"])[ref.column]
-    vals = pd.to_numeric(s, errors="coerce")
-    if vals.isna().any() or (vals < 0).any():
-        raise DataError(f"{p}: column {ref.column!r} needs non-negative numbers (row of {vals.index[vals.isna() | (vals < 0)][0]})")
-    aligned = vals.reindex(mrio.index)
+    df = read_table(ref.file, "emissions file", text=("sector", "region"))
+    src = df.attrs["source"]
+    multi = len(mrio.regions) > 1
+    require_columns(df, ["sector", ref.column] + (["region"] if multi else []),
+                    f"give columns {'region, ' if multi else ''}sector and {ref.column}")
+    issues = Issues(src)
+    vals = numbers(df, ref.column, issues, minimum=0, fix="give each sector's direct emissions (0 if none)")
+    sec = texts(df, "sector", issues)
+    reg = texts(df, "region", issues) if "region" in df.columns else pd.Series(str(mrio.regions[0]), index=df.index)
+    issues.raise_if_any()
+    s = pd.Series(vals, index=pd.MultiIndex.from_arrays([reg.to_numpy(), sec.to_numpy()]))
+    dup = s.index[s.index.duplicated()]
+    if len(dup):
+        issues.add("region/sector", f"{len(dup)} sector(s) given twice, e.g. {plain_list(dup, 3)}",
+                   "give each sector once")
+    unknown = s.index.difference(mrio.index)
+    if len(unknown):
+        issues.add("region/sector", f"{len(unknown)} sector(s) not in the table, e.g. {plain_list(unknown, 3)}",
+                   f"use the table's codes, e.g. {plain_list(mrio.index[:3], 3)}")
+    issues.raise_if_any()
+    aligned = s.reindex(mrio.index)
     if aligned.isna().any():
-        raise DataError(f"{p}: no emissions for {int(aligned.isna().sum())} sector(s) of the table, e.g. "
-                        f"{list(aligned.index[aligned.isna()][:3])}. Fix: give every sector a value (0 if none)")
+        raise DataError(f"{src}: no emissions for {int(aligned.isna().sum())} sector(s) of the table, e.g. "
+                        f"{plain_list(aligned.index[aligned.isna()], 3)}. Fix: give every sector a value (0 if none)")
     return mrio.with_satellite(Satellite(name, aligned.to_numpy(float)[None, :], [name], ref.unit))
 
 
@@ -276,6 +295,7 @@ def run_plan(plan: Plan, mrio: MRIO | None = None) -> pd.DataFrame:
         mrio = load(plan.table.path or plan.table.dataset, plan.table.year)
     if plan.emissions is not None and plan.satellite not in mrio.satellites:
         mrio = attach_emissions(mrio, plan.emissions, plan.satellite)
+    check_plan(plan, mrio)
     base = Technology.of(mrio, plan.satellite)
     jobs = plan.jobs if plan.jobs in mrio.satellites else None
     def apply(m, t0: Technology) -> Technology:

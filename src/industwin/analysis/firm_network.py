@@ -16,6 +16,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from industwin.core.firms import FirmNetwork
+from industwin.data.limits import check_memory, largest
 from industwin.errors import SelectionError
 
 __all__ = ["TierMap", "tiers", "input_concentration", "single_points_of_failure", "sector_flows",
@@ -33,10 +34,7 @@ def _output(net: FirmNetwork) -> np.ndarray:
 
 
 def _pos(net: FirmNetwork, firm) -> int:
-    p = net.firms.index.get_indexer([firm])[0]
-    if p < 0:
-        raise SelectionError(f"firm {firm!r} is not in the network")
-    return int(p)
+    return net.position(firm)
 
 
 @dataclass(frozen=True)
@@ -74,19 +72,31 @@ def tiers(network: FirmNetwork, firm, direction: str = "upstream", max_tier: int
     Miller & Blair 2009 §6.5, applied to a firm network)."""
     if direction not in ("upstream", "downstream"):
         raise SelectionError(f"direction must be 'upstream' or 'downstream', not {direction!r}")
-    if max_tier < 1:
-        raise SelectionError(f"max_tier must be at least 1, got {max_tier}")
+    if isinstance(max_tier, bool) or not isinstance(max_tier, int | np.integer) or max_tier < 1:
+        raise SelectionError(f"max_tier must be a whole number of at least 1, got {max_tier!r}")
+    per_tier = 8.0 * 3 * network.n                     # one value column per tier, and the copies that build it
+    check_memory(per_tier * max_tier, f"{int(max_tier):,} tiers of {network.n:,} firms",
+                 f"a max tier of at most {largest(per_tier):,} fits; past the first ~10 tiers a network passes on "
+                 "ever smaller value, so a small --max-tier loses little")
     f = _pos(network, firm)
     W = network.W if direction == "upstream" else network.W.T.tocsr()
     x = _output(network)
     xinv = 1.0 / np.where(x > 0, x, 1.0)
     v = np.asarray(W[:, [f]].toarray()).ravel()
     vals = []
-    for _ in range(max_tier):
+    notes = {}
+    for t in range(int(max_tier)):
         v = v.copy()
         v[f] = 0.0                  # paths back through the focal firm are its own business
+        if t and not (v > 0).any():
+            notes["deepest_tier"] = t          # nothing reaches further: stop (an acyclic chain ends)
+            break
         vals.append(v)
         v = W @ (v * xinv)
+    if not (vals[0] > 0).any():
+        notes["empty"] = (f"firm {firm} has no {'suppliers' if direction == 'upstream' else 'customers'} in this "
+                          "network: tier 1 is empty")
+    max_tier = len(vals)
     V = np.column_stack(vals)
     reached = np.flatnonzero((V > 0).any(axis=1))
     Vr = V[reached]
@@ -111,7 +121,7 @@ def tiers(network: FirmNetwork, firm, direction: str = "upstream", max_tier: int
     beyond = beyond.groupby(keys).sum() if keys else beyond.sum().to_frame().T
     beyond["hidden_share"] = beyond["tier2plus"] / (beyond["tier1"] + beyond["tier2plus"]).where(lambda s: s > 0)
     beyond = beyond.sort_values("tier2plus", ascending=False)
-    return TierMap(firm, direction, df, by_tier, beyond, network.unit)
+    return TierMap(firm, direction, df, by_tier, beyond, network.unit, notes)
 
 
 def input_concentration(network: FirmNetwork, firm, essentiality=None) -> pd.DataFrame:

@@ -34,7 +34,7 @@ import scipy.sparse as sp
 
 from industwin.core.cascades import CascadeOperators, build_operators, run_cascades, run_dense
 from industwin.core.firms import FirmNetwork
-from industwin.errors import DataError, SelectionError
+from industwin.errors import DataError, SelectionError, plain, plain_list
 
 __all__ = ["Essentiality", "read_essentiality", "CascadeModel", "esri", "propagate", "shock_scenarios",
            "supplier_impact", "Intervention", "second_supplier", "rewire", "reshore", "add_stock",
@@ -52,13 +52,26 @@ class Essentiality:
         m = self.matrix.copy()
         m.index = m.index.map(str)
         m.columns = m.columns.map(str)
-        vals = set(np.unique(m.to_numpy()))
-        if not vals <= {0, 1, 2}:
-            raise DataError(f"essentiality: values must be 0, 1 or 2, found {sorted(vals - {0, 1, 2})}")
+        src = str(self.matrix.attrs.get("source", "essentiality"))
+        arr = m.to_numpy()
+        try:
+            arr = arr.astype(float)
+        except (TypeError, ValueError):
+            raise DataError(f"{src}: essentiality values must be 0, 1 or 2 and some cells are not numbers. Fix: "
+                            "write 2 (essential), 1 (non-essential) or 0 (no short-term effect)") from None
+        bad = ~np.isin(arr, (0, 1, 2))
+        if bad.any():
+            r, c = np.argwhere(bad)[0]
+            found = sorted({plain(v) for v in arr[bad][:1000]})
+            raise DataError(f"{src}: essentiality values must be 0, 1 or 2; {int(bad.sum())} cell(s) are not, e.g. "
+                            f"{plain(arr[r, c])} at row {m.index[r]!r}, column {m.columns[c]!r} (values found: "
+                            f"{', '.join(found[:5])}{' …' if len(found) > 5 else ''}). Fix: is this an essentiality "
+                            "matrix? Write 2 (essential), 1 (non-essential) or 0 (no short-term effect)")
         if list(m.index) != list(m.columns):
-            raise DataError("essentiality: rows (supplying industries) and columns (buying industries) must list "
-                            "the same industries in the same order")
-        object.__setattr__(self, "matrix", m)
+            raise DataError(f"{src}: rows (supplying industries) and columns (buying industries) must list the same "
+                            f"industries in the same order (rows start {plain_list(m.index, 3)}, columns start "
+                            f"{plain_list(m.columns, 3)}). Fix: make it square with the same codes both ways")
+        object.__setattr__(self, "matrix", m.astype(np.int64))
 
     @classmethod
     def uniform(cls, industries, value: int = 1) -> "Essentiality":
@@ -67,9 +80,10 @@ class Essentiality:
 
 
 def read_essentiality(path) -> Essentiality:
-    """Read an essentiality matrix CSV (first column: supplying industry; header: buying industries),
-    e.g. ``$INDUSTWIN_DATA/esri_tutorial/ess_mat_n2_ihs.csv`` (NACE rev. 2, 2-digit)."""
-    return Essentiality(pd.read_csv(path, index_col=0, dtype={0: str}))
+    """Read an essentiality matrix (CSV / Parquet / Excel; first column: supplying industry; header: buying
+    industries; codes as text), e.g. ``$INDUSTWIN_DATA/esri_tutorial/ess_mat_n2_ihs.csv`` (NACE rev. 2, 2-digit)."""
+    from industwin.data.io import read_matrix
+    return Essentiality(read_matrix(path, "essentiality matrix"))
 
 
 class CascadeModel:
@@ -85,8 +99,12 @@ class CascadeModel:
         known = set(ess.index)
         missing = sorted(set(codes) - known)
         if missing:
-            raise SelectionError(f"firms have industries not in the essentiality matrix: {missing[:5]}. "
-                                 f"Fix: use codes among {list(ess.index[:10])}… or extend the matrix")
+            padded = [c for c in missing if c.isdigit() and c.zfill(2) in known]
+            hint = (" — codes like '1' look like NACE '01' saved as numbers: keep the industry column as text"
+                    if padded else "")
+            raise SelectionError(f"{len(missing)} firm industr(ies) are not in the essentiality matrix, e.g. "
+                                 f"{plain_list(missing, 5)}{hint}. Fix: use codes of the matrix, e.g. "
+                                 f"{plain_list(ess.index, 8)}, or extend the matrix")
         pos = {k: n for n, k in enumerate(ess.index)}
         self.network, self.essentiality = network, essentiality
         self.g = np.array([pos[c] for c in codes], dtype=np.int64)
@@ -129,18 +147,18 @@ class CascadeModel:
         ids = self.network.firms.index
         ptr, firm, share = [0], [], []
         for n, sc in enumerate(shocks):
-            p = ids.get_indexer(list(sc))
+            p = self.network.positions(list(sc))
             if (p < 0).any():
-                raise SelectionError(f"scenario {n}: unknown firm id(s) {[k for k, q in zip(sc, p) if q < 0][:5]}")
+                raise SelectionError(f"scenario {n}: unknown firm id(s) {plain_list([k for k, q in zip(sc, p) if q < 0])}")
             v = np.asarray(list(sc.values()), float)
             if np.isnan(v).any() or (v < 0).any() or (v > 1).any():
                 raise SelectionError(f"scenario {n}: shocks are lost shares of capacity in [0, 1]")
             firm.extend(p)
             share.extend(v)
             ptr.append(len(firm))
-        obs = ids.get_indexer(list(observe)) if observe is not None else np.zeros(0, np.int64)
+        obs = self.network.positions(list(observe)) if observe is not None else np.zeros(0, np.int64)
         if (obs < 0).any():
-            raise SelectionError(f"observe: unknown firm id(s) {[o for o, q in zip(observe, obs) if q < 0][:5]}")
+            raise SelectionError(f"observe: unknown firm id(s) {plain_list([o for o, q in zip(observe, obs) if q < 0])}")
         res = run_cascades(self.ops, np.array(ptr), np.array(firm, np.int64), np.array(share), replaceable=replaceable,
                            eps=eps, damp=self.damp, observe=obs, threads=threads)
         tot = self.r.sum() or 1.0
@@ -203,10 +221,11 @@ def esri(network: FirmNetwork | CascadeModel, essentiality: Essentiality | None 
     """
     model = network if isinstance(network, CascadeModel) else CascadeModel(network, essentiality)
     net = model.network
-    ids = net.firms.index if firms is None else pd.Index(firms)
-    pos = net.firms.index.get_indexer(ids).astype(np.int64)
+    ids = net.firms.index if firms is None else pd.Index(list(firms), dtype=object)
+    pos = np.arange(net.n, dtype=np.int64) if firms is None else net.positions(ids)
     if (pos < 0).any():
-        raise SelectionError(f"unknown firm id(s) {list(ids[pos < 0][:5])}")
+        raise SelectionError(f"unknown firm id(s) {plain_list(ids[pos < 0])}. Fix: use ids of the firm table, e.g. "
+                             f"{plain_list(net.firms.index[:3], 3)}")
     if engine not in ("local", "dense", "torch"):
         raise SelectionError(f"engine must be 'local', 'dense' or 'torch', not {engine!r}")
     out = {k: np.empty(len(pos)) for k in _COLUMNS}
@@ -273,9 +292,7 @@ def supplier_impact(model: CascadeModel, firm, max_tier: int = 3, replaceable: b
     harm; the firms that take the focal firm down are its critical suppliers, whether or not they are
     structural single points of failure."""
     net = model.network
-    f = net.firms.index.get_indexer([firm])[0]
-    if f < 0:
-        raise SelectionError(f"firm {firm!r} is not in the network")
+    f = net.position(firm)
     Wc = net.W.tocsc()
     tier = {}
     frontier = [f]
@@ -327,10 +344,7 @@ def _moved(network: FirmNetwork, customer: int, sources: np.ndarray, targets: np
 
 
 def _firm(network: FirmNetwork, firm) -> int:
-    p = network.firms.index.get_indexer([firm])[0]
-    if p < 0:
-        raise SelectionError(f"firm {firm!r} is not in the network")
-    return int(p)
+    return network.position(firm)
 
 
 def second_supplier(network: FirmNetwork, firm, input_industry, supplier=None, share: float = 0.5) -> Intervention:
@@ -431,9 +445,9 @@ def assess_interventions(network: FirmNetwork, essentiality: Essentiality, inter
         days = None
         if stock:
             days = np.zeros(net.n)
-            pos = net.firms.index.get_indexer(list(stock))
+            pos = net.positions(list(stock))
             if (pos < 0).any():
-                raise SelectionError(f"stock for unknown firm(s) {[s for s, p in zip(stock, pos) if p < 0]}")
+                raise SelectionError(f"stock for unknown firm(s) {plain_list([s for s, p in zip(stock, pos) if p < 0])}")
             days[pos] = list(stock.values())
         model = CascadeModel(net, essentiality, stock_days=days, horizon_days=horizon_days)
         e = esri(model, firms=firms, replaceable=replaceable, eps=eps)

@@ -184,9 +184,7 @@ class LinkPredictor:
     def candidates(self, network: FirmNetwork, customer, top: int = 10, industries=None) -> pd.DataFrame:
         """The most likely missing suppliers of one firm (among firms of ``industries``, default the
         industries the table says it buys from), with their probability."""
-        j = network.firms.index.get_indexer([customer])[0]
-        if j < 0:
-            raise SelectionError(f"firm {customer!r} is not in the network")
+        j = network.position(customer)
         ind = network.firms["industry"].map(str).to_numpy()
         if industries is None:
             g, K = _industry_codes(network, self.flows)

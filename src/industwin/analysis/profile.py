@@ -19,6 +19,7 @@ import pandas as pd
 from industwin.core.accounts import embodied_accounts, output_multipliers
 from industwin.core.leontief import gross_output, safe_reciprocal
 from industwin.data.mrio import MRIO
+from industwin.errors import SelectionError
 
 __all__ = ["EconomyProfile", "economy_profile", "manufacturing_sectors"]
 
@@ -51,7 +52,7 @@ class EconomyProfile:
 def economy_profile(mrio: MRIO, region: str, manufacturing: list[str] | None = None) -> EconomyProfile:
     """Profile one region of a table; see the module docstring for the equations."""
     if region not in mrio.regions:
-        raise KeyError(f"region {region!r} is not in this table; choose one of {list(mrio.regions)}")
+        raise SelectionError(f"unknown region {region!r}. Fix: choose one of {', '.join(map(str, mrio.regions))}")
     unit = mrio.unit
     reg = mrio.index.get_level_values("region")
     mine = np.asarray(reg == region)

@@ -23,9 +23,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticError
+from typing import Literal
+
+from pydantic import Field
 
 from industwin.data.ghg_factors import epa_factors, uk_factors, us_commodity_cpi
+from industwin.data.io import read_table, records
+from industwin.data.schema import Schema
 from industwin.errors import DataError, ValidationError, ValidationIssue
 
 __all__ = ["Purchase", "Activity", "read_purchases", "read_activities", "scope3_purchased_goods",
@@ -35,69 +39,58 @@ __all__ = ["Purchase", "Activity", "read_purchases", "read_activities", "scope3_
 PAPER_SCOPE3_RATIO = 11.0      # supply-chain vs operational emissions: "about 11 times" (white paper, after CDP)
 
 
-class Purchase(BaseModel):
-    """One line of purchases: spend on one NAICS-6 commodity."""
+DOC = "docs/sustainability.md"
 
-    model_config = ConfigDict(extra="forbid")
+
+class Purchase(Schema):
+    """One line of purchases: spend on one NAICS-6 commodity. ``year`` and ``basis`` change the result and
+    have no default; ``currency`` may be left out only for US dollars."""
+
     naics: str = Field(pattern=r"^\d{6}$", description="2017 NAICS code, 6 digits")
     spend: float = Field(ge=0, description="amount spent, in `currency` of `year`")
     currency: str = "USD"
-    year: int = 2022
-    basis: str = Field("purchaser", pattern="^(purchaser|producer)$")
+    year: int = Field(ge=1900, le=2100, description="the year of the spend's prices")
+    basis: Literal["purchaser", "producer"] = Field(description="purchaser prices (with trade and transport "
+                                                                "margins) or producer prices")
     description: str = ""
     supplier: str = ""
     supplier_kg_per_usd: float | None = Field(None, ge=0, description="supplier's own factor, kg CO2e per USD of year")
     supplier_kg: float | None = Field(None, ge=0, description="supplier's own footprint of this line, kg CO2e")
 
 
-class Activity(BaseModel):
+class Activity(Schema):
     """One line of activity data for scope 1 or 2: an amount of a fuel / electricity in a unit."""
 
-    model_config = ConfigDict(extra="forbid")
-    item: str = Field(description="fuel or source as named in the UK factors, e.g. 'Natural gas', 'Electricity: UK'")
-    unit: str = Field(description="unit as in the UK factors, e.g. 'kWh (Gross CV)', 'litres', 'kWh'")
+    item: str = Field(min_length=1, description="fuel or source as named in the UK factors, e.g. 'Natural gas', "
+                                                "'Electricity: UK'")
+    unit: str = Field(min_length=1, description="unit as in the UK factors, e.g. 'kWh (Gross CV)', 'litres', 'kWh'")
     amount: float = Field(ge=0)
     sheet: str | None = Field(None, description="factor sheet, e.g. 'Fuels' (default: any of the loaded sheets)")
     description: str = ""
 
 
-def _rows(df: pd.DataFrame, model, source: str) -> list:
-    out, issues = [], []
-    for n, rec in enumerate(df.to_dict("records")):
-        rec = {k: v for k, v in rec.items() if not (isinstance(v, float) and np.isnan(v))}
-        if "naics" in rec:
-            rec["naics"] = str(rec["naics"]).split(".")[0].zfill(6) if str(rec["naics"]).strip() else ""
-        try:
-            out.append(model(**rec))
-        except PydanticError as e:
-            for err in e.errors():
-                field = ".".join(map(str, err["loc"])) or "row"
-                issues.append(ValidationIssue(source, f"row {n + 2}: {field}", err["msg"],
-                                              f"see the {model.__name__} schema in industwin.analysis.sustainability"))
-    if issues:
-        raise ValidationError(issues)
-    return out
-
-
-def _table(path_or_df, source: str) -> tuple[pd.DataFrame, str]:
-    if isinstance(path_or_df, pd.DataFrame):
-        return path_or_df, source
-    p = Path(path_or_df)
-    if not p.exists():
-        raise DataError(f"{p}: file not found")
-    return (pd.read_parquet(p) if p.suffix.lower() == ".parquet" else pd.read_csv(p, dtype={"naics": str})), str(p)
-
-
 def read_purchases(path_or_df, source: str = "purchases") -> list[Purchase]:
-    """Purchases from a CSV / Parquet file or DataFrame (columns as :class:`Purchase`), every problem listed."""
-    df, src = _table(path_or_df, source)
-    return _rows(df, Purchase, src)
+    """Purchases from a CSV / Parquet / Excel file or DataFrame (columns as :class:`Purchase`), every problem
+    listed with its line."""
+    df = read_table(path_or_df, source, text=("naics", "currency", "basis", "description", "supplier"))
+    return records(df, Purchase, doc=DOC)
 
 
 def read_activities(path_or_df, source: str = "activities") -> list[Activity]:
-    """Scope 1 / 2 activity data from a CSV / Parquet file or DataFrame (columns as :class:`Activity`)."""
-    df, src = _table(path_or_df, source)
-    return _rows(df, Activity, src)
+    """Scope 1 / 2 activity data from a CSV / Parquet / Excel file or DataFrame (columns as :class:`Activity`)."""
+    df = read_table(path_or_df, source, text=("item", "unit", "sheet", "description"))
+    return records(df, Activity, doc=DOC)
+
+
+def _lines(src, reader, source: str) -> tuple[list, str, int]:
+    """Records from a list, a file or a DataFrame, the name to cite and the line of the first record."""
+    if isinstance(src, list):
+        return src, source, 1
+    if isinstance(src, pd.DataFrame):
+        return reader(src, source), str(src.attrs.get("source", source)), 1
+    from industwin.data.io import input_path
+    path = input_path(src, source)
+    return reader(path, source), str(path), 2 if path.suffix.lower() not in (".parquet",) else 1
 
 
 def scope3_purchased_goods(purchases, factors: pd.DataFrame | None = None, cpi: pd.DataFrame | None = None,
@@ -106,12 +99,12 @@ def scope3_purchased_goods(purchases, factors: pd.DataFrame | None = None, cpi: 
     (module docstring), hybrid where the supplier's own footprint is given. Columns: the line's fields,
     ``spend_2022usd``, ``factor`` (kg CO2e per 2022 USD), ``method`` (``spend-based`` / ``supplier-specific``),
     ``kg_co2e``."""
-    rows = purchases if isinstance(purchases, list) else read_purchases(purchases, source)
+    rows, source, first = _lines(purchases, read_purchases, source)
     f = epa_factors() if factors is None else factors
     cpi = us_commodity_cpi() if cpi is None else cpi
     issues = []
     for n, p in enumerate(rows):
-        where = f"row {n + 2}"
+        where = f"line {n + first}"
         if p.naics not in f.index:
             near = [c for c in f.index if c[:4] == p.naics[:4]][:5]
             issues.append(ValidationIssue(source, f"{where}: naics", f"unknown NAICS code {p.naics}",
@@ -147,7 +140,7 @@ def scope3_purchased_goods(purchases, factors: pd.DataFrame | None = None, cpi: 
 def scope12(activities, factors: pd.DataFrame | None = None, source: str = "activities") -> pd.DataFrame:
     """Scope 1 and 2 emissions of each activity line (kg CO2e) with the UK 2024 factors: amount × factor
     of the matching (item, unit) row. Unknown items or units give an error listing the valid ones."""
-    rows = activities if isinstance(activities, list) else read_activities(activities, source)
+    rows, source, first = _lines(activities, read_activities, source)
     f = uk_factors() if factors is None else factors
     issues, out = [], []
     for n, a in enumerate(rows):
@@ -156,12 +149,12 @@ def scope12(activities, factors: pd.DataFrame | None = None, source: str = "acti
             sel = sel[sel["sheet"] == a.sheet]
         if sel.empty:
             near = sorted(set(f["item"][f["item"].str.lower().str.contains(a.item.lower()[:4], regex=False)]))[:6]
-            issues.append(ValidationIssue(source, f"row {n + 2}: item", f"no factor for {a.item!r}",
+            issues.append(ValidationIssue(source, f"line {n + first}: item", f"no factor for {a.item!r}",
                                           f"use an item of the UK factors, e.g. {near or sorted(set(f['item']))[:6]}"))
             continue
         hit = sel[sel["unit"].str.lower() == a.unit.lower()]
         if hit.empty:
-            issues.append(ValidationIssue(source, f"row {n + 2}: unit", f"{a.item!r} has no factor per {a.unit!r}",
+            issues.append(ValidationIssue(source, f"line {n + first}: unit", f"{a.item!r} has no factor per {a.unit!r}",
                                           f"use one of {sorted(set(sel['unit']))}"))
             continue
         h = hit.iloc[0]

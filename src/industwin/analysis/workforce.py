@@ -86,9 +86,11 @@ def transition_exposure(mrio: MRIO, sectors=CARBON_INTENSIVE_WIOD16, satellite: 
     share of each sector's employment. ``sectors``: codes of the carbon-intensive sectors."""
     e, unit = _emp(mrio, satellite)
     codes = mrio.index.get_level_values(-1)
+    unknown = sorted(set(map(str, sectors)) - set(map(str, codes)))
+    if unknown:
+        raise SelectionError(f"carbon-intensive sector(s) {', '.join(unknown[:6])} are not sectors of the table. Fix: "
+                             f"use its codes, e.g. {', '.join(map(str, list(dict.fromkeys(codes))[:8]))}")
     ci = np.isin(codes, list(sectors))
-    if not ci.any():
-        raise SelectionError(f"none of {list(sectors)[:6]} is a sector of the table (e.g. {list(codes[:5])})")
     x = np.asarray(mrio.x, float)
     Z = np.asarray(mrio.Z.toarray() if hasattr(mrio.Z, "toarray") else mrio.Z, float)
     purchases = Z[:, ci].sum(axis=1)                      # what the carbon-intensive sectors buy, by supplier

@@ -27,6 +27,7 @@ import scipy.sparse as sp
 
 from industwin.core.leontief import leontief, safe_reciprocal
 from industwin.data.mrio import MRIO, REGION, SECTOR, Satellite
+from industwin.errors import SelectionError, plain_list
 
 __all__ = [
     "output_multipliers", "value_added_multipliers", "satellite_multipliers", "intensities",
@@ -139,14 +140,14 @@ def footprint(mrio: MRIO, satellite: str | Satellite | None = None, by: str = "r
     if by == "origin":
         if stressor is None:
             if len(s.stressors) != 1:
-                raise ValueError(f"by='origin' needs one stressor; choose from {list(s.stressors)}")
+                raise SelectionError(f"by='origin' needs one stressor. Fix: choose one of {plain_list(s.stressors, 10)}")
             stressor = s.stressors[0]
         k = s.stressors.get_loc(stressor)
         S_k = s.F[k] * safe_reciprocal(mrio.x)
         X = _output_by_fd_region(mrio, Yc)
         return _units(pd.DataFrame(S_k[:, None] * X, index=mrio.index, columns=regs),
                       {stressor: units[stressor]})
-    raise ValueError(f"unknown breakdown by={by!r}; choose 'region', 'product' or 'origin'")
+    raise SelectionError(f"unknown breakdown by={by!r}. Fix: choose 'region', 'product' or 'origin'")
 
 
 def _by_product(mrio: MRIO, W: np.ndarray, Yc: np.ndarray, regs: pd.Index) -> tuple[np.ndarray, pd.MultiIndex]:

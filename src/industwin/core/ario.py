@@ -71,6 +71,16 @@ class ARIOParameters:
     days_per_year: float = 365.0
 
     def __post_init__(self) -> None:
+        import math
+        for name in ("psi", "restoration_days", "alpha_base", "alpha_max", "alpha_days", "days_per_year"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+                raise SelectionError(f"{name} must be a finite number, got {v!r}")
+        days = self.inventory_days.values() if isinstance(self.inventory_days, dict) else [self.inventory_days]
+        for v in days:
+            if isinstance(v, bool) or not isinstance(v, int | float) or math.isnan(v) or v <= 0:
+                raise SelectionError(f"inventory_days must be positive numbers of days (float('inf') for inputs "
+                                     f"never short), got {v!r}")
         if self.priority not in PRIORITIES:
             raise SelectionError(f"priority must be one of {PRIORITIES}, not {self.priority!r}")
         if not 0 < self.psi <= 1:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from industwin.errors import DataError, ValidationError, ValidationIssue
+from industwin.errors import DataError, SelectionError, ValidationError, ValidationIssue, plain, plain_list
 
 __all__ = ["FirmNetwork", "read_network"]
 
@@ -39,6 +39,26 @@ class FirmNetwork:
         W.sum_duplicates()
         W.eliminate_zeros()
         object.__setattr__(self, "W", W)
+
+    def positions(self, ids: Any) -> np.ndarray:
+        """Row positions of firm ids (−1 where unknown). An id typed as a number finds a text id and back
+        (``7`` finds ``"7"``; ``"07"`` stays ``"07"``)."""
+        idx = self.firms.index
+        ids = list(ids)
+        pos = np.asarray(idx.get_indexer(pd.Index(ids, dtype=object)), dtype=np.int64)
+        miss = np.flatnonzero(pos < 0)
+        if len(miss):
+            alt = [_other_type(ids[k]) for k in miss]
+            pos[miss] = idx.get_indexer(pd.Index(alt, dtype=object))
+        return pos
+
+    def position(self, firm: Any, what: str = "firm") -> int:
+        """The row of one firm id, or a :class:`SelectionError` with example ids."""
+        p = int(self.positions([firm])[0])
+        if p < 0:
+            raise SelectionError(f"{what} {plain(firm)} is not in the firm table. Fix: use an id of the firm table, "
+                                 f"e.g. {plain_list(self.firms.index[:3], 3)}")
+        return p
 
     @property
     def n(self) -> int:
@@ -68,49 +88,56 @@ class FirmNetwork:
         it the firms are those of the edge list and must come with ``industry`` later. ``duplicates``:
         ``"sum"`` adds repeated supplier → customer pairs, ``"error"`` refuses them.
         """
-        issues: list[ValidationIssue] = []
+        from industwin.data.io import Issues, line_of, numbers
         missing = [c for c in (supplier, customer, value) if c not in edges.columns]
         if missing:
             raise ValidationError([ValidationIssue(source, c, "column missing",
                                                    f"the edge list needs columns {supplier}, {customer}, {value}")
                                    for c in missing])
         if duplicates not in ("sum", "error"):
-            raise DataError(f"duplicates must be 'sum' or 'error', not {duplicates!r}")
-        vals = pd.to_numeric(edges[value], errors="coerce")
-        bad = vals.isna() | ~np.isfinite(vals.to_numpy(dtype=float, na_value=np.nan))
-        if bad.any():
-            issues.append(ValidationIssue(source, value, f"{int(bad.sum())} missing or non-numeric value(s), "
-                                          f"first at row {int(np.flatnonzero(bad)[0])}", "give every link a number"))
-        neg = vals < 0
-        if neg.any():
-            issues.append(ValidationIssue(source, value, f"{int(neg.sum())} negative value(s), first at row "
-                                          f"{int(np.flatnonzero(neg)[0])}", "trade volumes cannot be negative"))
+            raise SelectionError(f"duplicates must be 'sum' or 'error', not {duplicates!r}")
+        iss = Issues(source)
+        vals = numbers(edges, value, iss, minimum=0, fix="give every link its value (a number ≥ 0)")
+        for col in (supplier, customer):
+            _no_blanks(edges, col, iss, f"name the {col} of every link")
         loops = edges[supplier].to_numpy() == edges[customer].to_numpy()
         if loops.any():
-            issues.append(ValidationIssue(source, f"{supplier}/{customer}", f"{int(loops.sum())} self-loop(s), e.g. "
-                                          f"firm {edges[supplier].iloc[np.flatnonzero(loops)[0]]!r}",
-                                          "remove links from a firm to itself"))
+            k = int(np.flatnonzero(loops)[0])
+            iss.add(f"{supplier}/{customer}", f"{int(loops.sum())} self-loop(s), e.g. firm "
+                    f"{plain(edges[supplier].iloc[k])} ({line_of(edges, k)})", "remove links from a firm to itself")
         dup = edges.duplicated([supplier, customer], keep=False)
         if dup.any() and duplicates == "error":
             first = edges[dup].iloc[0]
-            issues.append(ValidationIssue(source, f"{supplier}/{customer}", f"{int(dup.sum())} rows repeat a "
-                                          f"supplier → customer pair, e.g. {first[supplier]!r} → {first[customer]!r}",
-                                          "sum them first or pass duplicates='sum'"))
+            iss.add(f"{supplier}/{customer}", f"{int(dup.sum())} rows repeat a supplier → customer pair, e.g. "
+                    f"{plain(first[supplier])} → {plain(first[customer])}", "sum them first or pass duplicates='sum'")
         if firms is not None:
-            firms = firms.set_index("firm") if "firm" in firms.columns else firms
-            known = pd.Index(firms.index)
-            unknown = pd.Index(edges[supplier]).union(pd.Index(edges[customer])).difference(known)
-            if len(unknown):
-                issues.append(ValidationIssue(source, f"{supplier}/{customer}", f"{len(unknown)} firm id(s) not in "
-                                              f"the firm table, e.g. {list(unknown[:3])}",
-                                              "add them to the firm table or drop their links"))
+            fiss = Issues(str(firms.attrs.get("source", "firm table")))
+            if "firm" in firms.columns:
+                _no_blanks(firms, "firm", fiss, "give every firm its id")
+                ids = pd.Index(firms["firm"], name="firm")
+            else:
+                ids = pd.Index(firms.index, name="firm")
+            if ids.has_duplicates:
+                k = int(np.flatnonzero(ids.duplicated())[0])
+                fiss.add("firm", f"{int(ids.duplicated().sum())} firm id(s) given more than once, e.g. "
+                         f"{plain_list(ids[ids.duplicated()], 3)} (again at {line_of(firms, k)})",
+                         "give each firm one row")
             if "industry" not in firms.columns:
-                issues.append(ValidationIssue("firms", "industry", "column missing", "give each firm its industry"))
-            elif firms["industry"].isna().any():
-                issues.append(ValidationIssue("firms", "industry", f"{int(firms['industry'].isna().sum())} firm(s) "
-                                              "without an industry", "give each firm its industry code"))
-        if issues:
-            raise ValidationError(issues)
+                fiss.add("industry", "column missing", "give each firm its industry code")
+            else:
+                _no_blanks(firms, "industry", fiss, "give each firm its industry code")
+            if "size" in firms.columns:
+                size = numbers(firms, "size", fiss, minimum=0, fix="give each firm's size (gross output, ≥ 0) or "
+                                                                 "drop the column (its sales are used then)")
+                firms = firms.assign(size=size)
+            fiss.raise_if_any()
+            firms = (firms.drop(columns="firm") if "firm" in firms.columns else firms).set_axis(ids, axis=0)
+            unknown = pd.Index(edges[supplier]).union(pd.Index(edges[customer])).difference(ids)
+            if len(unknown):
+                iss.add(f"{supplier}/{customer}", f"{len(unknown)} firm id(s) not in the firm table, e.g. "
+                        f"{plain_list(unknown, 3)}", "add them to the firm table or drop their links")
+        iss.raise_if_any()
+        vals = np.asarray(vals, float)
         if firms is None:
             ids = pd.Index(pd.unique(np.concatenate([edges[supplier].to_numpy(), edges[customer].to_numpy()])))
             firms = pd.DataFrame({"industry": pd.NA}, index=ids)
@@ -118,7 +145,7 @@ class FirmNetwork:
         pos = pd.Series(np.arange(len(firms)), index=firms.index)
         rows = pos.loc[edges[supplier]].to_numpy()
         cols = pos.loc[edges[customer]].to_numpy()
-        W = sp.coo_array((vals.to_numpy(float), (rows, cols)), shape=(len(firms), len(firms))).tocsr()
+        W = sp.coo_array((vals, (rows, cols)), shape=(len(firms), len(firms))).tocsr()
         return cls(W, firms, unit)
 
     @classmethod
@@ -129,19 +156,33 @@ class FirmNetwork:
         return cls(W, firms, unit)
 
 
-def _read_table(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise DataError(f"{path}: file not found")
-    if path.suffix.lower() == ".parquet":
-        return pd.read_parquet(path)
-    if path.suffix.lower() == ".csv":
-        return pd.read_csv(path)
-    raise DataError(f"{path}: unknown format. Fix: use .csv or .parquet")
+def _no_blanks(df: pd.DataFrame, col: str, issues: Any, fix: str) -> None:
+    from industwin.data.io import line_of
+    miss = np.flatnonzero(np.asarray(df[col].isna()))
+    if len(miss):
+        issues.add(col, f"{len(miss)} blank cell(s) ({', '.join(line_of(df, int(k)) for k in miss[:5])})", fix)
 
 
-def read_network(edges: str | Path, firms: str | Path | None = None, **kwargs: Any) -> FirmNetwork:
-    """Read an edge list (CSV / Parquet: supplier, customer, value) and a firm table (firm, industry,
-    optional region, size …) and validate them (see :meth:`FirmNetwork.from_edges`)."""
-    e = _read_table(Path(edges))
-    f = None if firms is None else _read_table(Path(firms))
-    return FirmNetwork.from_edges(e, f, source=str(edges), **kwargs)
+def _other_type(v: Any) -> Any:
+    if isinstance(v, str):
+        t = v.strip()
+        return int(t) if t.lstrip("-").isdigit() and str(int(t)) == t else v
+    if isinstance(v, int | np.integer) and not isinstance(v, bool):
+        return str(int(v))
+    return v
+
+
+FIRM_TEXT = ("firm", "industry", "region", "sector", "location", "place", "country")
+
+
+def read_network(edges: str | Path | pd.DataFrame, firms: str | Path | pd.DataFrame | None = None,
+                 **kwargs: Any) -> FirmNetwork:
+    """Read an edge list (CSV / Parquet / Excel: supplier, customer, value) and a firm table (firm, industry,
+    optional region, size …) and validate them (see :meth:`FirmNetwork.from_edges`).
+
+    Firm ids and codes (``supplier``, ``customer``, ``firm``, ``industry``, ``region`` …) are read as text, so
+    NACE ``01`` stays ``01``; a firm id typed as a number still finds its firm (:meth:`FirmNetwork.position`)."""
+    from industwin.data.io import read_table
+    e = read_table(edges, "edge list", text=("supplier", "customer"))
+    f = None if firms is None else read_table(firms, "firm table", text=FIRM_TEXT)
+    return FirmNetwork.from_edges(e, f, source=e.attrs["source"], **kwargs)

@@ -21,6 +21,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from industwin.data.mrio import MRIO
+from industwin.errors import DataError, SelectionError, plain, plain_list
 
 __all__ = [
     "Factorisation", "leontief", "ghosh", "technical_coefficients", "allocation_coefficients",
@@ -156,25 +157,34 @@ def _vector(mrio: MRIO, v: Any, what: str, default: np.ndarray | None = None) ->
     if v is None:
         return default, None
     if isinstance(v, pd.Series | pd.DataFrame):
+        vals = v.to_numpy(dtype=float)
+        if not np.isfinite(vals).all():
+            raise DataError(f"{what} has {int((~np.isfinite(vals)).sum())} missing, NaN or infinite value(s). Fix: "
+                            "give a finite number for every row you list (rows you leave out count as 0)")
         if isinstance(v.index, pd.MultiIndex):
             unknown = v.index.difference(mrio.index)
             if len(unknown):
-                raise KeyError(f"{what}: unknown (region, sector) labels {list(unknown[:3])}; "
-                               f"use labels of the table, e.g. {mrio.index[0]}")
+                raise SelectionError(f"{what}: unknown (region, sector) labels {plain_list(unknown, 3)}. Fix: use "
+                                     f"labels of the table, e.g. {plain(mrio.index[0])}")
+            if v.index.has_duplicates:
+                raise SelectionError(f"{what}: (region, sector) labels given more than once, e.g. "
+                                     f"{plain_list(v.index[v.index.duplicated()], 3)}. Fix: give each row once")
             v = v.reindex(mrio.index)
             missing = v.isna().any(axis=1) if isinstance(v, pd.DataFrame) else v.isna()
             if missing.any():
                 v = v.fillna(0.0)  # absent rows carry no demand/input
         elif len(v) != mrio.n:
-            raise ValueError(f"{what} has {len(v)} rows but the table has {mrio.n}; index it by (region, sector)")
+            raise SelectionError(f"{what} has {len(v)} rows but the table has {mrio.n}. Fix: index it by "
+                                 "(region, sector)")
         cols = v.columns if isinstance(v, pd.DataFrame) else (v.name,)
         arr = v.to_numpy(dtype=float)
         return arr, cols
     arr = np.asarray(v, dtype=float)
     if arr.shape[0] != mrio.n:
-        raise ValueError(f"{what} has {arr.shape[0]} entries but the table has {mrio.n} rows")
+        raise SelectionError(f"{what} has {arr.shape[0]} entries but the table has {mrio.n} rows. Fix: give one "
+                             "per row of the table")
     if not np.isfinite(arr).all():
-        raise ValueError(f"{what} contains NaN or infinite values")
+        raise DataError(f"{what} contains NaN or infinite values. Fix: give finite numbers")
     return arr, None
 
 
@@ -245,7 +255,8 @@ def cost_push(mrio: MRIO, value_added_change: Any = None, fixed_prices: Any = No
     fp = pd.Series(fixed_prices, dtype=float)
     pos = mrio.index.get_indexer(fp.index)
     if (pos < 0).any():
-        raise KeyError(f"unknown sectors in fixed_prices: {list(fp.index[pos < 0])}")
+        raise SelectionError(f"unknown sectors in fixed_prices: {plain_list(fp.index[pos < 0])}. Fix: use "
+                             f"(region, sector) labels of the table, e.g. {plain(mrio.index[0])}")
     # M = (I − A)ᵀ. Replace the rows E of M by identity rows: M' = M + U Wᵀ with
     # U = I[:, E] and Wᵀ = I[E, :] − M[E, :]. Right-hand side: dv with dv_E := Δp_E.
     b = dv.copy()

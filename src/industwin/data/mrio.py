@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from industwin.errors import SelectionError
+
 __all__ = ["MRIO", "Satellite", "REGION", "SECTOR", "CATEGORY", "STRESSOR"]
 
 REGION, SECTOR, CATEGORY, STRESSOR = "region", "sector", "category", "stressor"
@@ -219,19 +221,21 @@ class MRIO:
             return self.output
         if what == "V":
             return pd.DataFrame(self.V, index=self.va_index, columns=self.index)
-        raise KeyError(f"unknown block {what!r}; choose one of Z, Y, x, V")
+        raise SelectionError(f"unknown block {what!r}. Fix: choose one of Z, Y, x, V")
 
     def satellite(self, name: str | None = None) -> Satellite:
         """One satellite account by name (the only one when ``name`` is None)."""
         if name is None:
             if len(self.satellites) != 1:
-                raise KeyError(f"this table has satellites {list(self.satellites) + ['value_added']}; name one")
+                raise SelectionError(f"this table has satellites {', '.join([*self.satellites, 'value_added'])}. "
+                                     "Fix: name one")
             return next(iter(self.satellites.values()))
         if name in self.satellites:
             return self.satellites[name]
         if name == "value_added":  # primary inputs are always available as a satellite
             return Satellite("value_added", self.V, [str(v) for v in self.va_index], self.unit)
-        raise KeyError(f"no satellite {name!r}; this table has {list(self.satellites) + ['value_added']}")
+        raise SelectionError(f"no satellite {name!r}; this table has {', '.join([*self.satellites, 'value_added'])}. "
+                             "Fix: choose one of them")
 
     def with_satellite(self, satellite: Satellite) -> "MRIO":
         """A new table with one more (or a replaced) satellite account."""

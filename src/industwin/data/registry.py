@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from industwin.data.mrio import MRIO
-from industwin.errors import DataError
+from industwin.errors import DataError, SelectionError
 
 __all__ = ["Dataset", "DATASETS", "data_root", "load", "list_datasets"]
 
@@ -32,6 +32,7 @@ class Dataset:
     shape: str
     loader: Callable[..., MRIO]
     folder: str
+    unit: str = "M USD"
 
 
 def _wiod(root: Path, year: int, fmt: str = "parquet") -> MRIO:
@@ -61,7 +62,7 @@ DATASETS: dict[str, Dataset] = {
                                         _wiod16(c), "wiod2016_niot_sea_usa_aus") for c in ("USA", "AUS")},
     "useeio2017": Dataset("useeio2017", "US 2017 detail benchmark table (BEA via USEEIO): commodity × commodity, "
                           "domestic, USD, producer prices", (2017,), 2017, "1 region × 402 commodities, 20 final-demand "
-                          "columns incl. exports", _useeio, "bea_2017_detail_useeior"),
+                          "columns incl. exports", _useeio, "bea_2017_detail_useeior", "USD"),
 }
 
 
@@ -107,7 +108,23 @@ def list_datasets() -> list[Dataset]:
     return list(DATASETS.values())
 
 
-def load(name: str | os.PathLike, year: int | None = None, *, fmt: str = "parquet", cache: bool | str = False) -> MRIO:
+def _year(year: object, what: str) -> int:
+    """A year as a whole number, or a clear error (``"abc"``, ``2011.5``, ``True`` are not years)."""
+    if isinstance(year, bool):
+        raise SelectionError(f"{what}: {year!r} is not a year. Fix: give a whole number such as 2011")
+    if isinstance(year, int):
+        return year
+    try:
+        f = float(str(year).strip())
+    except ValueError:
+        raise SelectionError(f"{what}: {str(year)!r} is not a year. Fix: give a whole number such as 2011") from None
+    if not f.is_integer():
+        raise SelectionError(f"{what}: {str(year)!r} is not a year. Fix: give a whole number such as 2011")
+    return int(f)
+
+
+def load(name: str | os.PathLike, year: int | None = None, *, fmt: str = "parquet", cache: bool | str = False,
+         unit: str | None = None, allow_negative: bool = False) -> MRIO:
     """Load a table by dataset name and year, or from a path.
 
     Parameters
@@ -118,17 +135,24 @@ def load(name: str | os.PathLike, year: int | None = None, *, fmt: str = "parque
     fmt : source format of a named dataset (``"parquet"`` or ``"rdata"`` for WIOD 2013).
     cache : if true (or a folder), keep a memory-mappable binary copy of the table
         (``$INDUSTWIN_CACHE`` or ``~/.cache/industwin``) and read it from there next time.
+    unit, allow_negative : for a table folder or workbook (:func:`read_tables`): its monetary unit when the
+        folder's ``meta.yaml`` does not give it, and whether negative intermediate flows are accepted.
     """
     key = str(name).lower()
     if key in DATASETS:
         ds = DATASETS[key]
-        year = ds.default_year if year is None else int(year)
+        year = ds.default_year if year is None else _year(year, f"year of {ds.name}")
+        if year not in ds.years:
+            raise SelectionError(f"{ds.name} has no year {year}. Fix: choose among {ds.years[0]}–{ds.years[-1]}")
+        if unit is not None and unit != ds.unit:
+            raise SelectionError(f"{ds.name} is in {ds.unit}; a unit ({unit!r}) applies only to tables you bring. "
+                                 "Fix: drop it")
         if cache:
             from industwin.data.cache import cached
             return cached(f"{ds.name}_{year}_{fmt}", lambda: _checked(ds.loader(data_root(), year, fmt)),
                           None if cache is True else Path(cache))
         return _checked(ds.loader(data_root(), year, fmt))
-    path = Path(name)
+    path = Path(name).expanduser()
     if path.exists():
         from industwin.data.cache import is_saved, open_saved
         if is_saved(path):
@@ -137,6 +161,7 @@ def load(name: str | os.PathLike, year: int | None = None, *, fmt: str = "parque
         if parser is not None:
             return _checked(parser(path))
         from industwin.data.tables import read_tables
-        return _checked(read_tables(path))
-    raise DataError(f"unknown dataset or path {str(name)!r}. Fix: use one of {sorted(DATASETS)} "
-                    "or the path of a saved table / table folder")
+        return _checked(read_tables(path, unit=unit, allow_negative=allow_negative))
+    near = [d for d in DATASETS if d.startswith(key[:4])] if key else []
+    raise DataError(f"unknown dataset or path {str(name)!r}" + (f" (did you mean {', '.join(near)}?)" if near else "")
+                    + f". Fix: use one of {', '.join(sorted(DATASETS))} or the path of a saved table / table folder")

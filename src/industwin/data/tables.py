@@ -30,40 +30,33 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from industwin.data.io import input_path, read_mapping, read_matrix
 from industwin.data.mrio import MRIO, Satellite
-from industwin.errors import DataError, ValidationError, ValidationIssue
+from industwin.errors import DataError, ValidationError, ValidationIssue, plain, plain_list
 
-__all__ = ["read_tables", "write_tables", "read_block"]
+__all__ = ["read_tables", "write_tables", "read_block", "META_FILES"]
 
 SUFFIXES = (".csv", ".parquet", ".txt", ".tsv")
 LAYOUT = {"Z": (2, 2), "Y": (2, 2), "x": (2, 1), "V": (1, 2), "F": (2, 2), "F_Y": (2, 2)}
+META_FILES = ("meta.yaml", "meta.yml", "meta.json")
+WHAT = {"Z": "intermediate matrix Z", "Y": "final demand Y", "x": "gross output x", "V": "value added V",
+        "F": "satellite account", "F_Y": "satellite final-demand account"}
 
 
 def read_block(src: Any, kind: str, sheet: str | None = None) -> pd.DataFrame:
-    """Read one block in the layout above; ``src`` is a path (CSV/TSV/Parquet/Excel) or a DataFrame."""
-    if isinstance(src, pd.DataFrame | pd.Series):
-        return src.to_frame() if isinstance(src, pd.Series) else src
-    path = Path(src)
+    """Read one block in the layout above; ``src`` is a path (CSV/TSV/Parquet/Excel) or a DataFrame. Labels
+    are read as text; repeated or blank labels, blank cells and cells that are not numbers are refused."""
     ic, hr = LAYOUT[kind]
-    if not path.exists():
-        raise DataError(f"{path}: file not found (block {kind}). Fix: check the path")
-    try:
-        suf = path.suffix.lower()
-        if suf == ".parquet":
-            df = pd.read_parquet(path)
-            if not isinstance(df.index, pd.MultiIndex) and ic == 2 and df.index.nlevels == 1:
-                df = df.set_index(list(df.columns[:2]))
-        elif suf in (".xlsx", ".xlsm", ".xls"):
-            df = pd.read_excel(path, sheet_name=sheet or kind, index_col=list(range(ic)), engine="calamine",
-                               header=list(range(hr)) if hr > 1 else 0)
-        else:
-            sep = "\t" if suf in (".txt", ".tsv") else ","
-            df = pd.read_csv(path, sep=sep, index_col=list(range(ic)), header=list(range(hr)) if hr > 1 else 0)
-    except (ValueError, IndexError, KeyError) as e:
-        where = f"{path}" + (f" [sheet {sheet or kind}]" if sheet or path.suffix.startswith(".xls") else "")
-        raise DataError(f"{where}: cannot read block {kind} ({e}). Fix: use {ic} label column(s) and "
-                        f"{hr} header row(s) as documented in industwin.data.tables") from e
-    df.attrs["source"] = str(path) + (f" [sheet {sheet or kind}]" if path.suffix.lower().startswith(".xls") else "")
+    if isinstance(src, pd.DataFrame | pd.Series):
+        return read_matrix(src, WHAT[kind])
+    path = Path(src)
+    is_xl = path.suffix.lower() in (".xlsx", ".xlsm", ".xls")
+    df = read_matrix(path, f"{WHAT[kind]} (block {kind})", index_cols=ic, header_rows=hr,
+                     sheet=(sheet or kind) if is_xl else None)
+    if df.index.nlevels != ic or df.columns.nlevels != hr:
+        raise DataError(f"{df.attrs.get('source', path)}: block {kind} has {df.index.nlevels} label column(s) and "
+                        f"{df.columns.nlevels} header row(s). Fix: use {ic} label column(s) and {hr} header row(s) "
+                        "as documented in industwin.data.tables")
     return df
 
 
@@ -74,8 +67,9 @@ def _numeric(df: pd.DataFrame, kind: str) -> np.ndarray:
     except (ValueError, TypeError):
         bad = df.apply(pd.to_numeric, errors="coerce").isna() & df.notna()
         r, c = np.argwhere(bad.to_numpy())[0]
-        raise DataError(f"{src}: field {kind}: non-numeric value {df.iat[r, c]!r} at row {df.index[r]}, "
-                        f"column {df.columns[c]}. Fix: cells must be numbers (use 0 for empty)") from None
+        raise DataError(f"{src}: field {kind}: non-numeric value {plain(df.iat[r, c])} at row "
+                        f"{plain(df.index[r])}, column {plain(df.columns[c])}. Fix: cells must be numbers "
+                        "(use 0 for empty)") from None
 
 
 def _align(df: pd.DataFrame, index: pd.Index, kind: str, axis: int = 0) -> pd.DataFrame:
@@ -85,6 +79,9 @@ def _align(df: pd.DataFrame, index: pd.Index, kind: str, axis: int = 0) -> pd.Da
         return df
     src = df.attrs.get("source", kind)
     what = "rows" if axis == 0 else "columns"
+    if labels.nlevels != index.nlevels:
+        raise ValidationError([ValidationIssue(src, f"{kind} {what}", f"{labels.nlevels} label level(s) where Z "
+                                               f"has {index.nlevels}", "use (region, sector) labels as Z does")])
     missing, extra = index.difference(labels), labels.difference(index)
     if len(missing) or len(extra) or labels.has_duplicates:
         raise ValidationError([ValidationIssue(
@@ -96,6 +93,52 @@ def _align(df: pd.DataFrame, index: pd.Index, kind: str, axis: int = 0) -> pd.Da
     return out
 
 
+def _fd_columns(Ydf: pd.DataFrame, regions: pd.Index, kind: str = "Y") -> pd.MultiIndex:
+    """Final-demand headers checked like Z's: two levels (region, category), each pair once, known regions."""
+    src = Ydf.attrs.get("source", kind)
+    cols = Ydf.columns
+    issues = []
+    if cols.nlevels != 2:
+        raise ValidationError([ValidationIssue(src, f"{kind} header", f"{cols.nlevels} header row(s)",
+                                               "give two header rows: the buying region, then the category")])
+    dup = cols[cols.duplicated()]
+    if len(dup):
+        issues.append(ValidationIssue(src, f"{kind} header", f"{len(dup)} repeated (region, category) column(s), "
+                                      f"e.g. {plain_list(dup, 3)}", "give each region's categories once; a repeated "
+                                      "header would book one region's demand to another"))
+    known = set(map(str, regions))
+    unknown = sorted({str(r) for r in cols.get_level_values(0)} - known)
+    if unknown:
+        issues.append(ValidationIssue(src, f"{kind} header (region)", f"region(s) {plain_list(unknown)} are not "
+                                      f"regions of Z ({plain_list(regions, 8)})",
+                                      "correct the region codes in the first header row"))
+    if issues:
+        raise ValidationError(issues)
+    return cols.set_names(["region", "category"])
+
+
+def _meta(path: Path | None) -> tuple[dict, str | None]:
+    """The folder's ``meta.yaml`` / ``meta.json`` (unit, name, year), if it has one."""
+    if path is None or not path.is_dir():
+        return {}, None
+    for f in META_FILES:
+        if (path / f).exists():
+            data, src = read_mapping(path / f, "table description", "unit (e.g. 'M EUR'), and optionally name, year")
+            bad = sorted(set(data) - {"unit", "name", "year", "source", "notes"})
+            if bad:
+                raise ValidationError([ValidationIssue(src, k, "unknown field", "use unit, name, year, source, notes")
+                                       for k in bad])
+            for k in ("unit", "name", "source", "notes"):
+                if k in data and not isinstance(data[k], str):
+                    raise ValidationError([ValidationIssue(src, k, f"{plain(data[k])} is not text",
+                                                           "write it as text, e.g. unit: M EUR")])
+            if "year" in data and (isinstance(data["year"], bool) or not isinstance(data["year"], int)):
+                raise ValidationError([ValidationIssue(src, "year", f"{plain(data['year'])} is not a year",
+                                                       "write a whole number, e.g. year: 2019")])
+            return data, src
+    return {}, None
+
+
 def _find(folder: Path, stem: str) -> Path | None:
     for suf in SUFFIXES:
         p = folder / f"{stem}{suf}"
@@ -105,19 +148,25 @@ def _find(folder: Path, stem: str) -> Path | None:
 
 
 def read_tables(path: str | os.PathLike | None = None, *, Z: Any = None, Y: Any = None, x: Any = None,
-                V: Any = None, satellites: dict[str, Any] | None = None, unit: str = "M EUR",
-                name: str = "", year: int | None = None) -> MRIO:
+                V: Any = None, satellites: dict[str, Any] | None = None, unit: str | None = None,
+                name: str = "", year: int | None = None, allow_negative: bool = False) -> MRIO:
     """Load an MRIO from a folder, an Excel workbook, or explicit files / DataFrames per block.
 
-    ``satellites`` maps a name to a file (or ``(F, F_Y)`` pair of files). See the module
-    docstring for the layout. Every problem found is reported with the file and field.
+    ``satellites`` maps a name to a file (or ``(F, F_Y)`` pair of files). See the module docstring for
+    the layout. The monetary ``unit`` comes from the argument or the folder's ``meta.yaml`` (``unit: M EUR``;
+    also ``name``, ``year``) — it is never assumed. Negative intermediate flows are refused unless
+    ``allow_negative`` (then ``meta["negative_flows"]`` states how many). Every problem found is reported with
+    the file and field.
     """
     blocks: dict[str, Any] = {"Z": Z, "Y": Y, "x": x, "V": V}
     sats: dict[str, Any] = dict(satellites or {})
     sheet_of: dict[str, str] = {}
+    meta: dict = {}
+    meta_src = None
     if path is not None:
         path = Path(path)
         if path.is_dir():
+            meta, meta_src = _meta(path)
             for k in ("Z", "Y", "x", "V"):
                 if blocks[k] is None:
                     blocks[k] = _find(path, k)
@@ -129,14 +178,26 @@ def read_tables(path: str | os.PathLike | None = None, *, Z: Any = None, Y: Any 
             if blocks["Z"] is None:
                 raise DataError(f"{path}: no Z.csv / Z.parquet in this folder. Fix: put the intermediate "
                                 "matrix there, or pass Z=<file>")
+            if blocks["Y"] is None:
+                raise DataError(f"{path}: no Y.csv / Y.parquet in this folder. Fix: put the final demand there, "
+                                "or pass Y=<file>")
         elif path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-            sheets = pd.ExcelFile(path, engine="calamine").sheet_names
+            input_path(path, "table workbook", (".xlsx", ".xlsm", ".xls"))
+            try:
+                sheets = pd.ExcelFile(path, engine="calamine").sheet_names
+            except Exception as e:
+                raise DataError(f"{path}: cannot read the workbook ({' '.join(str(e).split())[:160]}). Fix: check "
+                                "that it is a valid, complete Excel file") from None
             for k in ("Z", "Y", "x", "V"):
                 if blocks[k] is None and k in sheets:
                     blocks[k], sheet_of[k] = path, k
             for s in sheets:
                 if s.startswith("sat_") and not s.endswith("_F_Y"):
                     sats.setdefault(s[4:], ((path, s), (path, s + "_F_Y") if s + "_F_Y" in sheets else None))
+            if "meta" in sheets:
+                mdf = pd.read_excel(path, sheet_name="meta", header=None, engine="calamine")
+                meta = {str(k).strip(): v for k, v in zip(mdf.iloc[:, 0], mdf.iloc[:, 1]) if pd.notna(k)}
+                meta_src = f"{path} [sheet meta]"
             if blocks["Z"] is None:
                 raise DataError(f"{path}: no sheet named 'Z'. Fix: name the sheets Z, Y, x, V, sat_<name>")
         else:
@@ -144,6 +205,14 @@ def read_tables(path: str | os.PathLike | None = None, *, Z: Any = None, Y: Any 
                             "blocks, a workbook, or the blocks as Z=..., Y=...")
     if blocks["Z"] is None or blocks["Y"] is None:
         raise DataError("a table needs at least Z and Y. Fix: pass Z=<file> and Y=<file> (or a folder holding them)")
+    where = str(path) if path is not None else "the table"
+    unit = unit if unit is not None else meta.get("unit")
+    if unit is None or not str(unit).strip():
+        raise DataError(f"{where}: the table's unit is not given. Fix: add meta.yaml beside Z with a line like "
+                        "'unit: M EUR' (a sheet 'meta' in a workbook), pass unit='M EUR', or --unit on the command "
+                        "line; industwin does not guess a currency")
+    name = name or str(meta.get("name", "")) or (path.stem if path is not None else "")
+    year = year if year is not None else meta.get("year")
     sources = {}
     frames = {}
     for k, v in blocks.items():
@@ -156,7 +225,9 @@ def read_tables(path: str | os.PathLike | None = None, *, Z: Any = None, Y: Any 
         raise DataError(f"{sources['Z']}: Z needs two label columns (region, sector). Fix: see industwin.data.tables")
     index = index.set_names(["region", "sector"])
     Zdf = _align(Zdf, index, "Z", axis=1)
+    regions = index.get_level_values(0).unique()
     Ydf = _align(frames["Y"], index, "Y")
+    fd_index = _fd_columns(Ydf, regions)
     xv = None
     if "x" in frames:
         xv = _numeric(_align(frames["x"], index, "x"), "x")[:, 0]
@@ -173,14 +244,32 @@ def read_tables(path: str | os.PathLike | None = None, *, Z: Any = None, Y: Any 
         FY = None
         if fy is not None:
             FYdf = _read_sat(fy, "F_Y")
+            _fd_columns(FYdf, regions, f"satellite {sname} F_Y")
             FYdf = _align(FYdf, Ydf.columns, f"satellite {sname} F_Y", axis=1).reindex(Fdf.index)
             FY = _numeric(FYdf.fillna(0.0), f"{sname} F_Y")
         st = Fdf.index.get_level_values(0).astype(str)
         units = tuple(Fdf.index.get_level_values(1).astype(str)) if Fdf.index.nlevels > 1 else ("",) * len(st)
         sat_objs[sname] = Satellite(sname, _numeric(Fdf, sname), st, units, FY)
     sources["table"] = str(path) if path is not None else sources["Z"]
-    return MRIO(_numeric(Zdf, "Z"), _numeric(Ydf, "Y"), xv, index=index, fd_index=Ydf.columns, V=Vv,
-                va_index=va_index, satellites=sat_objs, unit=unit, name=name, year=year, sources=sources)
+    if meta_src:
+        sources["meta"] = meta_src
+    Zv = _numeric(Zdf, "Z")
+    neg = Zv < 0
+    tmeta = {k: v for k, v in meta.items() if k in ("source", "notes")}
+    if neg.any():
+        r, c = np.argwhere(neg)[0]
+        first = f"row {plain(index[r])}, column {plain(index[c])}: {plain(Zv[r, c])}"
+        if not allow_negative:
+            raise ValidationError([ValidationIssue(sources["Z"], "Z", f"{int(neg.sum())} negative intermediate "
+                                                   f"flow(s), first at {first}",
+                                                   "correct them; if the table really records negative flows (e.g. "
+                                                   "subsidies netted), load it with allow_negative=True "
+                                                   "(--allow-negative): multipliers can then fall below 1")])
+        tmeta["negative_flows"] = (f"{int(neg.sum())} negative intermediate flow(s) kept (allow_negative), first "
+                                   f"at {first}: multipliers and footprints can fall below their usual bounds")
+    return MRIO(Zv, _numeric(Ydf, "Y"), xv, index=index, fd_index=fd_index, V=Vv,
+                va_index=va_index, satellites=sat_objs, unit=str(unit).strip(), name=name, year=year,
+                sources=sources, meta=tmeta)
 
 
 def _read_sat(spec: Any, kind: str) -> pd.DataFrame:
@@ -204,6 +293,10 @@ def write_tables(mrio: MRIO, folder: str | os.PathLike, fmt: str = "csv") -> Pat
     put(mrio.frame("Y"), "Y")
     put(pd.DataFrame({"x": mrio.x}, index=mrio.index), "x")
     put(mrio.frame("V"), "V")
+    import yaml
+    desc = {"unit": mrio.unit, **({"name": mrio.name} if mrio.name else {}),
+            **({"year": int(mrio.year)} if mrio.year is not None else {})}
+    (folder / "meta.yaml").write_text(yaml.safe_dump(desc, sort_keys=False, allow_unicode=True), encoding="utf-8")
     for name, s in mrio.satellites.items():
         ix = pd.MultiIndex.from_arrays([s.stressors, list(s.units)], names=["stressor", "unit"])
         put(pd.DataFrame(s.F, index=ix, columns=mrio.index), f"satellites/{name}")

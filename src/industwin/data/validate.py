@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from industwin.errors import ValidationError, ValidationIssue
+from industwin.errors import SelectionError, ValidationError, ValidationIssue, plain_list
 
 __all__ = ["check_mrio", "balance_report", "rebalance", "ImbalanceWarning"]
 
@@ -164,12 +164,13 @@ def rebalance(mrio, method: str = "output", category: str | None = None):
     if method == "final_demand":
         cat = category if category is not None else mrio.categories[-1]
         if cat not in mrio.categories:
-            raise ValueError(f"category {cat!r} is not a final-demand category; choose one of {list(mrio.categories)}")
+            raise SelectionError(f"category {cat!r} is not a final-demand category. Fix: choose one of "
+                                 f"{plain_list(mrio.categories, 10)}")
         Y = np.array(mrio.Y, copy=True)
         col = mrio.fd_index.get_indexer(pd.MultiIndex.from_arrays(
             [mrio.index.get_level_values(0), [cat] * mrio.n]))
         if (col < 0).any():
-            raise ValueError(f"some regions have no final-demand column ({cat!r}); use method='output'")
+            raise SelectionError(f"some regions have no final-demand column ({cat!r}). Fix: use method='output'")
         Y[np.arange(mrio.n), col] += mrio.x - use
         return mrio.replace(Y=Y)
-    raise ValueError(f"unknown rebalancing method {method!r}; choose 'output' or 'final_demand'")
+    raise SelectionError(f"unknown rebalancing method {method!r}. Fix: choose 'output' or 'final_demand'")

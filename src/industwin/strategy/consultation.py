@@ -10,11 +10,11 @@ spread exceeds 1.25.
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import numpy as np
 import pandas as pd
 
-from industwin.errors import DataError, ValidationError, ValidationIssue
+from industwin.data.io import Issues, line_of, numbers, read_table, require_columns, texts
+from industwin.errors import plain_list
 from industwin.strategy.knowledge import Framework, load_framework
 
 __all__ = ["GROUPS", "questionnaire", "read_responses", "aggregate"]
@@ -37,38 +37,53 @@ def questionnaire(framework: Framework | None = None, challenges=None) -> pd.Dat
 
 
 def read_responses(path_or_df, framework: Framework | None = None, source: str = "responses") -> pd.DataFrame:
-    """Survey responses (CSV or DataFrame: respondent, group, priority, score), every problem listed with
-    its row: missing columns, unknown stakeholder groups or priorities, scores outside 1–5."""
-    if isinstance(path_or_df, pd.DataFrame):
-        df = path_or_df.copy()
-    else:
-        p = Path(path_or_df)
-        if not p.exists():
-            raise DataError(f"{p}: file not found")
-        df, source = pd.read_csv(p), str(p)
-    missing = [c for c in COLUMNS if c not in df.columns]
-    if missing:
-        raise ValidationError([ValidationIssue(source, c, "column missing", f"give columns {list(COLUMNS)}")
-                               for c in missing])
+    """Survey responses (CSV / Parquet / Excel or DataFrame: respondent, group, priority, score), every problem
+    listed with its line: missing columns, blank cells, unknown stakeholder groups or priorities, scores outside
+    1–5, a respondent who answers the same priority twice or sits in two groups (each person counts once)."""
+    df = read_table(path_or_df, "survey responses", text=("respondent", "group", "priority"))
+    source = df.attrs.get("source", source)
+    require_columns(df, COLUMNS, f"give columns {', '.join(COLUMNS)}")
     fw = framework or load_framework()
     known = set(fw.priorities()["id"])
-    issues = []
-    score = pd.to_numeric(df["score"], errors="coerce")
-    bad = score.isna() | (score < 1) | (score > 5) | (score != score.round())
-    for i in df.index[bad][:20]:
-        issues.append(ValidationIssue(source, f"row {i + 2}: score", f"{df.loc[i, 'score']!r} is not a whole "
-                                      "number from 1 to 5", "score each priority 1 (not important) … 5 (essential)"))
-    grp = df["group"].astype(str).str.strip().str.lower().str.replace(" ", "_")
-    for i in df.index[~grp.isin(GROUPS)][:20]:
-        issues.append(ValidationIssue(source, f"row {i + 2}: group", f"unknown stakeholder group "
-                                      f"{df.loc[i, 'group']!r}", f"use one of {list(GROUPS)}"))
-    for i in df.index[~df["priority"].isin(known)][:20]:
-        issues.append(ValidationIssue(source, f"row {i + 2}: priority", f"unknown priority {df.loc[i, 'priority']!r}",
-                                      "use the ids of industwin.strategy.consultation.questionnaire()"))
-    if issues:
-        raise ValidationError(issues)
-    out = df.assign(group=grp, score=score.astype(int))
-    return out[list(COLUMNS)]
+    iss = Issues(source)
+    who = texts(df, "respondent", iss, fix="give every answer its respondent's id")
+    grp_raw = texts(df, "group", iss, fix="give every answer its respondent's stakeholder group")
+    pri = texts(df, "priority", iss, fix="give every answer the priority id it scores")
+    score = numbers(df, "score", iss, integer=True, fix="score each priority 1 (not important) … 5 (essential)")
+    out_of_range = np.flatnonzero(np.isfinite(score) & ((score < 1) | (score > 5)))
+    if len(out_of_range):
+        iss.add("score", f"{len(out_of_range)} score(s) outside 1–5 ("
+                + ", ".join(f"{line_of(df, k)}: {score[k]:g}" for k in out_of_range[:5]) + ")",
+                "score each priority 1 (not important) … 5 (essential)")
+    grp = grp_raw.str.lower().str.replace(" ", "_")
+    bad = np.flatnonzero(grp.notna() & ~grp.isin(GROUPS))
+    if len(bad):
+        iss.add("group", f"{len(bad)} unknown stakeholder group(s) ("
+                + ", ".join(f"{line_of(df, k)}: {grp_raw.iloc[k]!r}" for k in bad[:5]) + ")",
+                f"use one of {', '.join(GROUPS)}")
+    bad = np.flatnonzero(pri.notna() & ~pri.isin(known))
+    if len(bad):
+        iss.add("priority", f"{len(bad)} unknown priority id(s) ("
+                + ", ".join(f"{line_of(df, k)}: {pri.iloc[k]!r}" for k in bad[:5]) + ")",
+                "use the ids of industwin.strategy.consultation.questionnaire()")
+    iss.raise_if_any()
+    out = pd.DataFrame({"respondent": who.to_numpy(), "group": grp.to_numpy(), "priority": pri.to_numpy(),
+                        "score": score.astype(int)})
+    twice = out.duplicated(["respondent", "priority"], keep="first")
+    if twice.any():
+        k = np.flatnonzero(twice)
+        iss.add("respondent/priority", f"{len(k)} answer(s) repeat a respondent's score of the same priority ("
+                + ", ".join(f"{line_of(df, int(i))}: {out['respondent'].iloc[i]} on {out['priority'].iloc[i]}"
+                            for i in k[:5]) + ")",
+                "keep one answer per respondent and priority (each person counts once)")
+    groups = out.groupby("respondent")["group"].nunique()
+    split = groups[groups > 1]
+    if len(split):
+        iss.add("respondent/group", f"{len(split)} respondent(s) listed in more than one group, e.g. "
+                f"{plain_list(split.index, 3)}", "give each respondent one stakeholder group")
+    iss.raise_if_any()
+    out.attrs["source"] = source
+    return out
 
 
 def aggregate(responses: pd.DataFrame, framework: Framework | None = None) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from industwin.data.mrio import MRIO
-from industwin.errors import SelectionError
+from industwin.errors import SelectionError, plain_list
 
 __all__ = ["INDICATORS", "Diagnosis", "diagnose"]
 
@@ -250,11 +250,22 @@ def diagnose(mrio: MRIO, economy: str, peers: list[str] | None = None, risk: pd.
     table five years earlier (for declining sectors)."""
     regions = [r for r in dict.fromkeys(mrio.index.get_level_values(0))]
     if economy not in regions:
-        raise SelectionError(f"unknown economy {economy!r}; the table has {regions[:10]}…")
+        raise SelectionError(f"unknown economy {economy!r}. Fix: choose a region of the table, e.g. "
+                             f"{plain_list(regions, 10)}")
     peers = [r for r in regions if r not in (economy, "RoW")] if peers is None else list(peers)
     bad = [p for p in peers if p not in regions]
     if bad:
-        raise SelectionError(f"unknown peer economies {bad}")
+        raise SelectionError(f"unknown peer economies {plain_list(bad)}. Fix: choose regions of the table, e.g. "
+                             f"{plain_list(regions, 10)}")
+    if economy in peers:
+        raise SelectionError(f"the peers include {economy} itself: an economy compared with itself sits at its own "
+                             "median. Fix: leave it out of the peers")
+    twice = sorted({p for p in peers if peers.count(p) > 1})
+    if twice:
+        raise SelectionError(f"peer(s) {plain_list(twice)} named more than once (they would weigh double). Fix: "
+                             "name each peer once")
+    if not peers:
+        raise SelectionError("no peer economies to compare with. Fix: name at least one peer")
     ctx: dict = {"risk": risk, "ghg": ghg, "past": past}
     vals: dict[str, dict[str, float]] = {}
     for n, r in enumerate([economy, *peers]):

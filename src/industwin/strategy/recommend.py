@@ -15,6 +15,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from industwin.errors import DataError
 from industwin.strategy.indicators import Diagnosis
 from industwin.strategy.knowledge import Framework, load_framework
 
@@ -195,7 +196,8 @@ def recommend(d: Diagnosis, framework: Framework | None = None, rules: tuple[Rul
         p = pri[pri["id"].isin(r.priorities) & (pri["challenge"] == r.challenge)]
         missing = set(r.priorities) - set(p["id"])
         if missing:
-            raise KeyError(f"rule {r.id}: priorities {sorted(missing)} are not in the framework's {r.challenge!r}")
+            raise DataError(f"rule {r.id}: priorities {sorted(missing)} are not in the framework's {r.challenge!r}. "
+                            "Fix: correct the rule's priority ids")
         out.append(Recommendation(r, d.value(r.indicator), r.measure(d), r.gap(d), p.reset_index(drop=True),
                                   cases[cases["id"].isin(r.cases)].reset_index(drop=True),
                                   r.scenario(d) if r.scenario else None))

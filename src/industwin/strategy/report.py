@@ -215,12 +215,14 @@ class StrategyReport:
         return bytes(pdf.output())
 
     def write(self, path: str | Path, pdf: bool = True) -> tuple[Path, Path | None]:
+        """Write the HTML (and the PDF beside it): both are made before either is written, each atomically."""
+        from industwin.data.storage import write_atomic
         path = Path(path)
-        path.write_text(self.html(), encoding="utf-8")
-        out = None
-        if pdf:
-            out = path.with_suffix(".pdf")
-            out.write_bytes(self.pdf())
+        html, doc = self.html(), (self.pdf() if pdf else None)
+        out = path.with_suffix(".pdf") if pdf else None
+        write_atomic(path, lambda p: Path(p).write_text(html, encoding="utf-8"))
+        if out is not None:
+            write_atomic(out, lambda p: Path(p).write_bytes(doc))
         return path, out
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-__all__ = ["profile_figures", "write_page"]
+__all__ = ["profile_figures", "page_html", "write_page"]
 
 COLORS = {"domestic": "#1f77b4", "foreign": "#ff7f0e"}
 
@@ -51,18 +51,22 @@ def _table(df: pd.DataFrame | pd.Series, fmt: str = "{:,.1f}") -> str:
         float_format=lambda v: fmt.format(v), border=0, classes="t")
 
 
-def write_page(path: str | Path, title: str, figures: list[go.Figure], tables: dict[str, pd.DataFrame],
-               notes: str = "") -> Path:
-    """Write one HTML page with the figures (plotly.js inlined once) and labelled tables."""
-    path = Path(path)
+def page_html(title: str, figures: list[go.Figure], tables: dict[str, pd.DataFrame], notes: str = "") -> str:
+    """One self-contained HTML page with the figures (plotly.js inlined once) and labelled tables."""
     parts = []
     for i, fig in enumerate(figures):
         parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False}))
     tabs = "".join(f"<h2>{html.escape(k)}</h2>{_table(v)}" for k, v in tables.items())
-    doc = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1em;color:#222}}
 table.t{{border-collapse:collapse;font-size:13px}} table.t td,table.t th{{padding:2px 8px;text-align:right}}
 table.t tr:nth-child(even){{background:#f3f3f3}} .note{{color:#555;font-size:13px}}</style></head>
 <body><h1>{html.escape(title)}</h1><p class="note">{html.escape(notes)}</p>{''.join(parts)}{tabs}</body></html>"""
-    path.write_text(doc, encoding="utf-8")
-    return path
+
+
+def write_page(path: str | Path, title: str, figures: list[go.Figure], tables: dict[str, pd.DataFrame],
+               notes: str = "") -> Path:
+    """Write one HTML page with the figures (plotly.js inlined once) and labelled tables (see :func:`page_html`)."""
+    from industwin.data.storage import write_atomic
+    text = page_html(title, figures, tables, notes)
+    return write_atomic(Path(path), lambda p: Path(p).write_text(text, encoding="utf-8"))

@@ -1,0 +1,111 @@
+"""Where a job writes: output paths checked before any computation, and atomic writes.
+
+An :class:`Output` is one place a job writes — a file in one of some formats, or a results folder. The runner
+checks every output before computing (:func:`check_outputs`): a missing or read-only folder, a folder where a
+file is meant (or the reverse), an unknown format, a folder of someone else's files — each a short error
+naming the option and the fix, before minutes of work. Writes are atomic: a file is written to a temporary
+name beside it and renamed into place (:func:`write_atomic`); a results folder is built beside the old one and
+swapped in whole (:func:`staged_folder`), so a failure half-way leaves the old file or folder as it was and a
+new run never mixes with an older one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from industwin.data.storage import MARKER, staged_file, staged_folder, write_atomic
+from industwin.errors import SelectionError
+
+__all__ = ["Output", "TABLE_FORMATS", "check_outputs", "write_atomic", "staged_file", "staged_folder",
+           "write_table", "MARKER"]
+
+TABLE_FORMATS = (".csv", ".parquet")
+
+
+@dataclass(frozen=True)
+class Output:
+    """One place a job writes: ``kind`` ``"file"`` (in one of ``formats``; ``companions`` are suffixes of files
+    written beside it, e.g. the PDF of a report) or ``"folder"``; ``option`` names it in messages."""
+
+    path: Path
+    kind: str = "file"
+    option: str = "--out"
+    formats: tuple[str, ...] = ()
+    companions: tuple[str, ...] = ()
+
+    @property
+    def paths(self) -> list[Path]:
+        return [self.path, *(self.path.with_suffix(s) for s in self.companions)]
+
+    def check(self) -> None:
+        """Refuse a path that cannot be written, with the reason and the fix (nothing is created)."""
+        p, opt = self.path, self.option
+        if self.kind == "file":
+            if self.formats and p.suffix.lower() not in self.formats:
+                raise SelectionError(f"{opt} {p}: unknown format {p.suffix or '(no extension)'!r}. Fix: end the file "
+                                     f"name with {' or '.join(self.formats)}")
+            for q in self.paths:
+                if q.is_dir():
+                    raise SelectionError(f"{opt} {q}: is a folder, not a file. Fix: give a file name, e.g. "
+                                         f"{q / ('result' + (self.formats[0] if self.formats else q.suffix))}")
+                if q.exists() and not os.access(q, os.W_OK):
+                    raise SelectionError(f"{opt} {q}: the file exists and cannot be overwritten (read-only). Fix: "
+                                         "choose another name or make it writable")
+        else:
+            if p.exists() and not p.is_dir():
+                raise SelectionError(f"{opt} {p}: is a file, not a folder. Fix: give a folder for the results")
+            if p.is_dir() and any(p.iterdir()) and not (p / MARKER).exists():
+                raise SelectionError(f"{opt} {p}: the folder holds files industwin did not write, and results "
+                                     "replace the whole folder. Fix: choose a new or empty folder")
+            if p.is_dir() and not os.access(p, os.W_OK):
+                raise SelectionError(f"{opt} {p}: the folder cannot be written (read-only). Fix: choose another "
+                                     "folder or make it writable")
+        _check_parent(p, opt)
+
+
+def _check_parent(p: Path, opt: str) -> None:
+    parent = p.expanduser().absolute().parent
+    probe = parent
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise SelectionError(f"{opt} {p}: {probe} is a file, not a folder. Fix: write into a folder")
+    if not parent.exists():
+        raise SelectionError(f"{opt} {p}: the folder {parent} does not exist. Fix: create it first "
+                             f"(mkdir -p {parent}) or choose an existing folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise SelectionError(f"{opt} {p}: cannot write in {parent} (permission denied). Fix: choose a folder you "
+                             "can write to")
+
+
+def check_outputs(outputs: Sequence[Output]) -> None:
+    """Check every output, and that no two of them are the same path."""
+    seen: dict[Path, str] = {}
+    for o in outputs:
+        o.check()
+        for q in o.paths:
+            key = q.expanduser().absolute()
+            if key in seen:
+                raise SelectionError(f"{o.option} {q}: the same path as {seen[key]}. Fix: give each output its own "
+                                     "name")
+            seen[key] = o.option
+
+
+def write_table(df: pd.DataFrame | pd.Series, path: Path) -> None:
+    """A labelled table as ``.csv`` or ``.parquet`` (column levels joined with ``|`` for Parquet), written to
+    ``path`` as given (wrap it in :func:`write_atomic` or a staged folder)."""
+    df = df.to_frame() if isinstance(df, pd.Series) else df
+    suf = Path(path).suffix.lower()
+    if suf == ".parquet":
+        flat = df.copy()
+        if isinstance(flat.columns, pd.MultiIndex):
+            flat.columns = ["|".join(map(str, c)) for c in flat.columns]
+        flat.columns = flat.columns.map(str)
+        flat.to_parquet(path)
+    else:
+        df.to_csv(path)

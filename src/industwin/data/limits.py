@@ -1,0 +1,68 @@
+"""Bounds on work that scales memory: a budget derived from the machine, checked before allocating.
+
+A request whose arrays would not fit is refused with the memory it needs, the budget and how to go further
+(a smaller size, a sample, Dask on a cluster), instead of dying with a MemoryError or being killed by the
+system. The budget is ``INDUSTWIN_MEMORY`` (e.g. ``8G``, ``500M`` or bytes) or 60 % of the memory the
+machine has available when the check runs.
+"""
+
+from __future__ import annotations
+
+import os
+
+from industwin.errors import SelectionError
+
+__all__ = ["memory_budget", "check_memory", "largest", "fmt_bytes"]
+
+SHARE_OF_AVAILABLE = 0.6
+
+
+def _available() -> int:
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not a POSIX system
+        return 8 * 2**30
+
+
+def memory_budget() -> int:
+    """Bytes one computation may hold: ``INDUSTWIN_MEMORY`` or 60 % of the available memory."""
+    env = os.environ.get("INDUSTWIN_MEMORY", "").strip()
+    if env:
+        mult = {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+        try:
+            if env[-1].upper() in mult:
+                return int(float(env[:-1]) * mult[env[-1].upper()])
+            return int(float(env))
+        except ValueError:
+            raise SelectionError(f"INDUSTWIN_MEMORY={env!r} is not a size. Fix: write e.g. 8G, 500M or a number "
+                                 "of bytes") from None
+    return int(_available() * SHARE_OF_AVAILABLE)
+
+
+def fmt_bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB", "PB"):
+        if abs(n) < 1024 or unit == "PB":
+            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} PB"  # pragma: no cover
+
+
+def largest(bytes_per_unit: float, fixed: float = 0.0) -> int:
+    """The largest count of units of ``bytes_per_unit`` that fits the budget beside ``fixed`` bytes."""
+    return max(0, int((memory_budget() - fixed) // max(bytes_per_unit, 1.0)))
+
+
+def check_memory(nbytes: float, what: str, fix: str) -> None:
+    """Refuse ``what`` when it would hold more than the memory budget; ``fix`` says how to go further."""
+    budget = memory_budget()
+    if nbytes > budget:
+        raise SelectionError(f"{what} would need about {fmt_bytes(nbytes)} of memory, more than the "
+                             f"{fmt_bytes(budget)} this machine can give it (set by INDUSTWIN_MEMORY, default 60 % "
+                             f"of the free memory). Fix: {fix}")
