@@ -238,8 +238,11 @@ def read_plan(path) -> Plan:
     """Read and validate a decarbonisation scenario file (YAML / JSON), every problem listed."""
     data, source = read_mapping(path, "decarbonisation plan", "'name' and 'measures' (see docs/sustainability.md)")
     plan = validate(Plan, data, source, DOC)
-    if plan.emissions is not None and not Path(plan.emissions.file).is_absolute() and not isinstance(path, dict):
-        plan.emissions.file = str(Path(path).parent / plan.emissions.file)
+    if not isinstance(path, dict):          # relative paths are relative to the plan file
+        if plan.emissions is not None and not Path(plan.emissions.file).is_absolute():
+            plan.emissions.file = str(Path(path).parent / plan.emissions.file)
+        if plan.table.path is not None and not Path(plan.table.path).is_absolute():
+            plan.table.path = str(Path(path).parent / plan.table.path)
     return plan
 
 

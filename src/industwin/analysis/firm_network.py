@@ -58,6 +58,9 @@ class TierMap:
         return self.firms[self.firms["tiers"] > 1].sort_values("value", ascending=False)
 
 
+NEGLIGIBLE = 1e-12        # a tier carrying less than this share of tier 1's value ends the tiers
+
+
 def tiers(network: FirmNetwork, firm, direction: str = "upstream", max_tier: int = 4) -> TierMap:
     r"""Tiers 1..``max_tier`` of a focal firm *f* and the value reaching it through each.
 
@@ -69,7 +72,8 @@ def tiers(network: FirmNetwork, firm, direction: str = "upstream", max_tier: int
     ``x`` gross output: the ``size`` column when given); downstream, symmetrically,
     ``u_t = e_f' W (\hat{x}^{-1} W)^{t-1}`` — where the focal firm's sales end up. A firm reached by paths
     of several lengths appears at several tiers (cf. the tier-n decomposition of Leontief's inverse,
-    Miller & Blair 2009 §6.5, applied to a firm network)."""
+    Miller & Blair 2009 §6.5, applied to a firm network). The tiers stop early where a tier carries no more than
+    1e-12 of tier 1's value (``notes["deepest_tier"]``); ``max_tier`` is bounded by the memory budget."""
     if direction not in ("upstream", "downstream"):
         raise SelectionError(f"direction must be 'upstream' or 'downstream', not {direction!r}")
     if isinstance(max_tier, bool) or not isinstance(max_tier, int | np.integer) or max_tier < 1:
@@ -85,15 +89,20 @@ def tiers(network: FirmNetwork, firm, direction: str = "upstream", max_tier: int
     v = np.asarray(W[:, [f]].toarray()).ravel()
     vals = []
     notes = {}
+    first_total = None
     for t in range(int(max_tier)):
         v = v.copy()
         v[f] = 0.0                  # paths back through the focal firm are its own business
-        if t and not (v > 0).any():
-            notes["deepest_tier"] = t          # nothing reaches further: stop (an acyclic chain ends)
+        total = float(v.sum())
+        first_total = total if first_total is None else first_total
+        if t and total <= NEGLIGIBLE * first_total and first_total > 0:
+            notes["deepest_tier"] = t          # nothing (of weight) reaches further: an acyclic chain ends, a cycle fades
             break
         vals.append(v)
         v = W @ (v * xinv)
     if not (vals[0] > 0).any():
+        vals = vals[:1]
+        notes.pop("deepest_tier", None)
         notes["empty"] = (f"firm {firm} has no {'suppliers' if direction == 'upstream' else 'customers'} in this "
                           "network: tier 1 is empty")
     max_tier = len(vals)

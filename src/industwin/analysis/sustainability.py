@@ -72,13 +72,13 @@ class Activity(Schema):
 def read_purchases(path_or_df, source: str = "purchases") -> list[Purchase]:
     """Purchases from a CSV / Parquet / Excel file or DataFrame (columns as :class:`Purchase`), every problem
     listed with its line."""
-    df = read_table(path_or_df, source, text=("naics", "currency", "basis", "description", "supplier"))
+    df = read_table(path_or_df, f"{source} file", text=("naics", "currency", "basis", "description", "supplier"))
     return records(df, Purchase, doc=DOC)
 
 
 def read_activities(path_or_df, source: str = "activities") -> list[Activity]:
     """Scope 1 / 2 activity data from a CSV / Parquet / Excel file or DataFrame (columns as :class:`Activity`)."""
-    df = read_table(path_or_df, source, text=("item", "unit", "sheet", "description"))
+    df = read_table(path_or_df, f"{source} file", text=("item", "unit", "sheet", "description"))
     return records(df, Activity, doc=DOC)
 
 

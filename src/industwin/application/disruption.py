@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from industwin.application.common import TableRequest, folder_writer, text_writer, version
 from industwin.application.outputs import Output
 from industwin.application.progress import Progress
 from industwin.application.result import Result
+from industwin.errors import SelectionError
 
 __all__ = ["SimulateRequest", "RiskRequest"]
 
@@ -75,12 +76,11 @@ class RiskRequest(TableRequest):
     dask: bool = True
     html: Path = Path("industwin-risk.html")
 
-    @model_validator(mode="after")
-    def _shock_within_horizon(self) -> "RiskRequest":
+    def check(self) -> None:
         if 1 + self.max_days > self.horizon:
-            raise ValueError(f"a shock of up to {self.max_days} days from day 1 ends after the horizon "
-                             f"({self.horizon} days): raise horizon or lower max_days")
-        return self
+            raise SelectionError(f"--max-days {self.max_days}: a shock of up to {self.max_days} days from day 1 ends "
+                                 f"after the horizon (--horizon {self.horizon}). Fix: raise --horizon to at least "
+                                 f"{self.max_days + 1} or lower --max-days")
 
     def outputs(self) -> list[Output]:
         return [Output(self.html, "file", "--html", (".html", ".htm"))]

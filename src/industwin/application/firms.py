@@ -213,7 +213,8 @@ class InterveneRequest(EssentialityRequest):
         if self.reshore is not None:
             col, _, home = self.reshore.partition("=")
             if not col.strip() or not home.strip():
-                raise SelectionError(f"--reshore {self.reshore!r}: write COLUMN=VALUE, e.g. region=USA")
+                raise SelectionError(f"--reshore {self.reshore!r}: not a COLUMN=VALUE pair. Fix: write e.g. "
+                                     "--reshore region=USA")
 
     def outputs(self) -> list[Output]:
         return table_output(self.out)

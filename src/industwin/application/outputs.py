@@ -46,13 +46,17 @@ class Output:
         """Refuse a path that cannot be written, with the reason and the fix (nothing is created)."""
         p, opt = self.path, self.option
         if self.kind == "file":
+            if p.is_dir():
+                raise SelectionError(f"{opt} {p}: is a folder, not a file. Fix: give a file name, e.g. "
+                                     f"{p / ('result' + (self.formats[0] if self.formats else ''))}")
             if self.formats and p.suffix.lower() not in self.formats:
                 raise SelectionError(f"{opt} {p}: unknown format {p.suffix or '(no extension)'!r}. Fix: end the file "
                                      f"name with {' or '.join(self.formats)}")
-            for q in self.paths:
+            for q in self.paths[1:]:
                 if q.is_dir():
-                    raise SelectionError(f"{opt} {q}: is a folder, not a file. Fix: give a file name, e.g. "
-                                         f"{q / ('result' + (self.formats[0] if self.formats else q.suffix))}")
+                    raise SelectionError(f"{opt} {p}: the {q.suffix[1:].upper()} written beside it would be {q}, "
+                                         "which is a folder. Fix: choose another name, or move that folder")
+            for q in self.paths:
                 if q.exists() and not os.access(q, os.W_OK):
                     raise SelectionError(f"{opt} {q}: the file exists and cannot be overwritten (read-only). Fix: "
                                          "choose another name or make it writable")

@@ -149,7 +149,7 @@ def read_risk_scores(path) -> pd.Series:
     once)."""
     from industwin.data.io import Issues, numbers, read_table, require_columns, texts
     from industwin.errors import plain_list
-    df = read_table(path, "risk scores", text=("region", "sector"))
+    df = read_table(path, "risk-score file", text=("region", "sector"))
     require_columns(df, ["region", "sector", "score"], "give columns region, sector, score")
     iss = Issues(df.attrs["source"])
     reg = texts(df, "region", iss)

@@ -60,7 +60,8 @@ def input_path(path: str | os.PathLike, what: str, formats: Sequence[str] | None
     except OSError as e:
         raise DataError(f"{p}: cannot read the {what} ({e.strerror}). Fix: check its permissions") from None
     if size == 0:
-        raise DataError(f"{p}: the {what} is empty (0 bytes). Fix: give a file with a header row and data")
+        need = "its fields" if p.suffix.lower() in MAPPING_FORMATS else "a header row and data rows"
+        raise DataError(f"{p}: the {what} is empty (0 bytes). Fix: choose the right file, or write {need} in it")
     if not os.access(p, os.R_OK):
         raise DataError(f"{p}: the {what} cannot be read (permission denied). Fix: check its permissions")
     return p
@@ -361,6 +362,7 @@ def records(df: pd.DataFrame, model: Any, *, doc: str = "", id_columns: Sequence
         kind = _kind(f.annotation)
         fix = f"fill in {name} on every row{see}"
         if kind in ("number", "integer"):
+            fix = f"write a {'whole ' if kind == 'integer' else ''}number for {name} on every row{see}"
             v = numbers(df, name, issues, blank=blank, integer=kind == "integer", fix=fix)
             cols[name] = [None if np.isnan(x) else (int(x) if kind == "integer" else float(x)) for x in v]
         elif kind == "boolean":
@@ -600,8 +602,9 @@ def validate(model: type, data: Any, source: str, doc: str = "") -> Any:
         raise ValidationError([ValidationIssue(source, "(values)", str(e), "correct the value")]) from None
 
 
-_TYPE_TAG = ("float", "int", "str", "bool", "list[", "dict[", "tuple[", "function-", "lax-or-strict",
-             "json-or-python", "literal[", "nullable[", "constrained-", "tagged-union[")
+_TYPE_NAMES = ("float", "int", "str", "bool", "none", "bytes")
+_TYPE_TAG = ("list[", "dict[", "tuple[", "function-", "lax-or-strict", "json-or-python", "literal[", "nullable[",
+             "constrained-", "tagged-union[", "union[")
 
 
 def _field_names(model: Any) -> set[str]:
@@ -631,7 +634,8 @@ def _path(loc: Sequence[Any], fields: set[str] | None = None) -> str:
     for k, part in enumerate(loc):
         if isinstance(part, int):
             out += f"[{part}]"
-        elif isinstance(part, str) and (part.lower().startswith(_TYPE_TAG) or part[:1].isupper() and
+        elif isinstance(part, str) and (part in _TYPE_NAMES or part.lower().startswith(_TYPE_TAG) or
+                                        part[:1].isupper() and
                                         part.endswith(("Spec", "Measure", "Model", "Request", "Ref"))):
             pass                          # a union branch's tag, not a field
         elif fields is not None and isinstance(prev, int) and part not in fields and k < len(loc) - 1:

@@ -162,6 +162,10 @@ def load(name: str | os.PathLike, year: int | None = None, *, fmt: str = "parque
             return _checked(parser(path))
         from industwin.data.tables import read_tables
         return _checked(read_tables(path, unit=unit, allow_negative=allow_negative))
+    if os.sep in str(name) or path.suffix:
+        raise DataError(f"{path}: no such file or folder. Fix: check the path (a table is a folder of blocks, a "
+                        "workbook, a saved table or a database file), or use a dataset name: "
+                        f"{', '.join(sorted(DATASETS))}")
     near = [d for d in DATASETS if d.startswith(key[:4])] if key else []
     raise DataError(f"unknown dataset or path {str(name)!r}" + (f" (did you mean {', '.join(near)}?)" if near else "")
                     + f". Fix: use one of {', '.join(sorted(DATASETS))} or the path of a saved table / table folder")

@@ -40,7 +40,7 @@ def read_responses(path_or_df, framework: Framework | None = None, source: str =
     """Survey responses (CSV / Parquet / Excel or DataFrame: respondent, group, priority, score), every problem
     listed with its line: missing columns, blank cells, unknown stakeholder groups or priorities, scores outside
     1–5, a respondent who answers the same priority twice or sits in two groups (each person counts once)."""
-    df = read_table(path_or_df, "survey responses", text=("respondent", "group", "priority"))
+    df = read_table(path_or_df, "survey file", text=("respondent", "group", "priority"))
     source = df.attrs.get("source", source)
     require_columns(df, COLUMNS, f"give columns {', '.join(COLUMNS)}")
     fw = framework or load_framework()

@@ -131,6 +131,8 @@ class Interventions(Schema):
 
 
 class TableSpec(Schema):
+    """The table to simulate on: a named dataset and year, or a ``path`` (relative to the scenario file)."""
+
     dataset: str = "wiod2013"
     year: int | None = None
     path: str | None = None
@@ -198,7 +200,10 @@ class Scenario(Schema):
 def read_scenario(path: str | Path | dict) -> Scenario:
     """Read and validate a scenario (YAML or JSON file, or a dict); every problem is listed with its field."""
     data, source = read_mapping(path, "scenario", "at least 'name' and 'shocks' (see docs/disruption.md)")
-    return validate(Scenario, data, source, DOC)
+    sc = validate(Scenario, data, source, DOC)
+    if sc.table.path is not None and not isinstance(path, dict) and not Path(sc.table.path).is_absolute():
+        sc.table.path = str(Path(path).parent / sc.table.path)     # relative to the scenario file, as documented
+    return sc
 
 
 def check_scenario(mrio: MRIO, sc: Scenario, source: str = "scenario") -> None:

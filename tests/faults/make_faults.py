@@ -1,0 +1,198 @@
+"""Writes the corpus of faulty inputs in this folder (run once; the files are committed).
+
+One small file (or folder) per fault, each the smallest input that shows it; ``cases.yaml`` says which command
+reads it and what the user must be told. ``table/`` and ``network/`` are valid inputs the faulty ones vary.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).parent
+
+
+def small_table() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """3 regions (A, B, C) × 2 sectors (agri, manu), 2 final-demand categories (hh, gov): tests/conftest.py's."""
+    Z = np.array([[10, 20, 5, 0, 2, 1], [15, 30, 3, 8, 0, 4], [4, 0, 12, 18, 3, 2],
+                  [1, 6, 9, 25, 5, 7], [2, 3, 0, 4, 20, 10], [0, 5, 6, 2, 12, 40]], dtype=float)
+    Y = np.array([[40, 5, 3, 0, 2, 0], [30, 10, 8, 2, 5, 1], [1, 0, 50, 6, 4, 0],
+                  [6, 2, 35, 15, 3, 1], [0, 0, 2, 1, 60, 9], [7, 1, 4, 0, 45, 20]], dtype=float)
+    idx = pd.MultiIndex.from_product([["A", "B", "C"], ["agri", "manu"]], names=["region", "sector"])
+    fd = pd.MultiIndex.from_product([["A", "B", "C"], ["hh", "gov"]], names=["region", "category"])
+    return pd.DataFrame(Z, idx, idx), pd.DataFrame(Y, idx, fd)
+
+
+def table(name: str, Z: pd.DataFrame, Y: pd.DataFrame, unit: str | None = "M EUR") -> Path:
+    d = HERE / name
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir()
+    Z.to_csv(d / "Z.csv")
+    Y.to_csv(d / "Y.csv")
+    if unit:
+        (d / "meta.yaml").write_text(f"unit: {unit}\nname: small\n")
+    return d
+
+
+def text(name: str, body: str, encoding: str = "utf-8") -> None:
+    (HERE / name).write_bytes(body.encode(encoding))
+
+
+def main() -> None:
+    Z, Y = small_table()
+    table("table", Z, Y)
+    # --- table folders
+    d = table("table_y_repeated_header", Z, Y)
+    lines = (d / "Y.csv").read_text().splitlines()
+    lines[0] = lines[0].replace("B,B", "A,B", 1)          # region row: A,A,A,B,C,C
+    lines[1] = lines[1].replace("hh,gov,hh", "hh,gov,hh", 1)
+    head0 = lines[0].split(",")
+    head1 = lines[1].split(",")
+    head0[4], head1[4] = "A", "hh"                          # column 3 repeats (A, hh)
+    lines[0], lines[1] = ",".join(head0), ",".join(head1)
+    (d / "Y.csv").write_text("\n".join(lines) + "\n")
+    d = table("table_y_unknown_region", Z, Y)
+    (d / "Y.csv").write_text((d / "Y.csv").read_text().replace("C,C", "X,X", 1))
+    Zn = Z.copy()
+    Zn.iloc[1, 3] = -4.0
+    table("table_negative_z", Zn, Y)
+    table("table_without_unit", Z, Y, unit=None)
+    d = table("table_blank_cell", Z, Y)
+    body = (d / "Z.csv").read_text().splitlines()
+    cells = body[4].split(",")
+    cells[3] = ""
+    body[4] = ",".join(cells)
+    (d / "Z.csv").write_text("\n".join(body) + "\n")
+    d = table("table_text_cell", Z, Y)
+    (d / "Z.csv").write_text((d / "Z.csv").read_text().replace("30.0", "thirty", 1))
+    d = table("table_repeated_row", Z, Y)
+    (d / "Z.csv").write_text((d / "Z.csv").read_text().replace("B,agri", "A,manu", 1))
+    d = table("table_meta_typo", Z, Y)
+    (d / "meta.yaml").write_text("unit: M EUR\nunits: M USD\n")
+    d = table("table_without_y", Z, Y)
+    (d / "Y.csv").unlink()
+    d = table("table_latin1", Z, Y)
+    (d / "Z.csv").write_bytes((d / "Z.csv").read_text().replace("agri", "agrí").encode("latin-1"))
+    (d / "Y.csv").write_bytes((d / "Y.csv").read_text().replace("agri", "agrí").encode("latin-1"))
+    d = table("table_empty_z", Z, Y)
+    (d / "Z.csv").write_bytes(b"")
+    d = table("table_corrupt_parquet", Z, Y)
+    (d / "Z.csv").unlink()
+    (d / "Z.parquet").write_bytes(b"PAR1" + bytes(range(200)) + b"PAR1")
+    text("table_corrupt.xlsx", "this is not a workbook")
+    # --- demand files (industwin output)
+    text("demand_blank_value.csv", "region,sector,value\nA,agri,10\nB,manu,\n")
+    text("demand_header_only.csv", "region,sector,value\n")
+    text("demand_empty.csv", "")
+    (HERE / "demand_folder.csv").mkdir(exist_ok=True)
+    (HERE / "demand_folder.csv" / ".keep").write_text("")
+    text("demand_latin1.csv", "region,sector,value\nA,agri,10\nB,manu,5 # café\n", "latin-1")
+    text("demand_inf.csv", "region,sector,value\nA,agri,inf\n")
+    text("demand_repeated.csv", "region,sector,value\nA,agri,10\nA,agri,5\n")
+    text("demand_unknown_region.csv", "region,sector,value\nX,agri,10\n")
+    text("demand_negative.csv", "region,sector,value\nA,agri,-100\nB,manu,1\n")
+    text("demand_ok.csv", "region,sector,value\nA,agri,10\n")
+    # --- scenario files on the small table (industwin simulate)
+    base = {"name": "small", "table": {"path": "table"}, "horizon": 30,
+            "shocks": {"capacity": [{"nodes": [{"region": "A", "sector": "manu"}], "size": 0.5, "start": 1,
+                                     "duration": 10}]}}
+
+    def scenario(name: str, change, fmt: str = "yaml") -> None:
+        sc = json.loads(json.dumps(base))
+        change(sc)
+        import yaml
+        body = yaml.safe_dump(sc, sort_keys=False) if fmt == "yaml" else json.dumps(sc)
+        text(name, body)
+
+    scenario("scenario_ok.yaml", lambda s: None)
+    scenario("scenario_stockpile_inf.yaml", lambda s: s.update(interventions={"stockpile": [
+        {"products": ["manu"], "buyers": [{"region": "B"}], "extra_days": float("inf")}]}))
+    scenario("scenario_inventory_nan.yaml", lambda s: s.update(parameters={"inventory_days": float("nan")}))
+    scenario("scenario_size_true.yaml", lambda s: s["shocks"]["capacity"][0].update(size=True))
+    scenario("scenario_reshore_nan_share.yaml", lambda s: s.update(interventions={"reshore": [
+        {"product": "manu", "buyers": [{"region": "B"}], "to": {"A": float("nan"), "C": 1.0}}]}))
+    scenario("scenario_diversify_negative_share.yaml", lambda s: s.update(interventions={"diversify": [
+        {"product": "manu", "buyers": [{"region": "B"}], "origin": "A", "to": {"B": -0.5, "C": 1.5}}]}))
+    scenario("scenario_horizon_huge.yaml", lambda s: s.update(horizon=10_000_000))
+    scenario("scenario_horizon_memory.yaml", lambda s: s.update(horizon=36_000))
+    scenario("scenario_typo.yaml", lambda s: s["shocks"]["capacity"][0].update(durations=5))
+    scenario("scenario_year_text.yaml", lambda s: s["table"].update(year="abc"))
+    scenario("scenario_unknown_region.yaml", lambda s: s["shocks"]["capacity"][0]["nodes"][0].update(region="ATL"))
+    text("scenario_repeated_key.yaml", "name: small\nhorizon: 30\nhorizon: 60\nshocks: {}\n")
+    text("scenario_syntax.yaml", "name: small\nshocks:\n  capacity: [\n")
+    text("scenario_list.yaml", "- name: small\n")
+    text("scenario_empty.yaml", "")
+    text("scenario_nan.json", '{"name": "small", "horizon": NaN, "shocks": {}}')
+    # --- decarbonisation plans on the small table
+    text("emissions.csv", "region,sector,value\n" + "".join(f"{r},{s},{v}\n" for (r, s), v in
+                                                                zip(Z.index, [5, 20, 4, 15, 6, 25])))
+    text("emissions_blank.csv", "region,sector,value\nA,agri,5\nA,manu,\n")
+    plan = ("name: small plan\ntable: {path: table}\nemissions: {file: %s, unit: kt CO2e}\n%s"
+            "measures:\n  - {kind: efficiency, sectors: [manu], energy: [agri], reduction: %s}\n")
+    text("plan_ok.yaml", plan % ("emissions.csv", "jobs: null\n", "0.2"))
+    text("plan_jobs_typo.yaml", plan % ("emissions.csv", "jobs: employmnt\n", "0.2"))
+    text("plan_unknown_field.yaml", plan % ("emissions.csv", "carbon_prise: 50\n", "0.2"))
+    text("plan_emissions_blank.yaml", plan % ("emissions_blank.csv", "jobs: null\n", "0.2"))
+    text("plan_reduction.yaml", plan % ("emissions.csv", "jobs: null\n", "1.5"))
+    text("plan_no_unit.yaml", plan.replace(", unit: kt CO2e", "") % ("emissions.csv", "jobs: null\n", "0.2"))
+    # --- purchases and activities (industwin carbon)
+    head = "naics,spend,year,basis,description\n"
+    text("purchases_blank_year.csv", head + "331110,1000,2022,purchaser,steel\n331315,500,,purchaser,aluminium\n")
+    text("purchases_blank_basis.csv", head + "331110,1000,2022,,steel\n")
+    text("purchases_spend_inf.csv", head + "331110,inf,2022,purchaser,steel\n")
+    text("purchases_spend_text.csv", head + "331110,abc,2022,purchaser,steel\n")
+    text("purchases_unknown_column.csv", "naics,spend,year,basis,supplyer\n331110,1000,2022,purchaser,x\n")
+    text("purchases_header_only.csv", head)
+    text("purchases_no_year_column.csv", "naics,spend,basis\n331110,1000,purchaser\n")
+    text("activities_negative.csv", "item,unit,amount\nNatural gas,kWh (Gross CV),-100\n")
+    text("purchases_ok.csv", head + "331110,1000,2022,purchaser,steel\n")
+    # --- firm networks: NACE codes with leading zeros, ids as text
+    net = HERE / "network"
+    net.mkdir(exist_ok=True)
+    firms = pd.DataFrame({"firm": [f"F{k:02d}" for k in range(10)],
+                          "industry": ["01", "01", "10", "10", "20", "24", "25", "28", "29", "46"],
+                          "region": ["AT", "DE", "AT", "AT", "DE", "AT", "DE", "AT", "DE", "AT"],
+                          "size": [50, 40, 80, 60, 90, 120, 70, 100, 300, 45]})
+    edges = pd.DataFrame({"supplier": ["F00", "F01", "F02", "F03", "F04", "F05", "F06", "F07", "F02", "F05"],
+                          "customer": ["F02", "F03", "F08", "F08", "F05", "F06", "F08", "F08", "F09", "F07"],
+                          "value": [10, 8, 20, 15, 30, 25, 12, 40, 5, 9]})
+    firms.to_csv(net / "firms.csv", index=False)
+    edges.to_csv(net / "edges.csv", index=False)
+    f2 = firms.copy()
+    f2.loc[3, "firm"] = "F02"
+    f2.to_csv(HERE / "firms_repeated_id.csv", index=False)
+    firms.assign(size=firms["size"].astype(object).where(firms.index != 4, -90)).to_csv(
+        HERE / "firms_negative_size.csv", index=False)
+    firms.assign(size=firms["size"].astype(object).where(firms.index != 4, "abc")).to_csv(
+        HERE / "firms_size_text.csv", index=False)
+    firms.assign(size=firms["size"].astype(object).where(firms.index != 4, True)).to_csv(
+        HERE / "firms_size_true.csv", index=False)
+    firms.assign(industry=firms["industry"].where(firms.index != 6, "")).to_csv(
+        HERE / "firms_blank_industry.csv", index=False)
+    edges.assign(value=edges["value"].astype(object).where(edges.index != 2, "")).to_csv(
+        HERE / "edges_blank_value.csv", index=False)
+    text("essentiality_not_square.csv", ",01,10\n01,2,1\n")
+    text("essentiality_values.csv", ",01,10\n01,2,7\n10,1,0\n")
+    # --- surveys (industwin report --survey)
+    s_head = "respondent,group,priority,score\n"
+    text("survey_twice.csv", s_head + "r1,government,stockpiling,5\nr2,industry,stockpiling,2\n"
+                                      "r1,government,stockpiling,1\n")
+    text("survey_two_groups.csv", s_head + "r1,government,stockpiling,5\nr1,industry,data_standards,2\n")
+    text("survey_latin1.csv", s_head + "rené,government,stockpiling,5\n", "latin-1")
+    text("survey_score.csv", s_head + "r1,government,stockpiling,9\n")
+    # --- risk scores (industwin hotspots)
+    text("risk_negative.csv", "region,sector,score\nDEU,c4,-1\n")
+    text("risk_unknown.csv", "region,sector,score\nDEU,c99,1\n")
+    # --- output places
+    (HERE / "not_a_folder.txt").write_text("a file where a folder is expected\n")
+    foreign = HERE / "foreign_folder"
+    foreign.mkdir(exist_ok=True)
+    (foreign / "notes.txt").write_text("someone's own notes: results must not replace this folder\n")
+
+
+if __name__ == "__main__":
+    main()
