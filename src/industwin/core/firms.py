@@ -100,16 +100,13 @@ class FirmNetwork:
         vals = numbers(edges, value, iss, minimum=0, fix="give every link its value (a number ≥ 0)")
         for col in (supplier, customer):
             _no_blanks(edges, col, iss, f"name the {col} of every link")
-        loops = edges[supplier].to_numpy() == edges[customer].to_numpy()
-        if loops.any():
-            k = int(np.flatnonzero(loops)[0])
-            iss.add(f"{supplier}/{customer}", f"{int(loops.sum())} self-loop(s), e.g. firm "
-                    f"{plain(edges[supplier].iloc[k])} ({line_of(edges, k)})", "remove links from a firm to itself")
-        dup = edges.duplicated([supplier, customer], keep=False)
-        if dup.any() and duplicates == "error":
-            first = edges[dup].iloc[0]
-            iss.add(f"{supplier}/{customer}", f"{int(dup.sum())} rows repeat a supplier → customer pair, e.g. "
-                    f"{plain(first[supplier])} → {plain(first[customer])}", "sum them first or pass duplicates='sum'")
+        if duplicates == "error":
+            dup = edges.duplicated([supplier, customer], keep=False)
+            if dup.any():
+                first = edges[dup].iloc[0]
+                iss.add(f"{supplier}/{customer}", f"{int(dup.sum())} rows repeat a supplier → customer pair, e.g. "
+                        f"{plain(first[supplier])} → {plain(first[customer])}",
+                        "sum them first or pass duplicates='sum'")
         if firms is not None:
             fiss = Issues(str(firms.attrs.get("source", "firm table")))
             if "firm" in firms.columns:
@@ -132,19 +129,24 @@ class FirmNetwork:
                 firms = firms.assign(size=size)
             fiss.raise_if_any()
             firms = (firms.drop(columns="firm") if "firm" in firms.columns else firms).set_axis(ids, axis=0)
-            unknown = pd.Index(edges[supplier]).union(pd.Index(edges[customer])).difference(ids)
-            if len(unknown):
-                iss.add(f"{supplier}/{customer}", f"{len(unknown)} firm id(s) not in the firm table, e.g. "
-                        f"{plain_list(unknown, 3)}", "add them to the firm table or drop their links")
+        else:
+            ids = pd.Index(pd.unique(pd.concat([edges[supplier], edges[customer]], ignore_index=True)), name="firm")
+            firms = pd.DataFrame({"industry": pd.NA}, index=ids)
+        rows = np.asarray(ids.get_indexer(edges[supplier]))          # one hash lookup per end of every link
+        cols = np.asarray(ids.get_indexer(edges[customer]))
+        unknown = (rows < 0) | (cols < 0)
+        if unknown.any():
+            names = pd.unique(pd.concat([edges[supplier][rows < 0], edges[customer][cols < 0]]))
+            iss.add(f"{supplier}/{customer}", f"{len(names)} firm id(s) not in the firm table, e.g. "
+                    f"{plain_list(names, 3)}", "add them to the firm table or drop their links")
+        loops = (rows == cols) & ~unknown
+        if loops.any():
+            k = int(np.flatnonzero(loops)[0])
+            iss.add(f"{supplier}/{customer}", f"{int(loops.sum())} self-loop(s), e.g. firm "
+                    f"{plain(edges[supplier].iloc[k])} ({line_of(edges, k)})", "remove links from a firm to itself")
         iss.raise_if_any()
         vals = np.asarray(vals, float)
-        if firms is None:
-            ids = pd.Index(pd.unique(np.concatenate([edges[supplier].to_numpy(), edges[customer].to_numpy()])))
-            firms = pd.DataFrame({"industry": pd.NA}, index=ids)
         firms.index.name = "firm"
-        pos = pd.Series(np.arange(len(firms)), index=firms.index)
-        rows = pos.loc[edges[supplier]].to_numpy()
-        cols = pos.loc[edges[customer]].to_numpy()
         W = sp.coo_array((vals, (rows, cols)), shape=(len(firms), len(firms))).tocsr()
         return cls(W, firms, unit)
 

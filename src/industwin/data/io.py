@@ -201,6 +201,9 @@ def _read_excel_records(p: Path, what: str, sheet: str | int | None) -> pd.DataF
 
 def _as_text(s: pd.Series) -> pd.Series:
     """Identifiers as text: numbers stored as numbers lose no digits (``1.0`` → ``"1"``); blanks stay NaN."""
+    if pd.api.types.is_string_dtype(s) and not isinstance(s.dtype, np.dtype):
+        out = s.str.strip()                        # pandas' own string dtype: vectorised
+        return out.mask(out == "").astype(TEXT_DTYPE)
     if pd.api.types.is_bool_dtype(s):
         return s.map(lambda v: str(v).lower(), na_action="ignore").astype(TEXT_DTYPE)
     if pd.api.types.is_numeric_dtype(s):
@@ -469,21 +472,31 @@ def _excel_matrix(p: Path, what: str, sheet: str | None, ic: int, hr: int) -> pd
     return pd.DataFrame(vals.to_numpy(float), index=index, columns=columns)
 
 
+def _blank_labels(labels: pd.Index) -> np.ndarray:
+    """Which labels are blank (in any level): empty, NaN or pandas' ``Unnamed: …`` placeholder."""
+    levels = [labels.get_level_values(i) for i in range(labels.nlevels)]
+    out = np.zeros(len(labels), bool)
+    for lv in levels:
+        txt = pd.Index(lv).astype(str).str.strip()
+        out |= np.asarray(pd.isna(lv)) | np.asarray(txt == "") | np.asarray(txt.str.startswith("Unnamed:"))
+    return out
+
+
 def _check_matrix(df: pd.DataFrame, what: str, source: str, allow_blank: bool) -> pd.DataFrame:
     issues = Issues(source)
     for axis, labels in (("row", df.index), ("column", df.columns)):
-        arr = labels.to_flat_index() if isinstance(labels, pd.MultiIndex) else labels
-        blank = [k for k, v in enumerate(arr) if any(_blank(x) for x in (v if isinstance(v, tuple) else (v,)))]
-        if blank:
+        blank = np.flatnonzero(_blank_labels(labels))
+        if len(blank):
             issues.add(f"{axis} labels", f"{len(blank)} {axis}(s) without a label (first: {axis} {blank[0] + 1})",
                        f"label every {axis}")
-        dup = pd.Index(arr)[pd.Index(arr).duplicated()]
+        dup = labels[labels.duplicated()]
         if len(dup):
             issues.add(f"{axis} labels", f"{len(dup)} repeated {axis} label(s), e.g. "
                        f"{', '.join(plain(v) for v in dup[:3])}", f"give every {axis} one label, once")
     issues.raise_if_any()
-    body = df
-    if not all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in df.dtypes):
+    if all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in df.dtypes):
+        arr = df.to_numpy(dtype=float)
+    else:
         body = df.apply(pd.to_numeric, errors="coerce")
         bad = (body.isna() & df.notna()).to_numpy()
         if bad.any():
@@ -491,15 +504,17 @@ def _check_matrix(df: pd.DataFrame, what: str, source: str, allow_blank: bool) -
             raise DataError(f"{source}: the {what} has {int(bad.sum())} cell(s) that are not numbers, first "
                             f"{plain(df.iat[r, c])} at row {plain(df.index[r])}, column {plain(df.columns[c])}. "
                             "Fix: cells must be numbers (0 for none)")
-        body.attrs.update(df.attrs)
+        arr = body.to_numpy(dtype=float)
     if not allow_blank:
-        miss = body.isna().to_numpy()
+        miss = np.isnan(arr)
         if miss.any():
             r, c = np.argwhere(miss)[0]
             raise DataError(f"{source}: the {what} has {int(miss.sum())} blank cell(s), first at row "
                             f"{plain(df.index[r])}, column {plain(df.columns[c])}. Fix: write 0 where there is no "
                             "flow (a blank is not taken as 0)")
-    return body
+    out = pd.DataFrame(arr, index=df.index, columns=df.columns)       # one block: later reads are views
+    out.attrs.update(df.attrs)
+    return out
 
 
 def _blank(v: Any) -> bool:

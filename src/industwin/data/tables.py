@@ -62,6 +62,8 @@ def read_block(src: Any, kind: str, sheet: str | None = None) -> pd.DataFrame:
 
 def _numeric(df: pd.DataFrame, kind: str) -> np.ndarray:
     src = df.attrs.get("source", kind)
+    if all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in df.dtypes):
+        return df.to_numpy(dtype=float)            # read_matrix has checked every cell already
     try:
         return df.apply(pd.to_numeric, errors="raise").to_numpy(dtype=float)
     except (ValueError, TypeError):
