@@ -51,16 +51,51 @@ def test_multipliers_on_a_full_disk_leave_the_old_file(tmp_path, monkeypatch):
 
 
 def test_a_results_folder_is_replaced_whole(tmp_path):
+    import yaml
+    more = yaml.safe_load((FAULTS / "scenario_ok.yaml").read_text())
+    more["table"]["path"] = str(FAULTS / "table")
+    more["outputs"] = ["production", "capacity"]
+    (tmp_path / "more.yaml").write_text(yaml.safe_dump(more))
     out = tmp_path / "sim"
+    r = CliRunner().invoke(app, ["simulate", str(tmp_path / "more.yaml"), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert {"summary.parquet", "baseline.capacity.parquet", "report.html", MARKER} <= {p.name for p in out.iterdir()}
     r = CliRunner().invoke(app, ["simulate", str(FAULTS / "scenario_ok.yaml"), "-o", str(out)])
     assert r.exit_code == 0, r.output
-    assert {"summary.parquet", "baseline.production.parquet", "report.html", MARKER} <= {p.name for p in
-                                                                                         out.iterdir()}
-    (out / "stockpile_from_an_older_run.production.parquet").write_bytes(b"old")
+    assert not (out / "baseline.capacity.parquet").exists()         # never mixed with the older run
+    assert (out / "baseline.production.parquet").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["more.yaml", "sim"]
+    (out / "notes.txt").write_text("mine")                          # a file of the user's own: never deleted
     r = CliRunner().invoke(app, ["simulate", str(FAULTS / "scenario_ok.yaml"), "-o", str(out)])
+    assert r.exit_code == 2 and "files industwin did not write there (notes.txt)" in r.output
+    assert (out / "notes.txt").read_text() == "mine"
+
+
+def test_no_output_replaces_an_input(tmp_path):
+    r = CliRunner().invoke(app, ["firms", "synth", "-n", "200", "-o", str(tmp_path / "net")])
     assert r.exit_code == 0, r.output
-    assert not (out / "stockpile_from_an_older_run.production.parquet").exists()     # never mixed with an old run
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["sim"]
+    net = tmp_path / "net"
+    r = CliRunner().invoke(app, ["firms", "esri", str(net / "edges.parquet"), str(net / "firms.parquet"), "-o",
+                                 str(net)])
+    assert r.exit_code == 2 and "would replace the input" in r.output and (net / "edges.parquet").exists()
+    d = tmp_path / "d.csv"
+    d.write_text((FAULTS / "demand_ok.csv").read_text())
+    r = CliRunner().invoke(app, ["output", str(d), "--source", str(FAULTS / "table"), "-o", str(d)])
+    assert r.exit_code == 2 and "would replace the input" in r.output and d.read_text().startswith("region")
+
+
+def test_new_files_get_the_usual_permissions(tmp_path):
+    import os
+    import stat
+    out = tmp_path / "m.csv"
+    r = CliRunner().invoke(app, ["multipliers", str(FAULTS / "table"), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
+    out.chmod(0o640)
+    CliRunner().invoke(app, ["multipliers", str(FAULTS / "table"), "-o", str(out)])
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640                 # a replaced file keeps its own
 
 
 def test_a_failed_folder_write_leaves_the_old_results(tmp_path):

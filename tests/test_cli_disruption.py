@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-import industwin as iw
 from industwin.analysis import disruption as d
 from industwin.cli import app
 
@@ -23,7 +22,7 @@ def run(*args):
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.yaml")))
 def test_examples_are_valid_against_wiod(name, wiod2011):
     sc = d.read_scenario(EXAMPLES / name)
-    d._check(wiod2011, sc)              # every region, sector and node exists in WIOD 2011
+    d.check_scenario(wiod2011, sc)              # every region, sector and node exists in WIOD 2011
     assert sc.description and sc.table.dataset == "wiod2013"
 
 

@@ -119,12 +119,12 @@ def test_generic_loader_reorders_rows_and_names_bad_files(small, tmp_path):
     Z = pd.read_csv(folder / "Z.csv", index_col=[0, 1], header=[0, 1]).astype(object)
     Z.iloc[1, 2] = "twelve"
     Z.to_csv(folder / "Z.csv")
-    with pytest.raises(DataError, match=r"Z\.csv.*1 cell\(s\) that are not numbers, first 'twelve' at row "
-                                        r"\('A', 'manu'\), column \('B', 'agri'\)"):
+    with pytest.raises(ValidationError, match=r"Z\.csv: field 'cells': 1 cell\(s\) .* not numbers, first 'twelve' "
+                                              r"at row \('A', 'manu'\), column \('B', 'agri'\)"):
         iw.load(folder)
     Z.iloc[1, 2] = ""
     Z.to_csv(folder / "Z.csv")
-    with pytest.raises(DataError, match=r"Z\.csv.*1 blank cell\(s\), first at row \('A', 'manu'\).*write 0"):
+    with pytest.raises(ValidationError, match=r"Z\.csv.*1 blank cell\(s\) .*first at row \('A', 'manu'\).*write 0"):
         iw.load(folder)
     with pytest.raises(DataError, match="no Z.csv"):
         iw.load(folder / "satellites")

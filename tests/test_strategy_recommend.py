@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from industwin.analysis.disruption import _check, read_scenario
+from industwin.analysis.disruption import check_scenario, read_scenario
 from industwin.errors import SelectionError
 from industwin.strategy.indicators import INDICATORS, Diagnosis, diagnose
 from industwin.strategy.knowledge import load_framework
@@ -72,7 +72,7 @@ def test_diagnosis_of_germany_and_china_with_peers(wiod2011):
     # every scenario a recommendation offers is a valid, runnable scenario on the table
     for r in recs:
         if r.scenario and "shocks" in r.scenario:
-            _check(wiod2011, read_scenario(r.scenario))
+            check_scenario(wiod2011, read_scenario(r.scenario))
     with pytest.raises(SelectionError, match="unknown economy"):
         diagnose(wiod2011, "XYZ")
 
@@ -91,7 +91,7 @@ def test_every_rule_offers_a_valid_what_if(wiod2011):
         assert rule.scenario is not None, rule.id
         sc = rule.scenario(d)
         if "shocks" in sc:
-            _check(wiod2011, read_scenario(sc))
+            check_scenario(wiod2011, read_scenario(sc))
         else:
             plan = read_plan(sc)
             assert plan.measures and plan.emissions is not None
@@ -129,4 +129,4 @@ def test_risk_indicator_and_its_scenario(wiod2011):
     rule = next(r for r in RULES if r.id == "supply_base_risk")
     sc = rule.scenario(d)
     assert sc["shocks"]["trade"][0]["origin"] == foreign.index[0][0]
-    _check(wiod2011, read_scenario(sc))
+    check_scenario(wiod2011, read_scenario(sc))

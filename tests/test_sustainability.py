@@ -10,7 +10,7 @@ import pytest
 from conftest import DATA
 from industwin.analysis import sustainability as su
 from industwin.data.ghg_factors import epa_factors, epa_factors_by_gas, gwp, uk_factors
-from industwin.errors import DataError, ValidationError
+from industwin.errors import DataError, SelectionError, ValidationError
 
 EPA_CSV = DATA / "epa_supply_chain_ghg_factors_v1_3" / "SupplyChainGHGEmissionFactors_v1.3.0_NAICS_CO2e_USD2022.csv"
 
@@ -127,7 +127,7 @@ def test_intensity_ratio_and_risk_hotspots_by_hand():
     assert hs.loc[("BGD", "textiles"), "exposure"] == pytest.approx(0.8 * xx[0])
     # 666.7 of Bangladeshi textiles at risk 0.8 outweigh 1,777.8 of German retail at 0.1
     assert hs["share"].sum() == pytest.approx(1.0) and list(hs.index) == [("BGD", "textiles"), ("DEU", "retail")]
-    with pytest.raises(DataError, match="no 'co2' satellite"):
+    with pytest.raises(SelectionError, match="no 'co2' satellite"):
         su.intensity_table(m, "co2")
     with pytest.raises(DataError, match="match no"):
         su.risk_hotspots(m, pd.Series({"x": 1.0}), y)

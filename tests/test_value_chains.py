@@ -35,7 +35,7 @@ def two() -> iw.MRIO:
     Y = np.array([[40.0, 10], [20, 30]])
     idx = pd.MultiIndex.from_tuples([("S", "m"), ("R", "m")])
     fdi = pd.MultiIndex.from_tuples([("S", "hh"), ("R", "hh")])
-    return iw.MRIO(Z, Y, None, index=idx, fd_index=fdi, name="two")
+    return iw.MRIO(Z, Y, None, index=idx, fd_index=fdi, name="two", unit="M USD")
 
 
 def test_decomposition_by_hand(two):

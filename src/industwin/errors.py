@@ -59,9 +59,10 @@ class ValidationError(DataError):
         super().__init__(f"{len(self.issues)} problem(s) found:\n{lines}{tail}")
 
 
-class SelectionError(IndustwinError, KeyError):
+class SelectionError(IndustwinError, KeyError, ValueError):
     """A request names something the data do not have (a region, a sector, a firm, a year), a parameter
-    outside its range or a place that cannot be written; the message lists the valid choices."""
+    outside its range or a place that cannot be written; the message lists the valid choices. (It is also a
+    ``KeyError`` and a ``ValueError``, what such faults raised before.)"""
 
     def __str__(self) -> str:  # KeyError would print the message with quotes
         return str(self.args[0]) if self.args else ""

@@ -28,7 +28,7 @@ from typing import Annotated, Literal
 import numpy as np
 import pandas as pd
 import scipy.linalg as la
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from industwin.core.accounts import intensities
 from industwin.data.io import Issues, numbers, read_mapping, read_table, require_columns, texts, validate
@@ -208,9 +208,25 @@ class RecipeMeasure(Schema):
 
 
 class TableRef(Schema):
+    """A named dataset and year, or a table ``path`` (relative to the plan file) with, where its ``meta.yaml``
+    does not give it, its ``unit`` and whether it may hold negative flows."""
+
     dataset: str | None = None
     path: str | None = None
     year: int | None = None
+    unit: str | None = Field(None, min_length=1)
+    allow_negative: bool = False
+
+    @model_validator(mode="after")
+    def _one_table(self) -> "TableRef":
+        if (self.dataset is None) == (self.path is None):
+            raise ValueError("give the table as 'dataset' (a named dataset) or as 'path' (a table folder), one of "
+                             "the two")
+        return self
+
+    def load(self) -> MRIO:
+        from industwin.data.registry import load
+        return load(self.path or self.dataset, self.year, unit=self.unit, allow_negative=self.allow_negative)
 
 
 class EmissionsRef(Schema):
@@ -294,8 +310,7 @@ def attach_emissions(mrio: MRIO, ref: EmissionsRef, name: str = "ghg") -> MRIO:
 def run_plan(plan: Plan, mrio: MRIO | None = None) -> pd.DataFrame:
     """Each measure of a plan on its own, and all together, against the baseline (see :func:`compare_scenarios`)."""
     if mrio is None:
-        from industwin.data.registry import load
-        mrio = load(plan.table.path or plan.table.dataset, plan.table.year)
+        mrio = plan.table.load()
     if plan.emissions is not None and plan.satellite not in mrio.satellites:
         mrio = attach_emissions(mrio, plan.emissions, plan.satellite)
     check_plan(plan, mrio)

@@ -144,7 +144,6 @@ class CascadeModel:
 
         Returns one row per scenario: ``loss`` (share of the network's sales), ``loss_downstream``,
         ``loss_upstream``, ``iterations``, and the level of each ``observe`` firm (column ``level_<id>``)."""
-        ids = self.network.firms.index
         ptr, firm, share = [0], [], []
         for n, sc in enumerate(shocks):
             p = self.network.positions(list(sc))

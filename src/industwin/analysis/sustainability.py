@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -30,7 +29,7 @@ from pydantic import Field
 from industwin.data.ghg_factors import epa_factors, uk_factors, us_commodity_cpi
 from industwin.data.io import read_table, records
 from industwin.data.schema import Schema
-from industwin.errors import DataError, ValidationError, ValidationIssue
+from industwin.errors import DataError, SelectionError, ValidationError, ValidationIssue
 
 __all__ = ["Purchase", "Activity", "read_purchases", "read_activities", "scope3_purchased_goods",
            "scope12", "CompanyFootprint", "company_footprint", "PAPER_SCOPE3_RATIO", "intensity_table",
@@ -202,12 +201,14 @@ def intensity_table(mrio, satellite: str, stressor: str | None = None):
     emissions are about 11 times a firm's own"."""
     from industwin.core.accounts import intensities, satellite_multipliers
     if satellite not in mrio.satellites:
-        raise DataError(f"the table has no {satellite!r} satellite (has {list(mrio.satellites)})")
+        raise SelectionError(f"the table has no {satellite!r} satellite (it has {', '.join(mrio.satellites) or 'none'}). "
+                             "Fix: name one of its satellites, or attach an emissions account first")
     d = intensities(mrio, satellite)
     m = satellite_multipliers(mrio, satellite)
     st = d.index[0] if stressor is None else stressor
     if st not in d.index:
-        raise DataError(f"satellite {satellite!r} has no stressor {st!r} (has {list(d.index)})")
+        raise SelectionError(f"satellite {satellite!r} has no stressor {st!r}. Fix: choose one of "
+                             f"{', '.join(map(str, d.index))}")
     df = pd.DataFrame({"direct": d.loc[st], "total": m.loc[st]})
     df["ratio"] = df["total"] / df["direct"].where(df["direct"] > 0)
     unit = mrio.satellites[satellite].units[list(mrio.satellites[satellite].stressors).index(st)]

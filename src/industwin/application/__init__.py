@@ -5,10 +5,9 @@ runner (:func:`run`); no analysis lives in an interface. Requests by family: :mo
 :mod:`.value_chains`, :mod:`.disruption`, :mod:`.sustainability`, :mod:`.firms`, :mod:`.strategy`.
 """
 
-from industwin.application.outputs import Output, check_outputs, staged_file, staged_folder, write_atomic
+from industwin.application.outputs import Output, check_outputs
 from industwin.application.progress import Progress, Task
 from industwin.application.result import Result, Shown
 from industwin.application.runner import Request, run
 
-__all__ = ["Request", "run", "Result", "Shown", "Progress", "Task", "Output", "check_outputs", "write_atomic",
-           "staged_file", "staged_folder"]
+__all__ = ["Request", "run", "Result", "Shown", "Progress", "Task", "Output", "check_outputs"]

@@ -13,8 +13,10 @@ from industwin.application.progress import Progress
 from industwin.application.result import Result
 from industwin.application.runner import Request
 from industwin.data.mrio import MRIO
+from industwin.data.schema import PathArg
 
-__all__ = ["TableRequest", "table_output", "table_writer", "text_writer", "version"]
+__all__ = ["TableRequest", "TableOutRequest", "table_output", "table_writer", "text_writer", "folder_writer",
+           "version"]
 
 
 def version() -> str:
@@ -33,6 +35,7 @@ class TableRequest(Request):
 
     def load(self, progress: Progress, result: Result | None = None, source: str | None = None,
              year: int | None = None) -> MRIO:
+        """The table, with a note in ``result`` of what the user must know about it (negative flows)."""
         from industwin.data.registry import load
         src = source or self.source
         y = self.year if year is None else year
@@ -43,6 +46,17 @@ class TableRequest(Request):
             if note:
                 result.notes.append(f"{m.name or src}: {note}")
         return m
+
+
+class TableOutRequest(TableRequest):
+    """A request on one table that shows ``top`` rows of its result and may write all of it to ``out``
+    (``.csv`` / ``.parquet``)."""
+
+    top: int = Field(15, ge=1, le=100_000)
+    out: PathArg | None = None
+
+    def outputs(self) -> list[Output]:
+        return table_output(self.out)
 
 
 def table_output(path: Path | None, option: str = "--out") -> list[Output]:

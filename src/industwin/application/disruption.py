@@ -10,6 +10,7 @@ from industwin.application.common import TableRequest, folder_writer, text_write
 from industwin.application.outputs import Output
 from industwin.application.progress import Progress
 from industwin.application.result import Result
+from industwin.data.schema import PathArg
 from industwin.errors import SelectionError
 
 __all__ = ["SimulateRequest", "RiskRequest"]
@@ -19,9 +20,9 @@ class SimulateRequest(TableRequest):
     """Run a disruption scenario: the shock, each intervention and all together, with an HTML report. The table
     is the scenario's unless ``source`` / ``year`` override it."""
 
-    scenario: Path
+    scenario: PathArg
     source: str | None = Field(None, min_length=1)
-    out: Path = Path("industwin-simulation")
+    out: PathArg = Path("industwin-simulation")
 
     def outputs(self) -> list[Output]:
         return [Output(self.out, "folder", "--out")]
@@ -74,7 +75,7 @@ class RiskRequest(TableRequest):
     max_days: int = Field(60, ge=7)
     region: str | None = None
     dask: bool = True
-    html: Path = Path("industwin-risk.html")
+    html: PathArg = Path("industwin-risk.html")
 
     def check(self) -> None:
         if 1 + self.max_days > self.horizon:

@@ -13,6 +13,7 @@ from industwin.application.common import folder_writer, table_output, table_writ
 from industwin.application.outputs import Output
 from industwin.application.progress import Progress
 from industwin.application.result import Result
+from industwin.data.schema import PathArg
 from industwin.application.runner import Request
 from industwin.data.limits import check_memory, largest
 from industwin.errors import DataError, SelectionError
@@ -25,18 +26,28 @@ BYTES_PER_FIRM = 2_000        # a synthetic firm: its links (3–4 on average), 
 class NetworkRequest(Request):
     """A request on a firm network read from an edge list and a firm table."""
 
-    edges: Path
-    firms: Path
+    edges: PathArg
+    firms: PathArg
 
     def network(self, progress: Progress):
         from industwin.core.firms import read_network
         with progress.task(f"reading {self.edges.name}"):
             return read_network(self.edges, self.firms)
 
+    @staticmethod
+    def firm(net, fid: str | None, option: str):
+        """A firm id as the network spells it (None stays None)."""
+        return None if fid is None else net.firms.index[net.position(fid, option)]
+
 
 class EssentialityRequest(NetworkRequest):
-    essentiality: Path | None = None
+    essentiality: PathArg | None = None
     replace: bool = True
+
+    def inputs_of(self, progress: Progress, focal: str | None, option: str = "FOCAL"):
+        """The network, the essentiality matrix and the focal firm (as the network spells its id)."""
+        net = self.network(progress)
+        return net, self.matrix(), self.firm(net, focal, option)
 
     def matrix(self):
         from industwin.analysis.firm_risk import read_essentiality
@@ -54,7 +65,7 @@ class SynthRequest(Request):
     firms: int = Field(10_000, ge=10)
     links: float = Field(3.2, gt=0, le=1000)
     seed: int = Field(0, ge=0)
-    out: Path = Path("industwin-firms")
+    out: PathArg = Path("industwin-firms")
 
     def outputs(self) -> list[Output]:
         return [Output(self.out, "folder", "--out")]
@@ -88,7 +99,7 @@ class ESRIRequest(EssentialityRequest):
     reveal: bool = False
     dask: bool = False
     gpu: bool = False
-    out: Path = Path("industwin-esri")
+    out: PathArg = Path("industwin-esri")
 
     def check(self) -> None:
         if self.dask and self.gpu:
@@ -102,10 +113,8 @@ class ESRIRequest(EssentialityRequest):
         from industwin.analysis.firm_risk import CascadeModel, esri, supplier_impact
         from industwin.viz.firms import anonymise, esri_figures, esri_tables, tier_figures, tier_tables
         from industwin.viz.pages import page_html
-        net = self.network(progress)
-        ess = self.matrix()
+        net, ess, f = self.inputs_of(progress, self.focal, "--focal")
         model = CascadeModel(net, ess)
-        f = None if self.focal is None else net.firms.index[net.position(self.focal, "--focal")]
         res = Result()
         with progress.task("ESRI of every firm", total=net.n) as t:
             scores = esri(model, replaceable=self.replace, scheduler="distributed" if self.dask else None,
@@ -137,16 +146,14 @@ class TiersRequest(EssentialityRequest):
     focal: str = Field(min_length=1)
     max_tier: int = Field(4, ge=1)
     downstream: bool = False
-    out: Path | None = None
+    out: PathArg | None = None
 
     def outputs(self) -> list[Output]:
         return table_output(self.out)
 
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis.firm_network import input_concentration, single_points_of_failure, tiers
-        net = self.network(progress)
-        ess = self.matrix()
-        f = net.firms.index[net.position(self.focal, "FOCAL")]
+        net, ess, f = self.inputs_of(progress, self.focal)
         res = Result()
         with progress.task(f"tiers of firm {f}"):
             tm = tiers(net, f, "downstream" if self.downstream else "upstream", self.max_tier)
@@ -173,7 +180,7 @@ class LinksRequest(NetworkRequest):
     hide: float = Field(0.2, gt=0, lt=1)
     seed: int = Field(0, ge=0)
     customer: str | None = None
-    out: Path | None = None
+    out: PathArg | None = None
 
     def outputs(self) -> list[Output]:
         return table_output(self.out)
@@ -181,7 +188,7 @@ class LinksRequest(NetworkRequest):
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis.hidden_links import LinkPredictor, evaluate_link_prediction
         net = self.network(progress)
-        c = None if self.customer is None else net.firms.index[net.position(self.customer, "--customer")]
+        c = self.firm(net, self.customer, "--customer")
         res = Result()
         with progress.task("hiding links, training, scoring"):
             ev = evaluate_link_prediction(net, self.hide, seed=self.seed)
@@ -204,7 +211,7 @@ class InterveneRequest(EssentialityRequest):
     second_supplier: list[str] = []
     stock: float | None = Field(None, gt=0, le=3650)
     reshore: str | None = None
-    out: Path | None = None
+    out: PathArg | None = None
 
     def check(self) -> None:
         if not (self.second_supplier or self.stock is not None or self.reshore):
@@ -221,9 +228,7 @@ class InterveneRequest(EssentialityRequest):
 
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis import firm_risk as fr
-        net = self.network(progress)
-        ess = self.matrix()
-        f = net.firms.index[net.position(self.focal, "FOCAL")]
+        net, ess, f = self.inputs_of(progress, self.focal)
         ivs = [fr.second_supplier(net, f, k) for k in self.second_supplier]
         if self.stock is not None:
             ivs.append(fr.add_stock([f], self.stock))
@@ -232,8 +237,12 @@ class InterveneRequest(EssentialityRequest):
             if col not in net.firms.columns:
                 raise SelectionError(f"--reshore {self.reshore!r}: the firm table has no column {col!r}. Fix: use one "
                                      f"of {', '.join(c for c in net.firms.columns if c != 'industry')}")
-            kind = net.firms[col].dtype
-            value = home if not pd.api.types.is_numeric_dtype(kind) else pd.to_numeric(pd.Series([home])).iloc[0]
+            value = home
+            if pd.api.types.is_numeric_dtype(net.firms[col].dtype):
+                value = pd.to_numeric(pd.Series([home]), errors="coerce").iloc[0]
+                if pd.isna(value):
+                    raise SelectionError(f"--reshore {self.reshore!r}: column {col!r} holds numbers and {home!r} is "
+                                         "not one. Fix: give a value of the column")
             if not np.isin(net.firms[col].to_numpy(), [value]).any():
                 raise SelectionError(f"--reshore {self.reshore!r}: no firm has {col} = {home}. Fix: use a value of "
                                      f"the column, e.g. {', '.join(map(str, net.firms[col].dropna().unique()[:5]))}")

@@ -1,12 +1,11 @@
-"""Where a job writes: output paths checked before any computation, and atomic writes.
+"""Where a job writes: output paths checked before any computation.
 
-An :class:`Output` is one place a job writes — a file in one of some formats, or a results folder. The runner
-checks every output before computing (:func:`check_outputs`): a missing or read-only folder, a folder where a
-file is meant (or the reverse), an unknown format, a folder of someone else's files — each a short error
-naming the option and the fix, before minutes of work. Writes are atomic: a file is written to a temporary
-name beside it and renamed into place (:func:`write_atomic`); a results folder is built beside the old one and
-swapped in whole (:func:`staged_folder`), so a failure half-way leaves the old file or folder as it was and a
-new run never mixes with an older one.
+An :class:`Output` is one place a job writes — a file in one of some formats (with companions, such as a
+report's PDF beside its HTML), or a results folder. The runner checks every output before computing
+(:func:`check_outputs`): a missing or read-only folder, a folder where a file is meant (or the reverse), an
+unknown format, a folder holding files industwin did not write there, the working folder, an output that would
+replace an input — each a short error naming the option and the fix, before minutes of work. The writes
+themselves are atomic (:mod:`industwin.data.storage`).
 """
 
 from __future__ import annotations
@@ -18,11 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from industwin.data.storage import MARKER, staged_file, staged_folder, write_atomic
+from industwin.data.storage import MARKER, foreign_files
 from industwin.errors import SelectionError
 
-__all__ = ["Output", "TABLE_FORMATS", "check_outputs", "write_atomic", "staged_file", "staged_folder",
-           "write_table", "MARKER"]
+__all__ = ["Output", "TABLE_FORMATS", "check_outputs", "write_table"]
 
 TABLE_FORMATS = (".csv", ".parquet")
 
@@ -63,9 +61,17 @@ class Output:
         else:
             if p.exists() and not p.is_dir():
                 raise SelectionError(f"{opt} {p}: is a file, not a folder. Fix: give a folder for the results")
-            if p.is_dir() and any(p.iterdir()) and not (p / MARKER).exists():
-                raise SelectionError(f"{opt} {p}: the folder holds files industwin did not write, and results "
-                                     "replace the whole folder. Fix: choose a new or empty folder")
+            here = Path.cwd().resolve()
+            if p.exists() and (p.resolve() == here or p.resolve() in here.parents):
+                raise SelectionError(f"{opt} {p}: results replace the whole folder, and this one holds the working "
+                                     "folder. Fix: give a new folder for the results, e.g. -o results")
+            if p.is_dir():
+                other = foreign_files(p)
+                if other:
+                    old = "" if (p / MARKER).exists() else " (if it holds an earlier industwin result, delete it)"
+                    raise SelectionError(f"{opt} {p}: the folder holds files industwin did not write there "
+                                         f"({', '.join(other[:3])}{' …' if len(other) > 3 else ''}), and results "
+                                         f"replace the whole folder{old}. Fix: choose a new or empty folder")
             if p.is_dir() and not os.access(p, os.W_OK):
                 raise SelectionError(f"{opt} {p}: the folder cannot be written (read-only). Fix: choose another "
                                      "folder or make it writable")
@@ -87,11 +93,19 @@ def _check_parent(p: Path, opt: str) -> None:
                              "can write to")
 
 
-def check_outputs(outputs: Sequence[Output]) -> None:
-    """Check every output, and that no two of them are the same path."""
+def check_outputs(outputs: Sequence[Output], inputs: Sequence[Path] = ()) -> None:
+    """Check every output; that no two of them are the same path; and that none would replace an input (a
+    file given as the output too, or a results folder holding an input)."""
     seen: dict[Path, str] = {}
+    ins = [Path(i).expanduser().resolve() for i in inputs if i is not None]
     for o in outputs:
         o.check()
+        target = o.path.expanduser().resolve()
+        for i in ins:
+            if i == target or (o.kind == "folder" and target in i.parents):
+                raise SelectionError(f"{o.option} {o.path}: writing there would replace the input {i}"
+                                     f"{' (results replace the whole folder)' if o.kind == 'folder' else ''}. Fix: "
+                                     "write the results somewhere else")
         for q in o.paths:
             key = q.expanduser().absolute()
             if key in seen:

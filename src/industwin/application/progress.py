@@ -23,6 +23,3 @@ class Progress:
     def task(self, description: str, total: int | None = None) -> Iterator[Task]:
         """A piece of work of ``total`` steps (None: unknown length, e.g. loading a table)."""
         yield Task()
-
-    def note(self, text: str) -> None:
-        """A remark to show while working (the base class ignores it)."""

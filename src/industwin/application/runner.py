@@ -11,17 +11,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from industwin.application.outputs import Output, check_outputs, staged_file, staged_folder
+from industwin.application.outputs import Output, check_outputs
+from industwin.data.storage import staged_files, staged_folder
 from industwin.application.progress import Progress
 from industwin.application.result import Result
 from industwin.data.schema import Schema
 
-__all__ = ["Request", "run"]
+__all__ = ["Request", "run", "OUTPUT_FIELDS"]
+
+OUTPUT_FIELDS = frozenset({"out", "html"})     # the request fields that name where results go
 
 
 class Request(Schema):
     """A typed request for one job. Subclasses declare their fields, their :meth:`outputs` and
-    :meth:`compute` (which must not write: it returns writers in ``Result.writes``)."""
+    :meth:`compute` (which must not write: it returns writers in ``Result.writes``). Build one with
+    :meth:`of`: bad values give the project's :class:`~industwin.errors.ValidationError` with field names."""
+
+    @classmethod
+    def of(cls, cite: str = "request", /, **fields):
+        """The request from field values (a form, JSON, a command line), every problem listed by field and
+        cited as coming from ``cite``."""
+        from industwin.data.io import validate
+        return validate(cls, fields, cite)
 
     def check(self) -> None:
         """Rules between fields (an option that needs another, or has no effect in a mode): raise
@@ -29,6 +40,18 @@ class Request(Schema):
 
     def outputs(self) -> list[Output]:
         return []
+
+    def inputs(self) -> list[Path]:
+        """The files and folders the request reads (no output may replace one): its path fields that are not
+        outputs, and a ``source`` given as a path."""
+        found: list[Path] = []
+        for name in type(self).model_fields:
+            v = getattr(self, name)
+            if isinstance(v, Path) and name not in OUTPUT_FIELDS:
+                found.append(v)
+            elif name == "source" and isinstance(v, str) and Path(v).exists():
+                found.append(Path(v))
+        return found
 
     def compute(self, progress: Progress) -> Result:  # pragma: no cover - every request overrides it
         raise NotImplementedError
@@ -39,7 +62,7 @@ def run(request: Request, progress: Progress | None = None) -> Result:
     progress = progress or Progress()
     request.check()
     outputs = request.outputs()
-    check_outputs(outputs)
+    check_outputs(outputs, request.inputs())
     result = request.compute(progress)
     for o in outputs:
         writer = result.writes.get(o.option)
@@ -55,12 +78,6 @@ def run(request: Request, progress: Progress | None = None) -> Result:
 
 
 def _write_file(o: Output, writer) -> None:
-    """A file and its companions (e.g. a report's PDF): all staged, then renamed in turn."""
-    if not o.companions:
-        with staged_file(o.path) as tmp:
-            writer(tmp)
-        return
-    import contextlib
-    with contextlib.ExitStack() as stack:
-        tmps = [stack.enter_context(staged_file(q)) for q in o.paths]
-        writer(tmps[0], *tmps[1:])
+    """A file and its companions (e.g. a report's PDF): all staged, then committed together."""
+    with staged_files(o.paths) as tmps:
+        writer(*tmps)

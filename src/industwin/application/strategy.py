@@ -10,6 +10,7 @@ from industwin.application.common import TableRequest
 from industwin.application.outputs import Output
 from industwin.application.progress import Progress
 from industwin.application.result import Result
+from industwin.data.schema import PathArg
 
 __all__ = ["ReportRequest"]
 
@@ -18,15 +19,19 @@ class ReportRequest(TableRequest):
     """The strategy report of one economy (HTML and, unless ``pdf`` is false, the PDF beside it)."""
 
     economy: str = Field("DEU", min_length=1)
-    year: int | None = Field(2011, ge=1900, le=2100)
     peers: list[str] | None = Field(None, min_length=1)
-    survey: Path | None = None
-    out: Path | None = None
+    survey: PathArg | None = None
+    out: PathArg | None = None
     pdf: bool = True
 
     @property
     def html_path(self) -> Path:
-        return self.out or Path(f"industwin-report-{self.economy}-{self.year}.html")
+        if self.out is not None:
+            return self.out
+        from industwin.data.registry import DATASETS
+        ds = DATASETS.get(self.source.lower())
+        year = self.year if self.year is not None else (ds.default_year if ds else None)
+        return Path(f"industwin-report-{self.economy}{'' if year is None else f'-{year}'}.html")
 
     def outputs(self) -> list[Output]:
         return [Output(self.html_path, "file", "--out", (".html", ".htm"), (".pdf",) if self.pdf else ())]
@@ -39,9 +44,9 @@ class ReportRequest(TableRequest):
         m = self.load(progress, res)
         n = (len(self.peers) if self.peers else len(m.regions) - 2) + 1
         with progress.task(f"diagnosing {self.economy} and its peers", total=n) as t:
-            rep = build_report(self.economy, self.year, self.source, self.peers, responses, mrio=m,
+            rep = build_report(self.economy, m.year, self.source, self.peers, responses, mrio=m,
                                progress=lambda k: t.update(completed=k))
-        res.title = f"{self.economy} {self.year}: strategy diagnosis"
+        res.title = f"{self.economy} {m.year or ''}: strategy diagnosis"
         for p in rep.summary_points():
             res.line(f"• {p}")
         d = rep.diagnosis.table

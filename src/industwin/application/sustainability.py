@@ -8,11 +8,12 @@ from pathlib import Path
 import pandas as pd
 from pydantic import Field
 
-from industwin.application.common import TableRequest, folder_writer, table_output, table_writer, text_writer, \
+from industwin.application.common import TableOutRequest, TableRequest, folder_writer, table_writer, text_writer, \
     version
 from industwin.application.outputs import Output
 from industwin.application.progress import Progress
 from industwin.application.result import Result
+from industwin.data.schema import PathArg
 from industwin.application.runner import Request
 
 __all__ = ["CarbonRequest", "JobsRequest", "DecarboniseRequest", "HotspotsRequest", "read_risk_scores"]
@@ -22,9 +23,9 @@ class CarbonRequest(Request):
     """A company's GHG Protocol footprint: scope 1 and 2 (UK 2024 factors), scope 3 purchased goods (EPA factors,
     spend-based or supplier-specific), the supply-chain-to-operational ratio and the hot spots."""
 
-    purchases: Path
-    activities: Path | None = None
-    out: Path = Path("industwin-carbon")
+    purchases: PathArg
+    activities: PathArg | None = None
+    out: PathArg = Path("industwin-carbon")
 
     def outputs(self) -> list[Output]:
         return [Output(self.out, "folder", "--out")]
@@ -64,7 +65,7 @@ class JobsRequest(TableRequest):
 
     source: str = Field("wiod2016_usa", min_length=1)
     sectors: list[str] | None = Field(None, min_length=1)
-    html: Path = Path("industwin-jobs.html")
+    html: PathArg = Path("industwin-jobs.html")
 
     def outputs(self) -> list[Output]:
         return [Output(self.html, "file", "--html", (".html", ".htm"))]
@@ -104,8 +105,8 @@ class DecarboniseRequest(Request):
     """National decarbonisation scenarios: efficiency, fuel switching, new recipes and a carbon price, each alone
     and together, against the baseline (emissions, output, jobs, prices)."""
 
-    plan: Path
-    out: Path = Path("industwin-decarbonisation")
+    plan: PathArg
+    out: PathArg = Path("industwin-decarbonisation")
 
     def outputs(self) -> list[Output]:
         return [Output(self.out, "folder", "--out")]
@@ -113,15 +114,15 @@ class DecarboniseRequest(Request):
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis.decarbonisation import attach_emissions, check_plan, read_plan, run_plan
         from industwin.analysis.sustainability import intensity_table
-        from industwin.analysis.workforce import transition_exposure
-        from industwin.data.registry import load
+        from industwin.analysis.workforce import CARBON_INTENSIVE_WIOD16, transition_exposure
         from industwin.viz.pages import page_html
         from industwin.viz.sustainability import decarbonisation_figures
         p = read_plan(self.plan)
         res = Result()
-        src = p.table.path or p.table.dataset
-        with progress.task(f"loading {src}"):
-            m = load(src, p.table.year)
+        with progress.task(f"loading {p.table.path or p.table.dataset}"):
+            m = p.table.load()
+        if m.meta.get("negative_flows"):
+            res.notes.append(f"{m.name}: {m.meta['negative_flows']}")
         if p.emissions is not None:
             m = attach_emissions(m, p.emissions, p.satellite)
         check_plan(p, m, str(self.plan))
@@ -130,7 +131,13 @@ class DecarboniseRequest(Request):
         with progress.task(f"{p.name}: {len(p.measures)} measure(s)"):
             table = run_plan(p, m)
             it = intensity_table(m, p.satellite)
-            exposure = transition_exposure(m) if "employment" in m.satellites else None
+            exposure = None
+            codes = set(map(str, m.sectors))
+            if "employment" in m.satellites and set(CARBON_INTENSIVE_WIOD16) <= codes:
+                exposure = transition_exposure(m)
+            elif "employment" in m.satellites:
+                res.notes.append("the jobs exposed to the transition are shown for WIOD 2016 sector codes only; this "
+                                 "table has others (industwin jobs --sectors names them)")
         res.show(f"{p.name}: scenarios against the baseline", table, 20, "{:,.4g}")
         tables = {"Scenarios": table, "Emission intensities (direct, total, ratio)": it.sort_values("total",
                                                                                                     ascending=False)}
@@ -147,51 +154,27 @@ class DecarboniseRequest(Request):
 def read_risk_scores(path) -> pd.Series:
     """Risk scores per country-sector from a file with columns region, sector, score (finite, ≥ 0, each pair
     once)."""
-    from industwin.data.io import Issues, numbers, read_table, require_columns, texts
-    from industwin.errors import plain_list
-    df = read_table(path, "risk-score file", text=("region", "sector"))
-    require_columns(df, ["region", "sector", "score"], "give columns region, sector, score")
-    iss = Issues(df.attrs["source"])
-    reg = texts(df, "region", iss)
-    sec = texts(df, "sector", iss)
-    sc = numbers(df, "score", iss, minimum=0, fix="give each row a score ≥ 0 (your indicator)")
-    iss.raise_if_any()
-    s = pd.Series(sc, index=pd.MultiIndex.from_arrays([reg.to_numpy(), sec.to_numpy()]))
-    if s.index.has_duplicates:
-        iss.add("region/sector", f"pairs given twice, e.g. {plain_list(s.index[s.index.duplicated()], 3)}",
-                "give each (region, sector) once")
-    iss.raise_if_any()
-    s.attrs["source"] = df.attrs["source"]
-    return s
+    from industwin.data.io import read_sector_values
+    return read_sector_values(path, "risk-score file", "score", minimum=0,
+                              fix="give each row a score ≥ 0 (your indicator)")
 
 
-class HotspotsRequest(TableRequest):
+class HotspotsRequest(TableOutRequest):
     """A due-diligence hot-spot list: a risk score per country-sector carried through a product's supply chain."""
 
-    risk: Path
+    risk: PathArg
     region: str = Field(min_length=1)
     sector: str = Field(min_length=1)
     amount: float = Field(1.0, gt=0)
-    top: int = Field(15, ge=1, le=100_000)
-    out: Path | None = None
-
-    def outputs(self) -> list[Output]:
-        return table_output(self.out)
 
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis.sustainability import risk_hotspots
-        from industwin.data.select import node_positions
-        from industwin.errors import ValidationError, ValidationIssue, plain
+        from industwin.data.select import known_rows, node_positions
         scores = read_risk_scores(self.risk)
         res = Result()
         m = self.load(progress, res)
         node_positions(m, self.region, [self.sector], "product")
-        unknown = scores.index.difference(m.index)
-        if len(unknown):
-            raise ValidationError([ValidationIssue(scores.attrs["source"], "region/sector",
-                                                   f"unknown (region, sector) {plain(k)}",
-                                                   f"use the table's labels, e.g. {plain(m.index[0])}")
-                                   for k in unknown])
+        known_rows(scores, m)
         hs = risk_hotspots(m, scores, pd.Series({(self.region, self.sector): self.amount}), self.top)
         res.show(f"where the risk in {self.region} {self.sector} sits [output in {m.unit}]", hs, self.top, "{:,.4g}")
         missing = len(m.index) - len(scores)

@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from industwin.application.common import TableRequest, table_output, table_writer
-from industwin.application.outputs import Output
+from industwin.application.common import TableOutRequest, TableRequest, table_writer
 from industwin.application.progress import Progress
 from industwin.application.result import Result
+from industwin.data.schema import PathArg
 from industwin.application.runner import Request
 from industwin.errors import SelectionError
 
@@ -53,16 +52,11 @@ class DescribeRequest(TableRequest):
         return res
 
 
-class MultipliersRequest(TableRequest):
+class MultipliersRequest(TableOutRequest):
     """Output, value-added or satellite multipliers (1'L, v_c'L, S L) by region and sector."""
 
     kind: str = Field("output", min_length=1)
     region: str | None = None
-    top: int = Field(15, ge=1, le=100_000)
-    out: Path | None = None
-
-    def outputs(self) -> list[Output]:
-        return table_output(self.out)
 
     def compute(self, progress: Progress) -> Result:
         import industwin as iw
@@ -82,23 +76,18 @@ class MultipliersRequest(TableRequest):
         return res
 
 
-class FootprintRequest(TableRequest):
+class FootprintRequest(TableOutRequest):
     """Consumption-based footprints and embodied-trade accounts of a satellite."""
 
     satellite: str = Field("value_added", min_length=1)
     by: Literal["region", "product", "origin"] = "region"
     stressor: str | None = None
     region: str | None = None
-    top: int = Field(15, ge=1, le=100_000)
-    out: Path | None = None
 
     def check(self) -> None:
         if self.by == "origin" and self.region is None:
             raise SelectionError("--by origin shows where one region's footprint arises. Fix: name the consuming "
                                  "region with --region (e.g. --region DEU)")
-
-    def outputs(self) -> list[Output]:
-        return table_output(self.out)
 
     def compute(self, progress: Progress) -> Result:
         import industwin as iw
@@ -138,48 +127,23 @@ class FootprintRequest(TableRequest):
 
 
 def read_demand(path, what: str = "final-demand file") -> pd.Series:
-    """A final-demand vector from a file with columns region, sector, value (every row complete, each
-    (region, sector) once, finite values)."""
-    from industwin.data.io import Issues, numbers, read_table, require_columns, texts
-    df = read_table(path, what, text=("region", "sector"))
-    require_columns(df, ["region", "sector", "value"], "give columns region, sector, value")
-    iss = Issues(df.attrs["source"])
-    reg = texts(df, "region", iss, fix="give each row its region")
-    sec = texts(df, "sector", iss, fix="give each row its sector")
-    val = numbers(df, "value", iss, fix="give each row its final demand (a number; 0 if none)")
-    iss.raise_if_any()
-    y = pd.Series(val, index=pd.MultiIndex.from_arrays([reg.to_numpy(), sec.to_numpy()], names=["region", "sector"]),
-                  name="value")
-    if y.index.has_duplicates:
-        from industwin.errors import plain_list
-        iss.add("region/sector", f"{int(y.index.duplicated().sum())} (region, sector) pair(s) given twice, e.g. "
-                f"{plain_list(y.index[y.index.duplicated()], 3)}", "give each pair once (add the values first)")
-        iss.raise_if_any()
-    y.attrs["source"] = df.attrs["source"]
-    return y
+    """A final-demand vector from a file with columns region, sector, value."""
+    from industwin.data.io import read_sector_values
+    return read_sector_values(path, what, "value", fix="give each row its final demand (a number; 0 if none)")
 
 
-class OutputRequest(TableRequest):
+class OutputRequest(TableOutRequest):
     """Gross output needed for a final-demand vector: x = (I − A)⁻¹ y."""
 
-    demand: Path
-    top: int = Field(15, ge=1, le=100_000)
-    out: Path | None = None
-
-    def outputs(self) -> list[Output]:
-        return table_output(self.out)
+    demand: PathArg
 
     def compute(self, progress: Progress) -> Result:
         import industwin as iw
+        from industwin.data.select import known_rows
         y = read_demand(self.demand)
         res = Result()
         m = self.load(progress, res)
-        unknown = y.index.difference(m.index)
-        if len(unknown):
-            from industwin.errors import ValidationError, ValidationIssue, plain
-            raise ValidationError([ValidationIssue(y.attrs["source"], "region/sector", f"unknown (region, sector) "
-                                                   f"{plain(k)}", f"use the table's labels, e.g. {plain(m.index[0])}")
-                                   for k in unknown])
+        known_rows(y, m)
         x = iw.gross_output(m, y).to_frame("gross output")
         res.writes["--out"] = table_writer(x)
         neg = int((x["gross output"] < 0).sum())

@@ -9,29 +9,25 @@ from typing import Literal
 import pandas as pd
 from pydantic import Field
 
-from industwin.application.common import TableRequest, table_output, table_writer, text_writer, version
+from industwin.application.common import TableOutRequest, TableRequest, table_writer, text_writer, version
 from industwin.application.outputs import Output
 from industwin.application.progress import Progress
 from industwin.application.result import Result
-from industwin.data.schema import Share
+from industwin.application.runner import Request
+from industwin.data.schema import PathArg, Share
 from industwin.errors import SelectionError
 
 __all__ = ["GVCRequest", "OriginRequest", "PositionRequest", "ExposureRequest", "ExtractionRequest",
            "SuppliersRequest", "ValueChainsRequest", "DemoRequest", "value_chain_lines"]
 
-Top = Field(15, ge=1, le=100_000)
 
 
-class GVCRequest(TableRequest):
+class GVCRequest(TableOutRequest):
     """Gross exports decomposed into DVA, DDC, FVA, FDC (Borin–Mancini), VAX ratio, GVC participation."""
 
     by: Literal["country", "sector"] = "country"
     region: str | None = None
     top: int = Field(45, ge=1, le=100_000)
-    out: Path | None = None
-
-    def outputs(self) -> list[Output]:
-        return table_output(self.out)
 
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis.value_chains import export_decomposition
@@ -53,15 +49,11 @@ class GVCRequest(TableRequest):
         return res
 
 
-class OriginRequest(TableRequest):
+class OriginRequest(TableOutRequest):
     """Where the value of a region's final products is added (foreign share and largest origins)."""
 
     region: str = Field(min_length=1)
     top: int = Field(35, ge=1, le=100_000)
-    out: Path | None = None
-
-    def outputs(self) -> list[Output]:
-        return table_output(self.out)
 
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis.value_chains import final_output_origin
@@ -81,16 +73,12 @@ class OriginRequest(TableRequest):
         return res
 
 
-class PositionRequest(TableRequest):
+class PositionRequest(TableOutRequest):
     """Upstreamness (Antràs–Chor), downstreamness and their ratio per country-sector."""
 
     region: str | None = None
     inventories: str | None = None
     top: int = Field(35, ge=1, le=100_000)
-    out: Path | None = None
-
-    def outputs(self) -> list[Output]:
-        return table_output(self.out)
 
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis.value_chains import chain_position
@@ -111,17 +99,12 @@ class PositionRequest(TableRequest):
         return res
 
 
-class ExposureRequest(TableRequest):
+class ExposureRequest(TableOutRequest):
     """Tier-n exposure of a country-sector: tier 1 vs hidden tiers, concentration of each input."""
 
     region: str = Field(min_length=1)
     sector: str = Field(min_length=1)
     threshold: Share = 0.5
-    top: int = Top
-    out: Path | None = None
-
-    def outputs(self) -> list[Output]:
-        return table_output(self.out)
 
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis.value_chains import supply_chain_exposure
@@ -143,18 +126,13 @@ class ExposureRequest(TableRequest):
         return res
 
 
-class ExtractionRequest(TableRequest):
+class ExtractionRequest(TableOutRequest):
     """Hypothetical extraction: who loses what if a country (or country-sector) stops supplying."""
 
     region: str = Field(min_length=1)
     sector: str | None = None
     buyers: list[str] | None = Field(None, min_length=1)
     model: Literal["supply", "demand"] = "supply"
-    top: int = Top
-    out: Path | None = None
-
-    def outputs(self) -> list[Output]:
-        return table_output(self.out)
 
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis.value_chains import hypothetical_extraction
@@ -172,15 +150,11 @@ class ExtractionRequest(TableRequest):
         return res
 
 
-class SuppliersRequest(TableRequest):
+class SuppliersRequest(TableOutRequest):
     """The foreign supplier sectors a region depends on most (value added lost if each stopped)."""
 
     region: str = Field(min_length=1)
     top: int = Field(20, ge=1, le=100_000)
-    out: Path | None = None
-
-    def outputs(self) -> list[Output]:
-        return table_output(self.out)
 
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis.value_chains import supplier_dependence
@@ -242,15 +216,16 @@ def _check_years(years: list[int] | None) -> None:
             raise SelectionError(f"--years names {', '.join(map(str, twice))} more than once. Fix: name each year once")
 
 
-class ValueChainsRequest(TableRequest):
-    """Value chains of one economy over the years, with a self-contained HTML page."""
+class ValueChainsRequest(Request):
+    """Value chains of one economy over the years of a named dataset, with a self-contained HTML page."""
 
+    source: str = Field("wiod2013", min_length=1)
     region: str = Field(min_length=1)
     product: str | None = None
     years: list[int] | None = Field(None, min_length=1)
     threshold: Share = 0.5
     dask: bool = False
-    html: Path = Path("industwin-value-chains.html")
+    html: PathArg = Path("industwin-value-chains.html")
 
     def check(self) -> None:
         _check_years(self.years)
@@ -272,12 +247,12 @@ class ValueChainsRequest(TableRequest):
 
 
 class DemoRequest(TableRequest):
-    """The main job: one economy's profile and value chains, and a self-contained HTML page."""
+    """The main job: one economy's profile and value chains, and a self-contained HTML page (the year: the
+    dataset's latest, 2011 for WIOD 2013, unless given)."""
 
     region: str = Field("DEU", min_length=1)
-    year: int | None = Field(2011, ge=1900, le=2100)
     years: list[int] | None = Field(None, min_length=1)
-    html: Path = Path("industwin-profile.html")
+    html: PathArg = Path("industwin-profile.html")
 
     def check(self) -> None:
         _check_years(self.years)
@@ -292,7 +267,7 @@ class DemoRequest(TableRequest):
         from industwin.viz.value_chains import value_chain_figures, value_chain_tables
         res = Result()
         m = self.load(progress, res)
-        region, year = self.region, self.year
+        region, year = self.region, m.year
         with progress.task(f"profiling {region}: factorising (I − A), multipliers, supply-chain origins"):
             p = economy_profile(m, region)
         u = m.unit

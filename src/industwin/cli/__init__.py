@@ -16,10 +16,21 @@ import typer
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from industwin.cli.common import click, console
+from industwin.cli.common import console
+
+try:                       # typer ≥ 0.25 carries its own copy of click
+    from typer import _click as click
+except ImportError:        # pragma: no cover - older typer uses click itself
+    import click
 from industwin.errors import IndustwinError
 
-__all__ = ["app", "main"]
+__all__ = ["app"]
+
+
+# the system errors a user can cause or fix: a full disk or quota, a permission, a read-only disk, and an
+# output folder that changed under a run; any other OSError is a bug and reported as one
+USER_OS_ERRORS = frozenset(e for e in (errno.ENOSPC, getattr(errno, "EDQUOT", None), errno.EACCES, errno.EPERM,
+                                       errno.EROFS, errno.EEXIST) if e is not None)
 
 
 def _message(e: BaseException) -> tuple[int, str]:
@@ -29,13 +40,13 @@ def _message(e: BaseException) -> tuple[int, str]:
     if isinstance(e, MemoryError):
         return 2, ("out of memory. Fix: ask for less (a shorter horizon, fewer draws or tiers, a sample of firms), "
                    "set INDUSTWIN_MEMORY lower so industwin refuses such sizes up front, or run on a Dask cluster")
-    if isinstance(e, OSError):
+    if isinstance(e, OSError) and e.errno in USER_OS_ERRORS:
         where = e.filename or "a file"
-        if e.errno == errno.ENOSPC:
+        if e.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
             return 2, f"{where}: no space left on the disk; nothing was replaced. Fix: free space and run again"
-        if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            return 2, f"{where}: permission denied. Fix: choose a place you can read or write"
-        return 2, f"{where}: {e.strerror or e}. Fix: check the path and the disk"
+        if e.errno == errno.EEXIST:
+            return 2, f"{e.strerror}. Fix: choose a new or empty folder"
+        return 2, f"{where}: permission denied. Fix: choose a place you can read or write"
     text = " ".join(str(e).split())[:200]
     return 1, (f"internal error ({type(e).__name__}: {text}). This is a bug in industwin, not in your input: run "
                "again with --debug for the traceback and report it")
@@ -85,6 +96,3 @@ def _root(debug: bool = typer.Option(False, "--debug", help="show the full trace
 
 from industwin.cli import tables, value_chains, disruption, sustainability, strategy, firms  # noqa: E402,F401
 
-
-def main() -> None:  # pragma: no cover - the console script
-    app()

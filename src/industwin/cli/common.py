@@ -17,19 +17,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichBar, Sp
     TimeElapsedColumn
 from rich.table import Table
 
-try:                       # typer ≥ 0.25 carries its own copy of click
-    from typer import _click as click
-except ImportError:        # pragma: no cover - older typer uses click itself
-    import click
-
 from industwin.application import Progress, Request, Result, Task, run
-from industwin.data.io import validate
 from industwin.errors import ValidationError, ValidationIssue
 
 __all__ = ["console", "execute", "render", "Source", "Year", "Out", "Unit", "AllowNegative", "Region", "Top"]
 
 console = Console(soft_wrap=True)   # messages are not broken at the terminal width (tables still fit it)
-err_console = Console(stderr=False, soft_wrap=True)
 
 Source = Annotated[str, typer.Argument(help="dataset name (see `industwin datasets`) or path of a table")]
 SourceOpt = Annotated[str, typer.Option("--source", help="dataset name or path of a table")]
@@ -68,9 +61,6 @@ class TerminalProgress(Progress):
             cols += [BarColumn(), MofNCompleteColumn()]
         with RichBar(*cols, TimeElapsedColumn(), console=console, transient=True) as bar:
             yield _Task(bar, bar.add_task(description, total=total))
-
-    def note(self, text: str) -> None:
-        console.print(f"[yellow]note:[/] {escape(text)}")
 
 
 def _markup(text: str) -> str:
@@ -142,7 +132,7 @@ def _option_names() -> dict[str, str]:
 def build(cls: type[Request], **fields: Any) -> Request:
     """A typed request from the command line's values; problems name the options as typed."""
     try:
-        return validate(cls, fields, "command line")
+        return cls.of("command line", **fields)
     except ValidationError as e:
         names = _option_names()
         issues = []
@@ -168,18 +158,17 @@ def parse_years(spec: str | None, option: str = "--years") -> list[int] | None:
     out: list[int] = []
     for part in spec.split(","):
         part = part.strip()
+        ends = part.split("-") if "-" in part.lstrip("-") else [part]
         try:
-            if "-" in part.lstrip("-"):
-                a, b = (int(x) for x in part.split("-"))
-                if b < a:
-                    raise SelectionError(f"{option} {spec!r}: the range {part} runs backwards. Fix: write it "
-                                         f"{b}-{a}")
-                out += list(range(a, b + 1))
-            else:
-                out.append(int(part))
+            nums = [int(x) for x in ends]
         except ValueError:
-            raise SelectionError(f"{option} {spec!r}: write a range like 1995-2011 or a list like 2000,2005,2011"
-                                 ) from None
+            nums = []
+        if len(nums) != len(ends) or len(nums) not in (1, 2):
+            raise SelectionError(f"{option} {spec!r}: write a range like 1995-2011 or a list like 2000,2005,2011")
+        if len(nums) == 2 and nums[1] < nums[0]:
+            raise SelectionError(f"{option} {spec!r}: the range {part} runs backwards. Fix: write it "
+                                 f"{nums[1]}-{nums[0]}")
+        out += list(range(nums[0], nums[-1] + 1))
     return out
 
 

@@ -14,7 +14,8 @@ from industwin.cli.common import AllowNegative, Unit, execute, parse_list
 
 @app.command()
 def report(economy: Annotated[str, typer.Option(help="economy to diagnose (a region of the table)")] = "DEU",
-           year: Annotated[int, typer.Option("--year", "-y", help="year of the table")] = 2011,
+           year: Annotated[int | None, typer.Option("--year", "-y", help="year of a named dataset (default: its "
+                                                                      "latest, 2011 for wiod2013)")] = None,
            source: Annotated[str, typer.Option("--source", "--dataset", help="table with the economy and its peers "
                                                                              "(dataset name or path)")] = "wiod2013",
            peers: Annotated[str | None, typer.Option(help="peer economies, comma-separated (default: all others but "

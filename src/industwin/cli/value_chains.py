@@ -93,7 +93,8 @@ def value_chains(region: Region,
 
 @app.command()
 def demo(region: Annotated[str, typer.Option(help="region to profile")] = "DEU",
-         year: Annotated[int, typer.Option("--year", "-y", help="year of the table")] = 2011,
+         year: Annotated[int | None, typer.Option("--year", "-y", help="year of a named dataset (default: its "
+                                                                      "latest, 2011 for wiod2013)")] = None,
          source: SourceOpt = "wiod2013", html: Html = Path("industwin-profile.html"),
          years: Annotated[str | None, typer.Option(help="years of the value-chain series (default: all up to "
                                                         "--year)")] = None,

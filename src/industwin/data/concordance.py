@@ -36,22 +36,30 @@ def read_concordance(spec: Any) -> tuple[dict[str, str], str | None]:
         return {str(k): str(v) for k, v in spec.items()}, None
     if isinstance(spec, pd.Series):
         return {str(k): str(v) for k, v in spec.items()}, None
+    from industwin.data.io import Issues, read_table, texts
     path = Path(spec)
     if not path.exists():
         raise DataError(f"{path}: concordance file not found. Fix: give a CSV with columns from,to "
                         f"or one of the built-in names {sorted(BUILTIN)}")
-    df = pd.read_csv(path, dtype=str)
-    cols = [c.lower() for c in df.columns]
+    head = read_table(path, "concordance")
+    cols = [c.lower() for c in head.columns]
     if "from" in cols and "to" in cols:
-        f, t = df.columns[cols.index("from")], df.columns[cols.index("to")]
-    elif df.shape[1] == 2:
-        f, t = df.columns
+        f, t = head.columns[cols.index("from")], head.columns[cols.index("to")]
+    elif head.shape[1] == 2:
+        f, t = head.columns
     else:
-        raise DataError(f"{path}: a concordance needs two columns 'from' and 'to', got {list(df.columns)}")
-    dup = df[f][df[f].duplicated()]
+        raise DataError(f"{path}: a concordance needs two columns 'from' and 'to', got {', '.join(head.columns)}. "
+                        "Fix: name the two columns from,to")
+    df = read_table(path, "concordance", text=(f, t))            # labels as text: '01' stays '01'
+    iss = Issues(str(path))
+    src, dst = texts(df, f, iss, fix="give every row the label it maps from"), \
+        texts(df, t, iss, fix="give every row the label it maps to")
+    iss.raise_if_any()
+    dup = src[src.duplicated()]
     if len(dup):
-        raise DataError(f"{path}: label(s) {list(dup[:3])} mapped twice in column '{f}'. Fix: map each label once")
-    return dict(zip(df[f].str.strip(), df[t].str.strip())), None
+        raise DataError(f"{path}: label(s) {', '.join(map(repr, dup[:3]))} mapped twice in column '{f}'. Fix: map "
+                        "each label once")
+    return dict(zip(src, dst)), None
 
 
 def _map(labels: pd.Index, spec: Any, what: str, default: str | None) -> pd.Index:

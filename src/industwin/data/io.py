@@ -32,7 +32,7 @@ import pandas as pd
 from industwin.errors import DataError, SelectionError, ValidationError, ValidationIssue, plain
 
 __all__ = ["ROW_FORMATS", "input_path", "read_table", "read_matrix", "Issues", "numbers", "texts", "line_of",
-           "require_columns", "records", "read_mapping", "validate", "schema_issues"]
+           "require_columns", "records", "read_sector_values", "read_mapping", "validate", "schema_issues"]
 
 CSV_LIKE = {".csv": ",", ".tsv": "\t", ".txt": "\t"}
 EXCEL = (".xlsx", ".xlsm", ".xls")
@@ -159,9 +159,7 @@ def _read_csv_records(p: Path, what: str, sep: str, text: list[str]) -> pd.DataF
     if dup:
         raise DataError(f"{p}: column(s) {', '.join(map(repr, dup))} appear more than once in the header. "
                         "Fix: give every column one distinct name")
-    dtype = {c: str for c in text if c in names}
-    raw_names = {c.strip(): c for c in header[0]}
-    dtype = {raw_names[c]: str for c in dtype}
+    dtype = {k: str for k, c in enumerate(names) if c in text}     # by position: the header may carry spaces
     try:
         return pd.read_csv(p, sep=sep, dtype=dtype, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
                            skipinitialspace=True)
@@ -256,16 +254,12 @@ def require_columns(df: pd.DataFrame, columns: Sequence[str], fix: str, *, allow
     for c in columns:
         if c not in have:
             near = [h for h in have if h.lower().replace(" ", "_") == c or h.lower().startswith(c[:3].lower())]
-            issues.add(c, "column missing" + (f" (the file has {plain_list_str(near)})" if near else ""), fix)
+            issues.add(c, "column missing" + (f" (the file has {', '.join(map(repr, near))})" if near else ""), fix)
     if allowed is not None:
         for h in have:
             if h not in allowed:
                 issues.add(h, "unknown column", f"remove it or correct its spelling; columns are {', '.join(allowed)}")
     issues.raise_if_any()
-
-
-def plain_list_str(v: Sequence[str]) -> str:
-    return ", ".join(repr(x) for x in v)
 
 
 def numbers(df: pd.DataFrame, column: str, issues: Issues, *, blank: str = "error", minimum: float | None = None,
@@ -279,6 +273,12 @@ def numbers(df: pd.DataFrame, column: str, issues: Issues, *, blank: str = "erro
     if pd.api.types.is_bool_dtype(s):
         issues.add(column, "true/false values where numbers are meant", fix)
         return np.full(len(s), np.nan)
+    if s.dtype == object:                               # mixed cells (Excel, a DataFrame): true is no number
+        flags = s.map(lambda v: isinstance(v, bool | np.bool_))
+        if flags.any():
+            eg = ", ".join(line_of(df, int(k)) for k in np.flatnonzero(flags.to_numpy())[:limit])
+            issues.add(column, f"{int(flags.sum())} true/false value(s) where numbers are meant ({eg})", fix)
+            s = s.mask(flags, "true")
     vals = pd.to_numeric(s.map(lambda v: v.strip() if isinstance(v, str) else v), errors="coerce") \
         if not pd.api.types.is_numeric_dtype(s) else s
     v = np.asarray(vals, dtype=float)
@@ -395,11 +395,33 @@ def records(df: pd.DataFrame, model: Any, *, doc: str = "", id_columns: Sequence
     return out
 
 
+def read_sector_values(src: Any, what: str, column: str = "value", *, minimum: float | None = None,
+                       fix: str = "give each row a number") -> pd.Series:
+    """A value per country-sector from a table with columns ``region``, ``sector`` and ``column``: every cell
+    filled, finite numbers (at least ``minimum``), each (region, sector) once. ``attrs["source"]`` names the file."""
+    from industwin.errors import plain_list
+    df = read_table(src, what, text=("region", "sector"))
+    require_columns(df, ["region", "sector", column], f"give columns region, sector, {column}")
+    issues = Issues(df.attrs["source"])
+    reg = texts(df, "region", issues, fix="give each row its region")
+    sec = texts(df, "sector", issues, fix="give each row its sector")
+    val = numbers(df, column, issues, minimum=minimum, fix=fix)
+    issues.raise_if_any()
+    out = pd.Series(val, index=pd.MultiIndex.from_arrays([reg.to_numpy(object), sec.to_numpy(object)],
+                                                         names=["region", "sector"]), name=column)
+    if out.index.has_duplicates:
+        issues.add("region/sector", f"{int(out.index.duplicated().sum())} (region, sector) pair(s) given twice, e.g. "
+                   f"{plain_list(out.index[out.index.duplicated()], 3)}", "give each pair once (add the values first)")
+        issues.raise_if_any()
+    out.attrs["source"] = df.attrs["source"]
+    return out
+
+
 # --------------------------------------------------------------------------- labelled matrices
-def read_matrix(src: Any, what: str, *, index_cols: int = 1, header_rows: int = 1, sheet: str | None = None,
-                allow_blank: bool = False) -> pd.DataFrame:
+def read_matrix(src: Any, what: str, *, index_cols: int = 1, header_rows: int = 1,
+                sheet: str | None = None) -> pd.DataFrame:
     """A labelled numeric matrix: ``index_cols`` label columns and ``header_rows`` header rows, all labels
-    as text. Refuses repeated or blank labels, cells that are not numbers, and (unless ``allow_blank``)
+    as text. Refuses repeated or blank labels, cells that are not numbers, infinite cells and
     blank cells — each named by its row and column labels. A DataFrame is taken as it is."""
     if isinstance(src, pd.DataFrame | pd.Series):
         df = src.to_frame() if isinstance(src, pd.Series) else src
@@ -429,13 +451,24 @@ def read_matrix(src: Any, what: str, *, index_cols: int = 1, header_rows: int = 
             df = pd.read_parquet(p)
         except Exception as e:
             raise _unreadable(p, what, "Parquet", e) from None
-        if not isinstance(df.index, pd.MultiIndex) and df.index.nlevels < index_cols or \
-                isinstance(df.index, pd.RangeIndex):
+        if df.index.nlevels != index_cols or isinstance(df.index, pd.RangeIndex):
+            if not isinstance(df.index, pd.RangeIndex):
+                df = df.reset_index()               # a stored index of another shape: back to columns first
             df = df.set_index(list(df.columns[:index_cols]))
+        df.index = _text_labels(df.index)
+        df.columns = _text_labels(df.columns)
     else:
         df = _excel_matrix(p, what, sheet, index_cols, header_rows)
     df.attrs["source"] = source
-    return _check_matrix(df, what, source, allow_blank)
+    return _check_matrix(df, what, source)
+
+
+def _text_labels(labels: pd.Index) -> pd.Index:
+    """Labels as text, level by level (``1`` → ``"1"``), so a typed file labels rows and columns alike."""
+    if isinstance(labels, pd.MultiIndex):
+        return pd.MultiIndex.from_arrays([_as_text(pd.Series(labels.get_level_values(i))).to_numpy(object)
+                                          for i in range(labels.nlevels)], names=labels.names)
+    return pd.Index(_as_text(pd.Series(labels)).to_numpy(object), name=labels.name)
 
 
 def _excel_matrix(p: Path, what: str, sheet: str | None, ic: int, hr: int) -> pd.DataFrame:
@@ -482,7 +515,7 @@ def _blank_labels(labels: pd.Index) -> np.ndarray:
     return out
 
 
-def _check_matrix(df: pd.DataFrame, what: str, source: str, allow_blank: bool) -> pd.DataFrame:
+def _check_matrix(df: pd.DataFrame, what: str, source: str) -> pd.DataFrame:
     issues = Issues(source)
     for axis, labels in (("row", df.index), ("column", df.columns)):
         blank = np.flatnonzero(_blank_labels(labels))
@@ -494,6 +527,7 @@ def _check_matrix(df: pd.DataFrame, what: str, source: str, allow_blank: bool) -
             issues.add(f"{axis} labels", f"{len(dup)} repeated {axis} label(s), e.g. "
                        f"{', '.join(plain(v) for v in dup[:3])}", f"give every {axis} one label, once")
     issues.raise_if_any()
+    bad = np.zeros(df.shape, bool)
     if all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in df.dtypes):
         arr = df.to_numpy(dtype=float)
     else:
@@ -501,17 +535,21 @@ def _check_matrix(df: pd.DataFrame, what: str, source: str, allow_blank: bool) -
         bad = (body.isna() & df.notna()).to_numpy()
         if bad.any():
             r, c = np.argwhere(bad)[0]
-            raise DataError(f"{source}: the {what} has {int(bad.sum())} cell(s) that are not numbers, first "
-                            f"{plain(df.iat[r, c])} at row {plain(df.index[r])}, column {plain(df.columns[c])}. "
-                            "Fix: cells must be numbers (0 for none)")
+            issues.add("cells", f"{int(bad.sum())} cell(s) of the {what} that are not numbers, first "
+                       f"{plain(df.iat[r, c])} at row {plain(df.index[r])}, column {plain(df.columns[c])}",
+                       "cells must be numbers (0 for none)")
         arr = body.to_numpy(dtype=float)
-    if not allow_blank:
-        miss = np.isnan(arr)
-        if miss.any():
-            r, c = np.argwhere(miss)[0]
-            raise DataError(f"{source}: the {what} has {int(miss.sum())} blank cell(s), first at row "
-                            f"{plain(df.index[r])}, column {plain(df.columns[c])}. Fix: write 0 where there is no "
-                            "flow (a blank is not taken as 0)")
+    miss = np.isnan(arr) & ~bad
+    if miss.any():
+        r, c = np.argwhere(miss)[0]
+        issues.add("cells", f"{int(miss.sum())} blank cell(s) in the {what}, first at row {plain(df.index[r])}, "
+                   f"column {plain(df.columns[c])}", "write 0 where there is no flow (a blank is not taken as 0)")
+    inf = np.isinf(arr)
+    if inf.any():
+        r, c = np.argwhere(inf)[0]
+        issues.add("cells", f"{int(inf.sum())} infinite cell(s) in the {what}, first at row {plain(df.index[r])}, "
+                   f"column {plain(df.columns[c])}", "write finite numbers")
+    issues.raise_if_any()
     out = pd.DataFrame(arr, index=df.index, columns=df.columns)       # one block: later reads are views
     out.attrs.update(df.attrs)
     return out
@@ -576,6 +614,7 @@ def _yaml(text: str, p: Path) -> Any:
         pass
 
     def mapping(loader, node, deep=False):
+        loader.flatten_mapping(node)              # merge keys (<<: *anchor) are allowed
         keys = set()
         for k_node, _ in node.value:
             k = loader.construct_object(k_node, deep=deep)
@@ -695,7 +734,11 @@ def schema_issues(err: Any, source: str, doc: str = "", model: Any = None) -> li
         inp = e.get("input")
         if typ in ("float_type", "int_type", "int_from_float", "string_type", "bool_type") and \
                 not isinstance(inp, dict | list):
-            msg = f"{msg}, got {plain(inp)}" + (" (true/false is not a number)" if isinstance(inp, bool) else "")
+            msg = f"{msg}, got {plain(inp)}"
+            if isinstance(inp, bool) and typ == "string_type":
+                msg += " (YAML reads yes/no/on/off/true/false as true or false: quote the text, e.g. 'NO')"
+            elif isinstance(inp, bool):
+                msg += " (true/false is not a number)"
         if typ == "extra_forbidden":
             allowed = _allowed_fields(model, loc) if model is not None else None
             fix = "remove it or correct its spelling" + (f"; allowed here: {', '.join(allowed)}" if allowed else see)

@@ -17,18 +17,38 @@ __all__ = ["memory_budget", "check_memory", "largest", "fmt_bytes"]
 SHARE_OF_AVAILABLE = 0.6
 
 
+def _cgroup_room() -> int | None:
+    """What a container's memory limit still allows (cgroup v2, then v1), or None without a limit."""
+    for limit_f, used_f in (("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+                            ("/sys/fs/cgroup/memory/memory.limit_in_bytes",
+                             "/sys/fs/cgroup/memory/memory.usage_in_bytes")):
+        try:
+            limit = open(limit_f).read().strip()
+            if limit == "max" or int(limit) >= 2**60:
+                return None
+            return max(0, int(limit) - int(open(used_f).read().strip()))
+        except (OSError, ValueError):
+            continue
+    return None
+
+
 def _available() -> int:
+    avail = None
     try:
         with open("/proc/meminfo") as fh:
             for line in fh:
                 if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
+                    avail = int(line.split()[1]) * 1024
+                    break
     except OSError:
         pass
-    try:
-        return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
-    except (ValueError, OSError, AttributeError):  # pragma: no cover - not a POSIX system
-        return 8 * 2**30
+    if avail is None:
+        try:
+            avail = int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+        except (ValueError, OSError, AttributeError):  # pragma: no cover - not a POSIX system
+            avail = 8 * 2**30
+    room = _cgroup_room()
+    return avail if room is None else min(avail, room)
 
 
 def memory_budget() -> int:
@@ -37,12 +57,15 @@ def memory_budget() -> int:
     if env:
         mult = {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
         try:
-            if env[-1].upper() in mult:
-                return int(float(env[:-1]) * mult[env[-1].upper()])
-            return int(float(env))
+            number, scale = (env[:-1], mult[env[-1].upper()]) if env[-1].upper() in mult else (env, 1)
+            value = float(number) * scale
         except ValueError:
-            raise SelectionError(f"INDUSTWIN_MEMORY={env!r} is not a size. Fix: write e.g. 8G, 500M or a number "
-                                 "of bytes") from None
+            value = float("nan")
+        import math
+        if not math.isfinite(value) or value <= 0 or value > 2**62:
+            raise SelectionError(f"INDUSTWIN_MEMORY={env!r} is not a memory size. Fix: write a positive size such "
+                                 "as 8G, 500M or a number of bytes")
+        return int(value)
     return int(_available() * SHARE_OF_AVAILABLE)
 
 

@@ -102,7 +102,7 @@ class MRIO:
     V: np.ndarray | None = None
     va_index: pd.Index | None = None
     satellites: Mapping[str, Satellite] = field(default_factory=dict)
-    unit: str = "M USD"
+    unit: str = ""                       # the monetary unit, e.g. "M EUR"; "" when the caller did not say
     name: str = ""
     year: int | None = None
     sector_names: Mapping[str, str] = field(default_factory=dict)
@@ -256,7 +256,7 @@ class MRIO:
         sats = ", ".join(f"{k} ({len(s.stressors)})" for k, s in self.satellites.items()) or "none"
         return (f"<MRIO {self.name or 'unnamed'}{' ' + str(self.year) if self.year else ''}: "
                 f"{len(self.regions)} regions × {len(self.sectors)} sectors (n={self.n}, {kind}), "
-                f"{self.Y.shape[1]} final-demand columns, unit {self.unit}, satellites: {sats}>")
+                f"{self.Y.shape[1]} final-demand columns, unit {self.unit or '(not given)'}, satellites: {sats}>")
 
 
 def _as_multiindex(idx: Any, names: tuple[str, str]) -> pd.MultiIndex:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from industwin.data.mrio import MRIO, Satellite
-from industwin.errors import DataError
+from industwin.errors import DataError, SelectionError
 
 __all__ = ["to_pymrio", "from_pymrio"]
 
@@ -47,8 +47,9 @@ def to_pymrio(mrio: MRIO, include_value_added: bool = True):
     return io
 
 
-def from_pymrio(io, name: str | None = None, year: int | None = None) -> MRIO:
-    """An :class:`MRIO` from a ``pymrio.IOSystem`` (``Z`` or ``A`` with ``x`` must be present)."""
+def from_pymrio(io, name: str | None = None, year: int | None = None, unit: str | None = None) -> MRIO:
+    """An :class:`MRIO` from a ``pymrio.IOSystem`` (``Z`` or ``A`` with ``x`` must be present). The monetary unit
+    is the system's ``unit`` or ``unit`` (never assumed)."""
     Z, x = io.Z, io.x
     if Z is None:
         if io.A is None or x is None:
@@ -70,7 +71,12 @@ def from_pymrio(io, name: str | None = None, year: int | None = None) -> MRIO:
         st = [" | ".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in F.index]
         FY = None if ext.F_Y is None else ext.F_Y.reindex(columns=Y.columns, fill_value=0.0).to_numpy()
         sats[ext.name] = Satellite(ext.name, F.to_numpy(), st, units, FY)
-    unit = str(io.unit.iloc[0, 0]) if getattr(io, "unit", None) is not None else "M EUR"
+    own = str(io.unit.iloc[0, 0]) if getattr(io, "unit", None) is not None else None
+    if own is not None and unit is not None and own != unit:
+        raise SelectionError(f"the pymrio system is in {own}, not {unit}. Fix: drop unit=")
+    unit = own or unit
+    if not unit:
+        raise DataError("the pymrio system has no unit. Fix: pass unit='M EUR' (or the table's own unit)")
     return MRIO(Z.to_numpy(), Y.to_numpy(), xv, index=Z.index, fd_index=Y.columns, V=V, va_index=va_index,
                 satellites=sats, unit=unit, name=name or getattr(io, "name", "") or "", year=year,
                 sources={"table": f"pymrio.IOSystem {getattr(io, 'name', '')}"})

@@ -136,7 +136,9 @@ def load(name: str | os.PathLike, year: int | None = None, *, fmt: str = "parque
     cache : if true (or a folder), keep a memory-mappable binary copy of the table
         (``$INDUSTWIN_CACHE`` or ``~/.cache/industwin``) and read it from there next time.
     unit, allow_negative : for a table folder or workbook (:func:`read_tables`): its monetary unit when the
-        folder's ``meta.yaml`` does not give it, and whether negative intermediate flows are accepted.
+        folder's ``meta.yaml`` does not give it, and whether negative intermediate flows are accepted (refused
+        for named datasets, saved tables and database files, which carry their own).
+    year : for a table given by path, the year of the table (it must agree with the year the table states).
     """
     key = str(name).lower()
     if key in DATASETS:
@@ -147,6 +149,9 @@ def load(name: str | os.PathLike, year: int | None = None, *, fmt: str = "parque
         if unit is not None and unit != ds.unit:
             raise SelectionError(f"{ds.name} is in {ds.unit}; a unit ({unit!r}) applies only to tables you bring. "
                                  "Fix: drop it")
+        if allow_negative:
+            raise SelectionError(f"{ds.name} is a named dataset; allow_negative (--allow-negative) applies only to "
+                                 "tables you bring. Fix: drop it")
         if cache:
             from industwin.data.cache import cached
             return cached(f"{ds.name}_{year}_{fmt}", lambda: _checked(ds.loader(data_root(), year, fmt)),
@@ -155,13 +160,21 @@ def load(name: str | os.PathLike, year: int | None = None, *, fmt: str = "parque
     path = Path(name).expanduser()
     if path.exists():
         from industwin.data.cache import is_saved, open_saved
-        if is_saved(path):
-            return open_saved(path)  # checked when it was saved
-        parser = detect_parser(path)
-        if parser is not None:
-            return _checked(parser(path))
-        from industwin.data.tables import read_tables
-        return _checked(read_tables(path, unit=unit, allow_negative=allow_negative))
+        y = None if year is None else _year(year, f"year of {path.name}")
+        saved, parser = is_saved(path), detect_parser(path)
+        if not (saved or parser):
+            from industwin.data.tables import read_tables
+            return _checked(read_tables(path, unit=unit, allow_negative=allow_negative, year=y))
+        kind = "saved table" if saved else "database file"
+        if unit is not None or allow_negative:
+            raise SelectionError(f"{path}: a {kind} carries its own unit and was checked when it was made; a unit "
+                                 "(--unit) and allow_negative (--allow-negative) apply only to table folders and "
+                                 "workbooks. Fix: drop them")
+        m = open_saved(path) if saved else _checked(parser(path))   # a saved table was checked when saved
+        if y is not None and m.year is not None and m.year != y:
+            raise SelectionError(f"{path}: this {kind} is for {m.year}, not {y}. Fix: drop the year or load the "
+                                 f"{y} table")
+        return m if y is None or m.year is not None else m.replace(year=y)
     if os.sep in str(name) or path.suffix:
         raise DataError(f"{path}: no such file or folder. Fix: check the path (a table is a folder of blocks, a "
                         "workbook, a saved table or a database file), or use a dataset name: "

@@ -7,11 +7,12 @@ refused everywhere. :func:`industwin.data.io.validate` turns its errors into iss
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
-__all__ = ["Schema", "Share", "PositiveShare", "Days", "Count"]
+__all__ = ["Schema", "Share", "PositiveShare", "Days", "Count", "PathArg"]
 
 
 class Schema(BaseModel):
@@ -24,3 +25,4 @@ Share = Annotated[float, Field(ge=0, le=1)]
 PositiveShare = Annotated[float, Field(gt=0, le=1)]
 Days = Annotated[float, Field(ge=0)]
 Count = Annotated[int, Field(ge=1)]
+PathArg = Annotated[Path, Strict(False)]      # a path may be given as text (a form, JSON, a Python caller)

@@ -14,7 +14,7 @@ import numpy as np
 from industwin.data.mrio import MRIO, REGION, SECTOR
 from industwin.errors import SelectionError
 
-__all__ = ["region_positions", "node_positions", "regions_of", "check_share", "check_years", "as_list"]
+__all__ = ["region_positions", "node_positions", "regions_of", "check_share", "check_years", "as_list", "known_rows"]
 
 
 def _choices(values: Iterable) -> str:
@@ -59,6 +59,18 @@ def node_positions(mrio: MRIO, region: str, sectors: str | Sequence[str] | None 
                              f"Fix: choose one of {_choices([named]) if len(have) > 60 else named}")
     pos = {s: i for i, s in zip(rows, have)}
     return np.array([pos[s] for s in secs], dtype=int)
+
+
+def known_rows(values, mrio: MRIO) -> None:
+    """Every (region, sector) of ``values`` (a Series read from a user's file) is a row of the table; the
+    unknown ones are listed with the file (``values.attrs["source"]``)."""
+    from industwin.errors import ValidationError, ValidationIssue, plain
+    unknown = values.index.difference(mrio.index)
+    if len(unknown):
+        src = str(values.attrs.get("source", "values"))
+        raise ValidationError([ValidationIssue(src, "region/sector", f"unknown (region, sector) {plain(k)}",
+                                               f"use the table's labels, e.g. {plain(mrio.index[0])}")
+                               for k in unknown])
 
 
 def check_share(value: float, name: str) -> float:

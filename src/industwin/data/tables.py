@@ -32,7 +32,7 @@ import pandas as pd
 
 from industwin.data.io import input_path, read_mapping, read_matrix
 from industwin.data.mrio import MRIO, Satellite
-from industwin.errors import DataError, ValidationError, ValidationIssue, plain, plain_list
+from industwin.errors import DataError, SelectionError, ValidationError, ValidationIssue, plain, plain_list
 
 __all__ = ["read_tables", "write_tables", "read_block", "META_FILES"]
 
@@ -119,6 +119,21 @@ def _fd_columns(Ydf: pd.DataFrame, regions: pd.Index, kind: str = "Y") -> pd.Mul
     return cols.set_names(["region", "category"])
 
 
+def _check_meta(data: dict, src: str) -> dict:
+    """A table description (``meta.yaml`` or a workbook's ``meta`` sheet): only known fields, of their types."""
+    bad = sorted(set(data) - {"unit", "name", "year", "source", "notes"})
+    issues = [ValidationIssue(src, str(k), "unknown field", "use unit, name, year, source, notes") for k in bad]
+    for k in ("unit", "name", "source", "notes"):
+        if k in data and (not isinstance(data[k], str) or not data[k].strip()):
+            issues.append(ValidationIssue(src, k, f"{plain(data[k])} is not text", "write it as text, e.g. unit: M EUR"))
+    if "year" in data and (isinstance(data["year"], bool) or not isinstance(data["year"], int)):
+        issues.append(ValidationIssue(src, "year", f"{plain(data['year'])} is not a year",
+                                      "write a whole number, e.g. year: 2019"))
+    if issues:
+        raise ValidationError(issues)
+    return data
+
+
 def _meta(path: Path | None) -> tuple[dict, str | None]:
     """The folder's ``meta.yaml`` / ``meta.json`` (unit, name, year), if it has one."""
     if path is None or not path.is_dir():
@@ -126,19 +141,23 @@ def _meta(path: Path | None) -> tuple[dict, str | None]:
     for f in META_FILES:
         if (path / f).exists():
             data, src = read_mapping(path / f, "table description", "unit (e.g. 'M EUR'), and optionally name, year")
-            bad = sorted(set(data) - {"unit", "name", "year", "source", "notes"})
-            if bad:
-                raise ValidationError([ValidationIssue(src, k, "unknown field", "use unit, name, year, source, notes")
-                                       for k in bad])
-            for k in ("unit", "name", "source", "notes"):
-                if k in data and not isinstance(data[k], str):
-                    raise ValidationError([ValidationIssue(src, k, f"{plain(data[k])} is not text",
-                                                           "write it as text, e.g. unit: M EUR")])
-            if "year" in data and (isinstance(data["year"], bool) or not isinstance(data["year"], int)):
-                raise ValidationError([ValidationIssue(src, "year", f"{plain(data['year'])} is not a year",
-                                                       "write a whole number, e.g. year: 2019")])
-            return data, src
+            return _check_meta(data, src), src
     return {}, None
+
+
+def _sheet_meta(path: Path) -> tuple[dict, str]:
+    """A workbook's ``meta`` sheet: key / value rows (blank cells are missing values)."""
+    src = f"{path} [sheet meta]"
+    mdf = pd.read_excel(path, sheet_name="meta", header=None, engine="calamine")
+    if mdf.shape[1] < 2 or mdf.shape[0] == 0:
+        raise DataError(f"{src}: the sheet needs two columns, key and value (e.g. unit | M EUR). Fix: write them")
+    data = {}
+    for k, v in zip(mdf.iloc[:, 0], mdf.iloc[:, 1]):
+        if pd.isna(k) or pd.isna(v):
+            continue
+        v = v.item() if hasattr(v, "item") else v
+        data[str(k).strip()] = int(v) if isinstance(v, float) and v.is_integer() and str(k).strip() == "year" else v
+    return _check_meta(data, src), src
 
 
 def _find(folder: Path, stem: str) -> Path | None:
@@ -197,9 +216,7 @@ def read_tables(path: str | os.PathLike | None = None, *, Z: Any = None, Y: Any 
                 if s.startswith("sat_") and not s.endswith("_F_Y"):
                     sats.setdefault(s[4:], ((path, s), (path, s + "_F_Y") if s + "_F_Y" in sheets else None))
             if "meta" in sheets:
-                mdf = pd.read_excel(path, sheet_name="meta", header=None, engine="calamine")
-                meta = {str(k).strip(): v for k, v in zip(mdf.iloc[:, 0], mdf.iloc[:, 1]) if pd.notna(k)}
-                meta_src = f"{path} [sheet meta]"
+                meta, meta_src = _sheet_meta(path)
             if blocks["Z"] is None:
                 raise DataError(f"{path}: no sheet named 'Z'. Fix: name the sheets Z, Y, x, V, sat_<name>")
         else:
@@ -208,12 +225,18 @@ def read_tables(path: str | os.PathLike | None = None, *, Z: Any = None, Y: Any 
     if blocks["Z"] is None or blocks["Y"] is None:
         raise DataError("a table needs at least Z and Y. Fix: pass Z=<file> and Y=<file> (or a folder holding them)")
     where = str(path) if path is not None else "the table"
+    if unit is not None and meta.get("unit") not in (None, unit):
+        raise SelectionError(f"{where}: its {Path(meta_src or 'meta').name} gives the unit {meta['unit']!r}, the call "
+                             f"{unit!r}. Fix: drop the unit argument (--unit), or correct the file")
     unit = unit if unit is not None else meta.get("unit")
     if unit is None or not str(unit).strip():
         raise DataError(f"{where}: the table's unit is not given. Fix: add meta.yaml beside Z with a line like "
                         "'unit: M EUR' (a sheet 'meta' in a workbook), pass unit='M EUR', or --unit on the command "
                         "line; industwin does not guess a currency")
     name = name or str(meta.get("name", "")) or (path.stem if path is not None else "")
+    if year is not None and meta.get("year") not in (None, year):
+        raise SelectionError(f"{where}: its {Path(meta_src or 'meta').name} says the table is for {meta['year']}, the "
+                             f"call {year}. Fix: drop the year (--year), or correct the file")
     year = year if year is not None else meta.get("year")
     sources = {}
     frames = {}

@@ -36,12 +36,12 @@ def questionnaire(framework: Framework | None = None, challenges=None) -> pd.Dat
     return q.reset_index(drop=True)
 
 
-def read_responses(path_or_df, framework: Framework | None = None, source: str = "responses") -> pd.DataFrame:
+def read_responses(path_or_df, framework: Framework | None = None) -> pd.DataFrame:
     """Survey responses (CSV / Parquet / Excel or DataFrame: respondent, group, priority, score), every problem
     listed with its line: missing columns, blank cells, unknown stakeholder groups or priorities, scores outside
     1–5, a respondent who answers the same priority twice or sits in two groups (each person counts once)."""
     df = read_table(path_or_df, "survey file", text=("respondent", "group", "priority"))
-    source = df.attrs.get("source", source)
+    source = df.attrs.get("source", "survey")
     require_columns(df, COLUMNS, f"give columns {', '.join(COLUMNS)}")
     fw = framework or load_framework()
     known = set(fw.priorities()["id"])

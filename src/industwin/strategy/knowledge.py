@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticError
 
 from industwin.errors import SelectionError, ValidationError, ValidationIssue
@@ -161,9 +160,10 @@ def _check(value, allowed, what):
 def load_framework(path: str | Path | None = None) -> Framework:
     """The framework knowledge base (the packaged ``framework.yaml`` unless ``path``), validated; every
     problem is listed with its field path."""
+    from industwin.data.io import read_mapping
     p = FILE if path is None else Path(path)
+    data, _ = read_mapping(p, "framework file", "challenges, priorities and case studies")
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
         fw = Framework.model_validate(data)
     except PydanticError as e:
         raise ValidationError([ValidationIssue(str(p), ".".join(map(str, err["loc"])), err["msg"],

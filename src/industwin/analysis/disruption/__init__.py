@@ -14,7 +14,7 @@
 """
 
 from industwin.analysis.disruption.risk import RiskAssessment, risk_assessment
-from industwin.analysis.disruption.scenario import (Parameters, Scenario, _check, check_scenario, read_scenario,
+from industwin.analysis.disruption.scenario import (Parameters, Scenario, check_scenario, read_scenario,
                                                     rows_of)
 from industwin.analysis.disruption.simulate import (ScenarioResult, check_scenario_memory, run_count, run_scenario,
                                                     scenario_model)

@@ -268,9 +268,6 @@ def check_scenario(mrio: MRIO, sc: Scenario, source: str = "scenario") -> None:
         raise ValidationError(issues)
 
 
-_check = check_scenario   # the name earlier releases used
-
-
 def rows_of(mrio: MRIO, ns: Sequence[Node]) -> np.ndarray:
     """Row positions of a list of nodes (a whole region where a node has no sector)."""
     return np.unique(np.concatenate([node_positions(mrio, nd.region, None if nd.sector is None else [nd.sector])
