@@ -36,13 +36,18 @@ def test_the_corpus_covers_every_entry_point():
                 "hotspots", "risk", "value-chains", "jobs", "firms tiers", "firms esri", "firms intervene",
                 "firms synth"):
         assert cmd in commands, cmd
-    assert len(CASES) >= 80 and len({c["id"] for c in CASES}) == len(CASES)
+    assert len(CASES) >= 130 and len({c["id"] for c in CASES}) == len(CASES)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_fault(case, tmp_path):
     for kind, where in case.get("setup", {}).items():
-        Path(where.replace("{T}", str(tmp_path))).mkdir(parents=True)
+        if kind == "folder":
+            Path(where.replace("{T}", str(tmp_path))).mkdir(parents=True)
+        else:                                                    # copy: [from, to]
+            import shutil
+            src, dst = (w.replace("{F}", str(FAULTS)).replace("{T}", str(tmp_path)) for w in where)
+            shutil.copytree(src, dst)
     env = {"COLUMNS": "200", **{k: str(v) for k, v in case.get("env", {}).items()}}
     r = CliRunner().invoke(app, _args(case, tmp_path), env=env)
     out = r.output

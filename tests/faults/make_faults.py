@@ -194,5 +194,68 @@ def main() -> None:
     (foreign / "notes.txt").write_text("someone's own notes: results must not replace this folder\n")
 
 
+def more() -> None:
+    """Faults found by trying the tool as a new user would, after the first corpus."""
+    Z, Y = small_table()
+    x = Z.sum(axis=1) + Y.sum(axis=1)
+    d = table("table_x_too_small", Z, Y)
+    (0.2 * x).to_frame("x").to_csv(d / "x.csv")
+    d = table("table_x_two_columns", Z, Y)
+    pd.DataFrame({"junk": 3 * x, "x": x}).to_csv(d / "x.csv")
+    Yn = Y.copy()
+    Yn.iloc[0, :] = -1000.0
+    table("table_negative_output", Z, Yn)
+    d = table("table_v_too_large", Z, Y)
+    va = (x - Z.sum(axis=0)).to_frame().T
+    va.index = pd.Index(["value_added"], name="component")
+    (3 * va).to_csv(d / "V.csv")
+    d = table("table_block_twice", Z, Y)
+    Z.to_parquet(d / "Z.parquet")
+    d = table("table_lonely_fy", Z, Y)
+    (d / "satellites").mkdir()
+    fy = pd.DataFrame([[1.0] * 6], index=pd.MultiIndex.from_tuples([("co2", "kt")], names=["stressor", "unit"]),
+                      columns=Y.columns)
+    fy.to_csv(d / "satellites" / "co2_F_Y.csv")
+    text("demand_semicolon.csv", "region;sector;value\nA;agri;10\n")
+    text("demand_long_row.csv", "region,sector,value\nA,agri,10,5\n")
+    (HERE / "demand_workbook.csv").write_bytes(b"PK\x03\x04" + bytes(60))
+    base = {"name": "small", "table": {"path": "table"}, "horizon": 30,
+            "shocks": {"capacity": [{"nodes": [{"region": "A", "sector": "manu"}], "size": 0.5, "start": 1,
+                                     "duration": 10}]}}
+    import yaml
+
+    def scenario(name: str, **changes) -> None:
+        sc = json.loads(json.dumps(base))
+        for k, v in changes.items():
+            sc[k] = v
+        text(name, yaml.safe_dump(sc, sort_keys=False))
+    stock = {"products": ["manu"], "buyers": [{"region": "B"}], "extra_days": 10}
+    scenario("scenario_names_twice.yaml", interventions={"stockpile": [{**stock, "name": "same"},
+                                                                       {**stock, "name": "same"}]})
+    scenario("scenario_name_baseline.yaml", interventions={"stockpile": [{**stock, "name": "baseline"}]})
+    scenario("scenario_two_tables.yaml", table={"path": "table", "dataset": "wiod2013"})
+    scenario("scenario_convex_no_days.yaml", shocks={"capacity": [{"nodes": [{"region": "A"}], "size": 0.5,
+                                                                   "start": 1, "duration": 5, "recovery": "convex"}]})
+    scenario("scenario_no_buyers.yaml", shocks={"final_demand": [{"products": [{"region": "A"}], "buyers": [],
+                                                                  "change": -0.1, "start": 1, "duration": 5}]})
+    text("scenario_scientific.yaml", "name: small\ntable: {path: table}\nhorizon: 30\nshocks:\n  final_demand:\n"
+         "    - {products: [{region: A}], change: 1e9, start: 1, duration: 5}\n")
+    plan = ("name: small plan\ntable: {path: table}\nemissions: {file: emissions.csv, unit: kt CO2e}\njobs: null\n"
+            "measures:\n%s")
+    text("plan_names_twice.yaml", plan % ("  - {kind: efficiency, name: m, sectors: [manu], energy: [agri], "
+                                          "reduction: 0.1}\n  - {kind: efficiency, name: m, sectors: [agri], energy: "
+                                          "[manu], reduction: 0.1}\n"))
+    text("plan_switch_to_a_fuel.yaml", plan % ("  - {kind: fuel_switch, sectors: [manu], fuels: [agri], electricity: "
+                                               "agri, share: 0.5}\n"))
+    text("plan_unknown_sector.yaml", plan % ("  - {kind: efficiency, sectors: [serv], energy: [agri], "
+                                             "reduction: 0.1}\n"))
+    text("purchases_two_supplier_figures.csv", "naics,spend,year,basis,supplier_kg_per_usd,supplier_kg\n"
+         "331110,1000,2022,purchaser,0.5,300\n")
+    firms = pd.read_csv(HERE / "network" / "firms.csv", dtype=str)
+    firms.loc[0, "region"] = ""
+    firms.to_csv(HERE / "firms_blank_region.csv", index=False)
+
+
 if __name__ == "__main__":
     main()
+    more()

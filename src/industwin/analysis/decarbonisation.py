@@ -197,6 +197,12 @@ class FuelSwitchMeasure(Schema):
     cost_ratio: float = Field(1.0, ge=0, le=100)
     combustion_share: Share = 1.0
 
+    @model_validator(mode="after")
+    def _electricity_is_no_fuel(self) -> "FuelSwitchMeasure":
+        if self.electricity in self.fuels:
+            raise ValueError(f"electricity {self.electricity!r} is also listed among the fuels it replaces")
+        return self
+
 
 class RecipeMeasure(Schema):
     kind: Literal["recipe"]
@@ -249,6 +255,17 @@ class Plan(Schema):
                              Field(discriminator="kind")]] = Field(min_length=1)
     combined: bool = True
 
+    @model_validator(mode="after")
+    def _names(self) -> "Plan":
+        names = [m.name for m in self.measures if m.name is not None]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"measure name(s) {', '.join(map(repr, twice))} given twice: each scenario needs its own "
+                             "name")
+        if {"baseline", "all measures"} & set(names):
+            raise ValueError("'baseline' and 'all measures' name scenarios industwin makes itself: choose another name")
+        return self
+
 
 def read_plan(path) -> Plan:
     """Read and validate a decarbonisation scenario file (YAML / JSON), every problem listed."""
@@ -263,9 +280,27 @@ def read_plan(path) -> Plan:
 
 
 def check_plan(plan: Plan, mrio: MRIO, source: str = "plan") -> None:
-    """The plan's satellites exist in the table (after attaching its emissions): an employment account named
-    in ``jobs`` that the table lacks is an error, not a silently dropped column."""
+    """The plan's sectors and satellites exist in the table (after attaching its emissions): every sector code
+    of every measure, and an employment account named in ``jobs`` (which the table lacks is an error, not a
+    silently dropped column)."""
     issues = []
+    codes = set(map(str, mrio.index.get_level_values(-1)))
+    few = ", ".join(list(dict.fromkeys(map(str, mrio.index.get_level_values(-1))))[:12])
+
+    def sector(code, where: str) -> None:
+        if isinstance(code, str) and code not in codes:
+            issues.append(ValidationIssue(source, where, f"unknown sector {code!r}", f"use the table's codes, e.g. {few}"))
+
+    for k, m in enumerate(plan.measures):
+        for fld in ("sectors", "energy", "fuels"):
+            for c in getattr(m, fld, None) or []:
+                sector(c, f"measures[{k}].{fld}")
+        for fld in ("electricity", "sector"):
+            if getattr(m, fld, None) is not None:
+                sector(getattr(m, fld), f"measures[{k}].{fld}")
+        for fld in ("inputs", "scale"):
+            for c in getattr(m, fld, None) or {}:
+                sector(c, f"measures[{k}].{fld}")
     if plan.satellite not in mrio.satellites and plan.emissions is None:
         issues.append(ValidationIssue(source, "satellite", f"the table has no {plan.satellite!r} satellite (it has "
                                       f"{', '.join(mrio.satellites) or 'none'})",

@@ -358,15 +358,18 @@ def second_supplier(network: FirmNetwork, firm, input_industry, supplier=None, s
     col = network.W[:, [f]].tocoo()
     cur = col.row[ind[col.row] == k]
     if not len(cur):
-        raise SelectionError(f"firm {firm!r} buys nothing from industry {k!r}; its inputs come from "
-                             f"{sorted(set(ind[col.row]))}")
+        near = [c for c in sorted(set(ind[col.row])) if c.lstrip("0") == k.lstrip("0")]
+        raise SelectionError(f"firm {firm!r} buys nothing from industry {k!r}"
+                             + (f" (did you mean {near[0]!r}?)" if near else "") + "; its inputs come from "
+                             f"{', '.join(sorted(set(ind[col.row])))}. Fix: name one of those industries")
     if not 0 < share < 1:
         raise SelectionError(f"share must be in (0, 1), got {share}")
     if supplier is None:
         pool = np.flatnonzero(ind == k)
         pool = pool[~np.isin(pool, cur) & (pool != f)]
         if not len(pool):
-            raise SelectionError(f"industry {k!r} has no other firm to add as a supplier")
+            raise SelectionError(f"industry {k!r} has no other firm to add as a supplier. Fix: choose another input "
+                                 "industry, or name the supplier")
         vals0 = np.asarray(network.W[cur, np.full(len(cur), f)]).ravel()
         sales = network.out_strength[pool]
         able = pool[sales >= share * vals0.sum()]
@@ -418,7 +421,8 @@ def reshore(network: FirmNetwork, firm, home, input_industry=None, column: str =
         pool = np.flatnonzero((ind == k) & (where == home))
         pool = pool[pool != f]
         if not len(pool):
-            raise SelectionError(f"no firm of industry {k!r} at {home!r} to reshore to")
+            raise SelectionError(f"no firm of industry {k!r} at {home!r} to reshore to. Fix: choose another place, or "
+                                 "an input industry that has firms there")
         top = pool[np.argsort(-network.out_strength[pool])[:suppliers]]
         vals = np.asarray(net.W[src, np.full(len(src), f)]).ravel()
         net = _moved(net, f, src, top, vals, np.maximum(network.out_strength[top], 1e-12))

@@ -164,7 +164,8 @@ class LinkPredictor:
         from sklearn.ensemble import HistGradientBoostingClassifier
         feat_net, sup = hide_links(network, self.supervision, seed=self.seed + 1)
         if len(sup) < 10:
-            raise SelectionError("too few links to learn from (need at least 50)")
+            raise SelectionError(f"too few observed links to learn from ({int(network.links)} — at least 50 are "
+                                 "needed). Fix: use a larger network, or hide a smaller share of its links")
         ni, nj = hard_negatives(feat_net, sup["i"].to_numpy(), sup["j"].to_numpy(), seed=self.seed + 2,
                                 exclude=network.W)
         i = np.r_[sup["i"].to_numpy(), ni]

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from industwin.data.ghg_factors import epa_factors, uk_factors, us_commodity_cpi
 from industwin.data.io import read_table, records
@@ -55,6 +55,12 @@ class Purchase(Schema):
     supplier: str = ""
     supplier_kg_per_usd: float | None = Field(None, ge=0, description="supplier's own factor, kg CO2e per USD of year")
     supplier_kg: float | None = Field(None, ge=0, description="supplier's own footprint of this line, kg CO2e")
+
+    @model_validator(mode="after")
+    def _one_supplier_figure(self) -> "Purchase":
+        if self.supplier_kg is not None and self.supplier_kg_per_usd is not None:
+            raise ValueError("both supplier_kg and supplier_kg_per_usd are given: keep the one the supplier reported")
+        return self
 
 
 class Activity(Schema):

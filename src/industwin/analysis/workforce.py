@@ -28,8 +28,9 @@ CARBON_INTENSIVE_WIOD16 = ("B", "C19", "C20", "C23", "C24", "D35", "H49", "H50",
 
 def _emp(mrio: MRIO, satellite: str) -> tuple[np.ndarray, str]:
     if satellite not in mrio.satellites:
-        raise SelectionError(f"the table has no {satellite!r} satellite (has {list(mrio.satellites)}). Fix: load a "
-                             "table with employment accounts, e.g. iw.load('wiod2016_usa'), or attach one")
+        raise SelectionError(f"{mrio.name or 'the table'} has no {satellite!r} satellite (it has "
+                             f"{', '.join([*mrio.satellites, 'value_added'])}). Fix: use a table with employment "
+                             "accounts, e.g. the dataset wiod2016_usa, or attach one")
     s = mrio.satellites[satellite]
     return intensities(mrio, satellite).to_numpy()[0], s.units[0]
 

@@ -59,6 +59,19 @@ class TableOutRequest(TableRequest):
         return table_output(self.out)
 
 
+def need_regions(m: MRIO, what: str) -> None:
+    """Analyses across borders need a multi-regional table."""
+    from industwin.errors import SelectionError
+    if len(m.regions) < 2:
+        raise SelectionError(f"{m.name or 'the table'} has one region ({m.regions[0]}): {what} needs a "
+                             "multi-regional table. Fix: use one, e.g. wiod2013")
+
+
+def table_label(m: MRIO) -> str:
+    """``name year`` of a table, without empty parts."""
+    return " ".join(str(p) for p in (m.name, m.year) if p not in (None, ""))
+
+
 def table_output(path: Path | None, option: str = "--out") -> list[Output]:
     return [] if path is None else [Output(path, "file", option, TABLE_FORMATS)]
 

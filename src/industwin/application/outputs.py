@@ -11,6 +11,7 @@ themselves are atomic (:mod:`industwin.data.storage`).
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from industwin.errors import SelectionError
 __all__ = ["Output", "TABLE_FORMATS", "check_outputs", "write_table"]
 
 TABLE_FORMATS = (".csv", ".parquet")
+FILE_SUFFIXES = (".csv", ".parquet", ".html", ".htm", ".pdf", ".xlsx", ".json", ".yaml", ".yml", ".txt", ".tsv")
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,9 @@ class Output:
         else:
             if p.exists() and not p.is_dir():
                 raise SelectionError(f"{opt} {p}: is a file, not a folder. Fix: give a folder for the results")
+            if not p.exists() and p.suffix.lower() in FILE_SUFFIXES:
+                raise SelectionError(f"{opt} {p}: results go to a folder, and {p.name} looks like a file name. Fix: "
+                                     f"give a folder name, e.g. {p.with_suffix('')}")
             here = Path.cwd().resolve()
             if p.exists() and (p.resolve() == here or p.resolve() in here.parents):
                 raise SelectionError(f"{opt} {p}: results replace the whole folder, and this one holds the working "
@@ -88,9 +93,13 @@ def _check_parent(p: Path, opt: str) -> None:
     if not parent.exists():
         raise SelectionError(f"{opt} {p}: the folder {parent} does not exist. Fix: create it first "
                              f"(mkdir -p {parent}) or choose an existing folder")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise SelectionError(f"{opt} {p}: cannot write in {parent} (permission denied). Fix: choose a folder you "
-                             "can write to")
+    try:                                        # the only sure test: make (and remove) a file there
+        fd, probe_file = tempfile.mkstemp(prefix=".industwin-probe.", dir=parent)
+        os.close(fd)
+        os.unlink(probe_file)
+    except OSError as e:
+        raise SelectionError(f"{opt} {p}: cannot write in {parent} ({e.strerror or 'permission denied'}). Fix: "
+                             "choose a folder you can write to") from None
 
 
 def check_outputs(outputs: Sequence[Output], inputs: Sequence[Path] = ()) -> None:
@@ -106,6 +115,10 @@ def check_outputs(outputs: Sequence[Output], inputs: Sequence[Path] = ()) -> Non
                 raise SelectionError(f"{o.option} {o.path}: writing there would replace the input {i}"
                                      f"{' (results replace the whole folder)' if o.kind == 'folder' else ''}. Fix: "
                                      "write the results somewhere else")
+            if i.is_dir() and any(i == q.expanduser().resolve().parent or i in q.expanduser().resolve().parents
+                                  for q in o.paths):
+                raise SelectionError(f"{o.option} {o.path}: that is inside the input folder {i}; a file written there "
+                                     "could replace or join the input. Fix: write the results somewhere else")
         for q in o.paths:
             key = q.expanduser().absolute()
             if key in seen:

@@ -9,6 +9,7 @@ the old one and swapped in whole.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from industwin.application.outputs import Output, check_outputs
@@ -63,7 +64,10 @@ def run(request: Request, progress: Progress | None = None) -> Result:
     request.check()
     outputs = request.outputs()
     check_outputs(outputs, request.inputs())
-    result = request.compute(progress)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = request.compute(progress)
+    result.notes.extend(_warnings_as_notes(caught))
     for o in outputs:
         writer = result.writes.get(o.option)
         if writer is None:
@@ -75,6 +79,20 @@ def run(request: Request, progress: Progress | None = None) -> Result:
             _write_file(o, writer)
         result.written.extend(q for q in o.paths if q.exists())
     return result
+
+
+def _warnings_as_notes(caught) -> list[str]:
+    """Warnings raised while computing, as notes a person reads (each once; library deprecations left out)."""
+    notes: list[str] = []
+    for w in caught:
+        if issubclass(w.category, DeprecationWarning | PendingDeprecationWarning | FutureWarning | ResourceWarning):
+            continue
+        text = " ".join(str(w.message).split())
+        if issubclass(w.category, RuntimeWarning) and "encountered" in text:
+            text = f"a computation met an undefined value ({text}); results shown as nan are not defined"
+        if text not in notes:
+            notes.append(text)
+    return notes
 
 
 def _write_file(o: Output, writer) -> None:

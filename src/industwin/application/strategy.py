@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from industwin.application.common import TableRequest
+from industwin.application.common import TableRequest, need_regions
 from industwin.application.outputs import Output
 from industwin.application.progress import Progress
 from industwin.application.result import Result
@@ -42,6 +42,7 @@ class ReportRequest(TableRequest):
         responses = None if self.survey is None else read_responses(self.survey)     # read before the long work
         res = Result()
         m = self.load(progress, res)
+        need_regions(m, "a diagnosis against peer economies")
         n = (len(self.peers) if self.peers else len(m.regions) - 2) + 1
         with progress.task(f"diagnosing {self.economy} and its peers", total=n) as t:
             rep = build_report(self.economy, m.year, self.source, self.peers, responses, mrio=m,

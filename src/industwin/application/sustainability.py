@@ -41,8 +41,9 @@ class CarbonRequest(Request):
             res.notes.append("no --activities file: scope 1 and 2 are 0, so the supply-chain / operations ratio is "
                              "not meaningful")
         res.show("footprint by scope [t CO2e]", fp.scopes.to_frame(), 5, "{:,.1f}")
-        res.line(f"Supply-chain (scope 3, cat. 1) to operational (scope 1 + 2) ratio: **{fp.ratio:,.1f}×** "
-                 f"(the white paper's average: about {PAPER_SCOPE3_RATIO:g}×)")
+        if self.activities is not None and fp.ratio != float("inf"):
+            res.line(f"Supply-chain (scope 3, cat. 1) to operational (scope 1 + 2) ratio: **{fp.ratio:,.1f}×** "
+                     f"(the white paper's average: about {PAPER_SCOPE3_RATIO:g}×)")
         res.show("purchases that weigh most", fp.hot_spots.set_index("naics"), 10, "{:,.4g}")
         with progress.task("tracing purchases tier by tier"):
             tree = supply_chain_tree(fp.scope3_lines)
@@ -83,8 +84,8 @@ class JobsRequest(TableRequest):
         unit = sup.attrs.get("unit", "")
         by_fd = sup.sum().droplevel(0).to_frame(f"jobs [{unit}]")
         res.show(f"{m.name} {m.year}: jobs supported by each final demand", by_fd, 10, "{:,.0f}")
-        res.show("employment multipliers (largest)", mult.sort_values("total", ascending=False).head(10), 10,
-                 "{:,.4g}")
+        res.show(f"employment multipliers (largest) [{unit} per {m.unit} of final demand]",
+                 mult.sort_values("total", ascending=False).head(10), 10, "{:,.4g}")
         cols = ["jobs", "direct", "supply_chain", "exposed_share"]
         res.show(f"jobs exposed to carbon-intensive sectors [{unit}]", ex[cols].head(12), 12, "{:,.3g}")
         tot = ex[["direct", "supply_chain"]].sum()
@@ -138,7 +139,9 @@ class DecarboniseRequest(Request):
             elif "employment" in m.satellites:
                 res.notes.append("the jobs exposed to the transition are shown for WIOD 2016 sector codes only; this "
                                  "table has others (industwin jobs --sectors names them)")
-        res.show(f"{p.name}: scenarios against the baseline", table, 20, "{:,.4g}")
+        st = m.satellites[p.satellite]
+        res.show(f"{p.name}: scenarios against the baseline [emissions: {st.units[0] or 'satellite unit'}; output: "
+                 f"{m.unit}; changes and price rises: %]", table, 20, "{:,.4g}")
         tables = {"Scenarios": table, "Emission intensities (direct, total, ratio)": it.sort_values("total",
                                                                                                     ascending=False)}
         if exposure is not None:

@@ -8,7 +8,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import Field
 
-from industwin.application.common import TableOutRequest, TableRequest, table_writer
+from industwin.application.common import TableOutRequest, TableRequest, table_label, table_writer
 from industwin.application.progress import Progress
 from industwin.application.result import Result
 from industwin.data.schema import PathArg
@@ -71,7 +71,7 @@ class MultipliersRequest(TableOutRequest):
         res.writes["--out"] = table_writer(table)
         view = table.xs(self.region, level="region", drop_level=False) if self.region else table
         view = view.sort_values(view.columns[0], ascending=False)
-        res.show(f"{self.kind} multipliers ({m.name} {m.year or ''}), largest first", view, self.top)
+        res.show(f"{self.kind} multipliers ({table_label(m)}), largest first", view, self.top)
         res.data["multipliers"] = table
         return res
 
@@ -116,12 +116,13 @@ class FootprintRequest(TableOutRequest):
         if self.by == "origin":
             view = table[[self.region]].sort_values(self.region, ascending=False)
             what = f"where {self.region}'s {self.satellite} footprint arises (origin region, sector)"
-        elif self.by == "product" and self.region is not None:
-            view = table.xs(self.region, level=0, drop_level=False)
+        elif self.by == "product":
+            view = table.xs(self.region, level=0, drop_level=False) if self.region is not None else table
             view = view.sort_values(view.columns[0], ascending=False)
+            what += f", largest by {view.columns[0]}"
         elif self.by == "region" and self.region is not None:
             view = table.loc[[self.region]]
-        res.show(f"{what} ({m.name} {m.year or ''})", view, self.top)
+        res.show(f"{what} ({table_label(m)})", view, self.top)
         res.data["footprint"] = table
         return res
 

@@ -9,7 +9,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import Field
 
-from industwin.application.common import TableOutRequest, TableRequest, table_writer, text_writer, version
+from industwin.application.common import TableOutRequest, TableRequest, need_regions, table_label, table_writer, text_writer, version
 from industwin.application.outputs import Output
 from industwin.application.progress import Progress
 from industwin.application.result import Result
@@ -34,6 +34,7 @@ class GVCRequest(TableOutRequest):
         from industwin.data.select import regions_of
         res = Result()
         m = self.load(progress, res)
+        need_regions(m, "the export decomposition")
         if self.region is not None:
             regions_of(m, self.region)
         with progress.task("decomposing gross exports"):
@@ -43,7 +44,7 @@ class GVCRequest(TableOutRequest):
                                                   else table.xs(self.region, level=0, drop_level=False))
         cols = ["gross_exports", "DVA", "DDC", "FVA", "FDC", "VAX_ratio" if self.by == "country" else "DVX",
                 "backward", "forward"]
-        res.show(f"value added in gross exports ({m.name} {m.year or ''}) [{m.unit}; shares]",
+        res.show(f"value added in gross exports ({table_label(m)}) [{m.unit}; shares]",
                  view[cols].sort_values("gross_exports", ascending=False), self.top)
         res.data["decomposition"] = table
         return res
@@ -59,6 +60,7 @@ class OriginRequest(TableOutRequest):
         from industwin.analysis.value_chains import final_output_origin
         res = Result()
         m = self.load(progress, res)
+        need_regions(m, "value added by origin")
         with progress.task("tracing value added to its origin"):
             o = final_output_origin(m, self.region)
         res.writes["--out"] = table_writer(o.value_added)
@@ -110,6 +112,7 @@ class ExposureRequest(TableOutRequest):
         from industwin.analysis.value_chains import supply_chain_exposure
         res = Result()
         m = self.load(progress, res)
+        need_regions(m, "foreign exposure")
         with progress.task("tracing the supply chain tier by tier"):
             e = supply_chain_exposure(m, self.region, self.sector, self.threshold)
         res.writes["--out"] = table_writer(e.suppliers)
@@ -138,6 +141,7 @@ class ExtractionRequest(TableOutRequest):
         from industwin.analysis.value_chains import hypothetical_extraction
         res = Result()
         m = self.load(progress, res)
+        need_regions(m, "hypothetical extraction")
         with progress.task("extracting"):
             ex = hypothetical_extraction(m, self.region, self.sector, self.buyers, self.model)
         res.writes["--out"] = table_writer(ex.by_region)
@@ -160,6 +164,7 @@ class SuppliersRequest(TableOutRequest):
         from industwin.analysis.value_chains import supplier_dependence
         res = Result()
         m = self.load(progress, res)
+        need_regions(m, "foreign supplier dependence")
         with progress.task("extracting every foreign supplier"):
             table = supplier_dependence(m, self.region)
         res.writes["--out"] = table_writer(table)
@@ -175,9 +180,13 @@ def value_chain_lines(v, res: Result) -> None:
     first, last = v.years[0], v.years[-1]
     name = v.sector_names.get(v.product, v.product)
     top = sh.drop(columns=v.region).loc[last].nlargest(3)
-    res.line(f"Value added abroad in {v.region}'s {name}: **{100 - sh.loc[first, v.region]:.1f} %** in {first} → "
-             f"**{100 - sh.loc[last, v.region]:.1f} %** in {last}; largest foreign origins "
-             + ", ".join(f"{r} {sh.loc[first, r]:.1f} % → {s:.1f} %" for r, s in top.items()))
+    if first == last:
+        res.line(f"Value added abroad in {v.region}'s {name}: **{100 - sh.loc[last, v.region]:.1f} %** in {last}; "
+                 "largest foreign origins " + ", ".join(f"{r} {s:.1f} %" for r, s in top.items()))
+    else:
+        res.line(f"Value added abroad in {v.region}'s {name}: **{100 - sh.loc[first, v.region]:.1f} %** in {first} → "
+                 f"**{100 - sh.loc[last, v.region]:.1f} %** in {last}; largest foreign origins "
+                 + ", ".join(f"{r} {sh.loc[first, r]:.1f} % → {s:.1f} %" for r, s in top.items()))
     s = v.exposure.summary
     face, look, hidden = s["foreign_share_face_value"], s["foreign_share_look_through"], s["hidden_share_of_foreign"]
     res.line(f"Its foreign inputs: {100 * face:.1f} % of inputs at tier 1, {100 * look:.1f} % counting all tiers; "
@@ -204,6 +213,9 @@ def _value_chains(region: str, product: str | None, years: list[int] | None, dat
         raise SelectionError(f"value chains over the years need a named dataset; {dataset!r} is not one. Fix: "
                              f"choose one of {', '.join(sorted(DATASETS))}")
     n = len(years) if years else len(DATASETS[key].years)
+    if DATASETS[key].shape.startswith("1 region"):
+        raise SelectionError(f"{key} has one region: value chains across borders need a multi-regional table. Fix: "
+                             "use one, e.g. wiod2013")
     with progress.task(f"value chains of {region}, year by year" + (" (Dask)" if dask else ""), total=n) as t:
         return economy_value_chains(region, product, years, key, threshold,
                                     scheduler="distributed" if dask else None, progress=lambda y: t.update(advance=1))
@@ -271,20 +283,30 @@ class DemoRequest(TableRequest):
         with progress.task(f"profiling {region}: factorising (I − A), multipliers, supply-chain origins"):
             p = economy_profile(m, region)
         u = m.unit
-        res.title = f"{region} {year} — {m.name} ({len(m.regions)} regions × {len(m.sectors)} sectors)"
+        nr = len(m.regions)
+        res.title = (f"{table_label(m) if year is None else f'{region} {year}'} — {m.name} ({nr} region"
+                     f"{'s' if nr > 1 else ''} × {len(m.sectors)} sectors)")
         res.show("the economy", p.totals.to_frame(f"[{u}]"), 10, "{:,.1f}")
         res.show(f"largest sectors [{u}]", p.sectors[["name", "output", "value_added", "output_multiplier"]], 10,
                  "{:,.2f}")
-        io = p.input_origin
-        dom = io.loc[region, "share (%)"] if region in io.index else 0.0
-        res.line(f"Manufacturing buys **{100 - dom:.1f} %** of its tier-1 inputs abroad; top foreign origins: "
-                 + ", ".join(f"{r} {s:.1f} %" for r, s in io.drop(region, errors="ignore")["share (%)"].head(5).items()))
-        res.show(f"where {region} manufacturing's direct inputs come from [{u}]", io.head(10), 10, "{:,.1f}")
-        vo = p.value_added_origin
-        res.line(f"Along the whole supply chain, **{vo.drop(region, errors='ignore')['share (%)'].sum():.1f} %** of the "
-                 f"value of {region}'s manufactured final products is added abroad.")
-        res.show(f"value added in {region}'s manufactured final products, by origin [{u}]", vo.head(10), 10,
-                 "{:,.1f}")
+        io, vo = p.input_origin, p.value_added_origin
+        manufacturing = bool(io["inputs"].sum() > 0) if "inputs" in io else False
+        if nr < 2:
+            res.notes.append(f"{m.name} has one region: nothing is bought or added abroad in it, so the foreign "
+                             "origins and the value chains across borders are left out")
+        elif not manufacturing:
+            res.notes.append(f"no manufacturing sectors found in {m.name} (WIOD codes c3–c16, or names with "
+                             "'manufactur'): the origins of manufacturing's inputs are left out")
+        else:
+            dom = io.loc[region, "share (%)"] if region in io.index else 0.0
+            res.line(f"Manufacturing buys **{100 - dom:.1f} %** of its tier-1 inputs abroad; top foreign origins: "
+                     + ", ".join(f"{r} {s:.1f} %" for r, s in io.drop(region, errors="ignore")["share (%)"].head(5)
+                                 .items()))
+            res.show(f"where {region} manufacturing's direct inputs come from [{u}]", io.head(10), 10, "{:,.1f}")
+            res.line(f"Along the whole supply chain, **{vo.drop(region, errors='ignore')['share (%)'].sum():.1f} %** of "
+                     f"the value of {region}'s manufactured final products is added abroad.")
+            res.show(f"value added in {region}'s manufactured final products, by origin [{u}]", vo.head(10), 10,
+                     "{:,.1f}")
         res.show("value added: production vs consumption, embodied trade", p.value_added_trade.to_frame(), 10,
                  "{:,.1f}")
         figures, tables = profile_figures(p), {
@@ -292,8 +314,8 @@ class DemoRequest(TableRequest):
             "Tier-1 inputs of manufacturing by origin": p.input_origin,
             "Value added in manufactured final products by origin": p.value_added_origin,
             "Value added: production vs consumption": p.value_added_trade.to_frame()}
-        title = f"{region} {year}: production, sectors and supply-chain origins"
-        if self.source.lower() in DATASETS:  # a named dataset has years: add the value chains over time
+        title = f"{region}{'' if year is None else f' {year}'}: production, sectors and supply-chain origins"
+        if self.source.lower() in DATASETS and nr > 1:  # a named dataset has years: add the value chains over time
             ys = self.years or [y for y in DATASETS[self.source.lower()].years if y <= (year or 9999)]
             v = _value_chains(region, None, ys, self.source, 0.5, False, progress)
             res.section(f"{region}: value chains {v.years[0]}–{v.years[-1]}")
@@ -303,8 +325,8 @@ class DemoRequest(TableRequest):
             title = f"{region} {year}: production, value chains {v.years[0]}–{v.years[-1]} and supply-chain exposure"
             res.data["value_chains"] = v
         elif self.years is not None:
-            res.notes.append("--years has no effect on a table given by path (it has one year): the value chains over "
-                             "the years need a named dataset")
+            res.notes.append("--years has no effect here: the value chains over the years need a named, "
+                             "multi-regional dataset")
         notes = (f"Source: {m.meta.get('source', m.name)}. {m.meta.get('caveats', '')}. "
                  f"Generated by industwin {version()}.")
         res.writes["--html"] = text_writer(page_html(title, figures, tables, notes))

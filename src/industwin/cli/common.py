@@ -153,8 +153,10 @@ def execute(cls: type[Request], rule: str | None = None, **fields: Any) -> Resul
 def parse_years(spec: str | None, option: str = "--years") -> list[int] | None:
     """``1995-2011``, ``2000,2005,2011`` or a mix; None for all years. A range must run forwards."""
     from industwin.errors import SelectionError
-    if spec is None or not spec.strip():
+    if spec is None:
         return None
+    if not spec.strip():
+        raise SelectionError(f"{option} is empty. Fix: leave it out for all years, or write e.g. 1995-2011")
     out: list[int] = []
     for part in spec.split(","):
         part = part.strip()

@@ -23,13 +23,13 @@ Replace = Annotated[bool, typer.Option("--replace/--no-replace", help="failing s
 
 
 @firms_app.command("synth")
-def firms_synth(n: Annotated[int, typer.Option("--firms", "-n", help="number of firms")] = 10_000,
+def firms_synth(firms: Annotated[int, typer.Option("--firms", "-n", help="number of firms")] = 10_000,
                 links: Annotated[float, typer.Option(help="links per firm")] = 3.2,
                 seed: Annotated[int, typer.Option(help="random seed (same seed, same network)")] = 0,
                 out: Annotated[Path, typer.Option("--out", "-o", help="folder for edges.parquet and firms.parquet, "
                                                                      "replaced whole")] = Path("industwin-firms")) -> None:
     """Generate a synthetic national firm network (US 2014 industry flows at NACE 2-digit level)."""
-    execute(fa.SynthRequest, firms=n, links=links, seed=seed, out=out)
+    execute(fa.SynthRequest, firms=firms, links=links, seed=seed, out=out)
 
 
 @firms_app.command("esri")

@@ -64,7 +64,8 @@ class _Torch:
         try:
             import torch
         except ImportError as e:  # pragma: no cover - depends on the environment
-            raise SelectionError("xp='torch' needs PyTorch. Fix: pip install 'industwin[gpu]' (or torch)") from e
+            raise SelectionError("the GPU engine (--gpu, engine='torch') needs PyTorch, which is not installed. Fix: "
+                                 "pip install 'industwin[gpu]', or run without --gpu") from e
         self.torch, self.dev = torch, torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         warnings.filterwarnings("ignore", message=r"(Sparse CSR tensor support|Sparse invariant checks|index_reduce)",
                                 category=UserWarning)       # PyTorch's beta notes on the features used here

@@ -121,8 +121,9 @@ class FirmNetwork:
                          "give each firm one row")
             if "industry" not in firms.columns:
                 fiss.add("industry", "column missing", "give each firm its industry code")
-            else:
-                _no_blanks(firms, "industry", fiss, "give each firm its industry code")
+            for col in ("industry", *[c for c in FIRM_TEXT[2:] if c in firms.columns]):
+                if col in firms.columns:         # a blank place would drop the firm from every view by place
+                    _no_blanks(firms, col, fiss, f"give each firm its {col} (or drop the column)")
             if "size" in firms.columns:
                 size = numbers(firms, "size", fiss, minimum=0, fix="give each firm's size (gross output, ≥ 0) or "
                                                                  "drop the column (its sales are used then)")

@@ -179,7 +179,14 @@ def _vector(mrio: MRIO, v: Any, what: str, default: np.ndarray | None = None) ->
         cols = v.columns if isinstance(v, pd.DataFrame) else (v.name,)
         arr = v.to_numpy(dtype=float)
         return arr, cols
-    arr = np.asarray(v, dtype=float)
+    try:
+        arr = np.asarray(v, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError(f"{what} must be numbers, one per row of the table (or a Series indexed by (region, "
+                        f"sector)), not {type(v).__name__}. Fix: pass an array or a Series") from None
+    if arr.ndim == 0:
+        raise DataError(f"{what} must be a vector with one value per row of the table, not a single number. Fix: "
+                        "pass an array or a Series indexed by (region, sector)")
     if arr.shape[0] != mrio.n:
         raise SelectionError(f"{what} has {arr.shape[0]} entries but the table has {mrio.n} rows. Fix: give one "
                              "per row of the table")
@@ -252,7 +259,13 @@ def cost_push(mrio: MRIO, value_added_change: Any = None, fixed_prices: Any = No
     f = leontief(mrio)
     if fixed_prices is None or len(fixed_prices) == 0:
         return pd.Series(f.solve_transposed(dv), index=mrio.index, name="price change")
-    fp = pd.Series(fixed_prices, dtype=float)
+    try:
+        fp = pd.Series(fixed_prices, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError("fixed_prices must map (region, sector) to a relative price change. Fix: give numbers, e.g. "
+                        "{('RoW', 'c8'): 0.3}") from None
+    if not np.isfinite(fp.to_numpy()).all() or (fp <= -1).any():
+        raise DataError("fixed_prices must be finite relative changes above -1 (−100 %). Fix: correct them")
     pos = mrio.index.get_indexer(fp.index)
     if (pos < 0).any():
         raise SelectionError(f"unknown sectors in fixed_prices: {plain_list(fp.index[pos < 0])}. Fix: use "

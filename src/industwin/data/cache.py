@@ -84,7 +84,12 @@ def open_saved(path: str | os.PathLike) -> MRIO:
         raise DataError(f"{path / 'table.json'}: cannot read a saved table ({e}). Fix: save it again") from e
     if meta.get("format") != FORMAT:
         raise DataError(f"{path}: format {meta.get('format')!r} is not {FORMAT!r}. Fix: save it again")
-    ld = lambda f: np.load(path / f"{f}.npy", mmap_mode="r")  # noqa: E731
+    def ld(f: str) -> np.ndarray:
+        a = np.load(path / f"{f}.npy", mmap_mode="r")
+        if a.dtype.kind not in "fiu":
+            raise ValueError(f"{f}.npy holds {a.dtype}, not numbers")
+        return a
+
     try:
         if meta["sparse"]:
             n = meta["n"]
@@ -99,7 +104,11 @@ def open_saved(path: str | os.PathLike) -> MRIO:
                     name=meta["name"], year=meta["year"], sector_names=meta["sector_names"], meta=meta["meta"],
                     sources={**meta["sources"], "cache": str(path)}, validate=False)
     except FileNotFoundError as e:
-        raise DataError(f"{path}: saved table is incomplete ({e.filename} missing). Fix: save it again") from e
+        raise DataError(f"{path}: saved table is incomplete ({Path(e.filename or '?').name} missing). Fix: save it "
+                        "again") from None
+    except Exception as e:   # a truncated or replaced array, a damaged table.json: the table cannot be trusted
+        raise DataError(f"{path}: the saved table is damaged ({' '.join(str(e).split())[:120]}). Fix: save it again "
+                        "from its source") from None
 
 
 def cached(key: str, build: Callable[[], MRIO], folder: Path | None = None) -> MRIO:

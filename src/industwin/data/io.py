@@ -22,6 +22,7 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,10 @@ TEXT_DTYPE: Any = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
 # --------------------------------------------------------------------------- paths
 def input_path(path: str | os.PathLike, what: str, formats: Sequence[str] | None = ROW_FORMATS) -> Path:
     """A path to read, checked: it exists, is a file (not a folder), is not empty and has a known format."""
+    if path is None or (isinstance(path, str) and not path.strip()):
+        raise DataError(f"no {what} given (an empty path). Fix: give the path of the {what}")
+    if not isinstance(path, str | os.PathLike):
+        raise DataError(f"the {what} must be a path (or a DataFrame), not {type(path).__name__}. Fix: give its path")
     p = Path(path).expanduser()
     if not p.exists():
         near = _near(p)
@@ -88,7 +93,24 @@ def _encoding_hint(p: Path) -> str:
         return "it is not text in a known encoding"
 
 
+def _binary(p: Path, what: str) -> DataError | None:
+    """A workbook or Parquet file under a text file's name, recognised by its first bytes."""
+    head = p.read_bytes()[:8]
+    if head.startswith(b"PK\x03\x04"):
+        return DataError(f"{p}: the {what} is an Excel workbook (or another zip file), not {p.suffix} text. Fix: name "
+                         "it .xlsx, or save it as CSV UTF-8")
+    if head.startswith(b"PAR1"):
+        return DataError(f"{p}: the {what} is a Parquet file, not {p.suffix} text. Fix: name it .parquet")
+    return None
+
+
 def _not_utf8(p: Path, what: str) -> DataError:
+    binary = _binary(p, what)
+    if binary is not None:
+        return binary
+    if p.suffix.lower() in MAPPING_FORMATS:
+        return DataError(f"{p}: the {what} is not UTF-8 text ({_encoding_hint(p)}). Fix: save it with the UTF-8 "
+                         "encoding (in your editor's 'Save with encoding' or 'Reopen with encoding' menu)")
     return DataError(f"{p}: the {what} is not UTF-8 text ({_encoding_hint(p)}). Fix: save it as CSV UTF-8 "
                      "(in Excel: Save As → 'CSV UTF-8'; elsewhere choose the UTF-8 encoding)")
 
@@ -128,7 +150,7 @@ def read_table(src: Any, what: str, *, text: Iterable[str] = (), sheet: str | in
                 df = df.reset_index()
             first = 1
         else:
-            df = _read_excel_records(p, what, sheet)
+            df = _read_excel_records(p, what, sheet, text)
             source = f"{p} [sheet {sheet}]" if sheet is not None else source
     df.columns = [str(c).strip() for c in df.columns]
     dup = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
@@ -160,15 +182,47 @@ def _read_csv_records(p: Path, what: str, sep: str, text: list[str]) -> pd.DataF
         raise DataError(f"{p}: column(s) {', '.join(map(repr, dup))} appear more than once in the header. "
                         "Fix: give every column one distinct name")
     dtype = {k: str for k, c in enumerate(names) if c in text}     # by position: the header may carry spaces
+    if len(names) == 1:
+        _separator_hint(p, what, sep, header[0][0])
+    import warnings
     try:
-        return pd.read_csv(p, sep=sep, dtype=dtype, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
-                           skipinitialspace=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            df = pd.read_csv(p, sep=sep, dtype=dtype, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
+                             skipinitialspace=True, index_col=False)
     except UnicodeDecodeError:
         raise _not_utf8(p, what) from None
     except pd.errors.EmptyDataError:
         raise DataError(f"{p}: the {what} holds no table. Fix: give a header row and data rows") from None
     except Exception as e:  # a malformed line (too many fields, an open quote …)
         raise _unreadable(p, what, "CSV", e) from None
+    if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+        raise DataError(f"{p}: {_long_row(p, sep, len(names))} has more fields than the header ({len(names)}). Fix: "
+                        "remove the extra cells, or quote text that holds the separator")
+    return df
+
+
+def _long_row(p: Path, sep: str, n: int) -> str:
+    with open(p, encoding="utf-8-sig", newline="") as fh:
+        for k, row in enumerate(csv.reader(fh, delimiter=sep), start=1):
+            if len(row) > n:
+                return f"line {k}"
+    return "a line"
+
+
+def _separator_hint(p: Path, what: str, sep: str, head: str) -> None:
+    """A one-column header that holds another separator: the file was saved with it."""
+    names = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
+    for other in (";", "\t", ",", "|"):
+        if other != sep and other in head:
+            if other == "\t":
+                fix = "name it .tsv (tab-separated), or save it with commas as .csv"
+            elif other == "," and sep == "\t":
+                fix = "name it .csv (comma-separated)"
+            else:
+                fix = "save it with commas as separator (in Excel: Save As → 'CSV UTF-8 (Comma delimited)')"
+            raise DataError(f"{p}: the {what} separates its columns with {names[other]}, but a {p.suffix} file is "
+                            f"read with {names[sep]}. Fix: {fix}")
 
 
 def _raw_rows(p: Path, what: str, sep: str, n: int) -> list[list[str]]:
@@ -179,16 +233,17 @@ def _raw_rows(p: Path, what: str, sep: str, n: int) -> list[list[str]]:
     except UnicodeDecodeError:
         raise _not_utf8(p, what) from None
     if "\x00" in "".join(head):
-        raise _unreadable(p, what, "CSV", ValueError("it holds NUL bytes: a binary file"))
+        raise _binary(p, what) or _unreadable(p, what, "CSV", ValueError("it holds NUL bytes: a binary file"))
     try:
         return [r for r in csv.reader(io.StringIO("".join(head)), delimiter=sep)][:n]
     except csv.Error as e:
         raise _unreadable(p, what, "CSV", e) from None
 
 
-def _read_excel_records(p: Path, what: str, sheet: str | int | None) -> pd.DataFrame:
-    try:
-        return pd.read_excel(p, sheet_name=0 if sheet is None else sheet, engine="calamine")
+def _read_excel_records(p: Path, what: str, sheet: str | int | None, text: list[str]) -> pd.DataFrame:
+    try:                          # text columns as text: a cell '01' stays '01' (a number 1 cannot be helped)
+        return pd.read_excel(p, sheet_name=0 if sheet is None else sheet, engine="calamine",
+                             dtype={c: str for c in text}, keep_default_na=False, na_values=[""])
     except ValueError as e:
         if "not found" in str(e).lower() or "worksheet" in str(e).lower():
             raise DataError(f"{p}: no sheet {sheet!r} in the workbook. Fix: name the sheet {sheet!r}") from None
@@ -443,6 +498,10 @@ def read_matrix(src: Any, what: str, *, index_cols: int = 1, header_rows: int = 
         except Exception as e:
             raise DataError(f"{source}: cannot read the {what} ({' '.join(str(e).split())[:160]}). Fix: use "
                             f"{index_cols} label column(s) and {header_rows} header row(s)") from None
+        if len(head) and len(head[0]) == 1:
+            _separator_hint(p, what, CSV_LIKE[suf], head[0][0])
+        if df.shape[0] == 0:
+            raise DataError(f"{p}: the {what} has its header but no data rows. Fix: add the rows")
         cells = [[c.strip() for c in row[index_cols:]] for row in head]
         if len(head) == header_rows and all(len(c) == df.shape[1] for c in cells):
             df.columns = (pd.MultiIndex.from_arrays(cells) if header_rows > 1 else pd.Index(cells[0]))
@@ -607,6 +666,9 @@ def _json_constant(p: Path):
     return refuse
 
 
+_SCIENTIFIC = re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$")
+
+
 def _yaml(text: str, p: Path) -> Any:
     import yaml
 
@@ -630,6 +692,8 @@ def _yaml(text: str, p: Path) -> Any:
         return loader.construct_mapping(node, deep=deep)
 
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    # YAML 1.1 reads 1e9 as text; people mean a number (YAML 1.2 and JSON agree)
+    Loader.add_implicit_resolver("tag:yaml.org,2002:float", _SCIENTIFIC, list("-+0123456789."))
     try:
         return yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as e:
@@ -739,7 +803,21 @@ def schema_issues(err: Any, source: str, doc: str = "", model: Any = None) -> li
                 msg += " (YAML reads yes/no/on/off/true/false as true or false: quote the text, e.g. 'NO')"
             elif isinstance(inp, bool):
                 msg += " (true/false is not a number)"
-        if typ == "extra_forbidden":
+        if typ in ("model_type", "dict_type", "model_attributes_type"):
+            msg, fix = "should be a mapping of fields (key: value)", f"write its fields under it{see}"
+            if inp is None:
+                msg = "is empty"
+                fix = f"write its fields under it, or remove the key{see}"
+            by_path.setdefault(path, (len(loc), typ, ValidationIssue(source, path, msg, fix)))
+            continue
+        if typ == "union_tag_not_found":
+            tag = (e.get("ctx") or {}).get("discriminator", "kind").strip("'")
+            msg, fix = f"the {tag} is missing", f"give its {tag}, e.g. {tag}: efficiency{see}"
+        elif typ == "string_pattern_mismatch" and not isinstance(inp, str):
+            msg, fix = f"{plain(inp)} is not text of the right form", f"write it as text (quote it){see}"
+        if typ in ("union_tag_not_found",) or (typ == "string_pattern_mismatch" and not isinstance(inp, str)):
+            pass                                   # message and fix set above
+        elif typ == "extra_forbidden":
             allowed = _allowed_fields(model, loc) if model is not None else None
             fix = "remove it or correct its spelling" + (f"; allowed here: {', '.join(allowed)}" if allowed else see)
             msg = "unknown field"

@@ -56,8 +56,10 @@ def memory_budget() -> int:
     env = os.environ.get("INDUSTWIN_MEMORY", "").strip()
     if env:
         mult = {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+        text = env.upper().removesuffix("IB").removesuffix("B") if env.upper()[-2:] in ("GB", "MB", "KB", "TB") \
+            or env.upper()[-3:] in ("GIB", "MIB", "KIB", "TIB") else env
         try:
-            number, scale = (env[:-1], mult[env[-1].upper()]) if env[-1].upper() in mult else (env, 1)
+            number, scale = (text[:-1], mult[text[-1].upper()]) if text[-1].upper() in mult else (text, 1)
             value = float(number) * scale
         except ValueError:
             value = float("nan")
@@ -85,6 +87,10 @@ def largest(bytes_per_unit: float, fixed: float = 0.0) -> int:
 def check_memory(nbytes: float, what: str, fix: str) -> None:
     """Refuse ``what`` when it would hold more than the memory budget; ``fix`` says how to go further."""
     budget = memory_budget()
+    if nbytes > budget and budget < 2**20:
+        raise SelectionError(f"{what} would need about {fmt_bytes(nbytes)} of memory, but the budget is "
+                             f"{fmt_bytes(budget)} (INDUSTWIN_MEMORY, or the free memory). Fix: raise INDUSTWIN_MEMORY "
+                             "or free memory")
     if nbytes > budget:
         raise SelectionError(f"{what} would need about {fmt_bytes(nbytes)} of memory, more than the "
                              f"{fmt_bytes(budget)} this machine can give it (set by INDUSTWIN_MEMORY, default 60 % "

@@ -128,10 +128,19 @@ class MRIO:
         V = None if self.V is None else np.asarray(self.V, dtype=float)
         if V is not None and V.ndim == 1:
             V = V.reshape(1, -1)
-        if self.validate:  # skipped only for tables re-opened from a cache written after validation
-            check_mrio(Z, Y, x, index, fd_index, V, self.va_index, dict(self.satellites), dict(self.sources))
+        # values are scanned unless the table was re-opened from a cache written after validation; shapes always
+        check_mrio(Z, Y, x, index, fd_index, V, self.va_index, dict(self.satellites), dict(self.sources),
+                   values=self.validate)
         if x is None:
             x = np.asarray(Z.sum(axis=1)).reshape(-1) + Y.sum(axis=1)
+            if self.validate and (x < -1e-9 * (np.abs(x).max() + 1)).any():
+                from industwin.errors import ValidationError, ValidationIssue
+                bad = np.flatnonzero(x < 0)
+                raise ValidationError([ValidationIssue(
+                    dict(self.sources).get("Y", dict(self.sources).get("table", "<in-memory table>")), "x (derived)",
+                    f"{len(bad)} row(s) whose uses sum to a negative gross output (Z·1 + Y·1 < 0), e.g. "
+                    f"{index[bad[0]]}", "check the signs in Y (a fall in inventories larger than the row's uses?) "
+                    "or give x")])
         meta = dict(self.meta)
         if V is None:
             V = (x - np.asarray(Z.sum(axis=0)).reshape(-1)).reshape(1, -1)

@@ -140,6 +140,9 @@ def load(name: str | os.PathLike, year: int | None = None, *, fmt: str = "parque
         for named datasets, saved tables and database files, which carry their own).
     year : for a table given by path, the year of the table (it must agree with the year the table states).
     """
+    if name is None or not isinstance(name, str | os.PathLike) or not str(name).strip():
+        raise DataError(f"no table named: {name!r}. Fix: give a dataset name ({', '.join(sorted(DATASETS))}) or the "
+                        "path of a table")
     key = str(name).lower()
     if key in DATASETS:
         ds = DATASETS[key]

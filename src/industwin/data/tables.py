@@ -74,7 +74,8 @@ def _numeric(df: pd.DataFrame, kind: str) -> np.ndarray:
                         "(use 0 for empty)") from None
 
 
-def _align(df: pd.DataFrame, index: pd.Index, kind: str, axis: int = 0) -> pd.DataFrame:
+def _align(df: pd.DataFrame, index: pd.Index, kind: str, axis: int = 0,
+           what: str = "(region, sector) labels of Z") -> pd.DataFrame:
     labels = df.index if axis == 0 else df.columns
     labels = labels.set_names(index.names) if labels.nlevels == index.nlevels else labels
     if labels.equals(index):
@@ -89,7 +90,7 @@ def _align(df: pd.DataFrame, index: pd.Index, kind: str, axis: int = 0) -> pd.Da
         raise ValidationError([ValidationIssue(
             src, f"{kind} {what}", f"labels differ from Z's: missing {list(missing[:3])}, unexpected {list(extra[:3])}"
             + (", duplicates present" if labels.has_duplicates else ""),
-            "use exactly the (region, sector) labels of Z, once each")])
+            f"use exactly the {what}, once each")])
     out = df.reindex(index=index) if axis == 0 else df.reindex(columns=index)
     out.attrs.update(df.attrs)
     return out
@@ -161,11 +162,12 @@ def _sheet_meta(path: Path) -> tuple[dict, str]:
 
 
 def _find(folder: Path, stem: str) -> Path | None:
-    for suf in SUFFIXES:
-        p = folder / f"{stem}{suf}"
-        if p.exists():
-            return p
-    return None
+    """The one file of a block (``Z.csv`` or ``Z.parquet`` …); two of them are ambiguous."""
+    found = [folder / f"{stem}{suf}" for suf in SUFFIXES if (folder / f"{stem}{suf}").exists()]
+    if len(found) > 1:
+        raise DataError(f"{folder}: block {stem} is there twice ({', '.join(f.name for f in found)}). Fix: keep one "
+                        "of them")
+    return found[0] if found else None
 
 
 def read_tables(path: str | os.PathLike | None = None, *, Z: Any = None, Y: Any = None, x: Any = None,
@@ -192,10 +194,18 @@ def read_tables(path: str | os.PathLike | None = None, *, Z: Any = None, Y: Any 
                 if blocks[k] is None:
                     blocks[k] = _find(path, k)
             sd = path / "satellites"
+            if sd.exists() and not sd.is_dir():
+                raise DataError(f"{sd}: 'satellites' must be a folder of satellite blocks. Fix: make it a folder "
+                                "(satellites/<name>.csv) or remove it")
             if sd.is_dir():
-                for f in sorted(sd.iterdir()):
-                    if f.suffix in SUFFIXES and not f.stem.endswith("_F_Y"):
+                files = sorted(f for f in sd.iterdir() if f.suffix in SUFFIXES)
+                for f in files:
+                    if not f.stem.endswith("_F_Y"):
                         sats.setdefault(f.stem, (f, _find(sd, f.stem + "_F_Y")))
+                lone = [f.name for f in files if f.stem.endswith("_F_Y") and f.stem[:-4] not in sats]
+                if lone:
+                    raise DataError(f"{sd}: {', '.join(lone)} has no satellite beside it ({lone[0][:-8]}.csv). Fix: "
+                                    "add the satellite's block F, or remove the file")
             if blocks["Z"] is None:
                 raise DataError(f"{path}: no Z.csv / Z.parquet in this folder. Fix: put the intermediate "
                                 "matrix there, or pass Z=<file>")
@@ -220,10 +230,13 @@ def read_tables(path: str | os.PathLike | None = None, *, Z: Any = None, Y: Any 
             if blocks["Z"] is None:
                 raise DataError(f"{path}: no sheet named 'Z'. Fix: name the sheets Z, Y, x, V, sat_<name>")
         else:
-            raise DataError(f"{path}: not a folder or an Excel workbook. Fix: pass a folder of CSV/Parquet "
-                            "blocks, a workbook, or the blocks as Z=..., Y=...")
+            raise DataError(f"{path}: not a table (a folder of blocks Z, Y …, a workbook with sheets Z, Y …, a saved "
+                            "table or a database file). Fix: give the table's folder or workbook (see docs/data.md)")
     if blocks["Z"] is None or blocks["Y"] is None:
-        raise DataError("a table needs at least Z and Y. Fix: pass Z=<file> and Y=<file> (or a folder holding them)")
+        where = f"{path}: " if path is not None else ""
+        raise DataError(f"{where}a table needs at least the blocks Z and Y (missing: "
+                        f"{', '.join(k for k in ('Z', 'Y') if blocks[k] is None)}). Fix: add "
+                        f"{'the sheet(s)' if path is not None else 'them, e.g. Z=<file>, Y=<file>'}")
     where = str(path) if path is not None else "the table"
     if unit is not None and meta.get("unit") not in (None, unit):
         raise SelectionError(f"{where}: its {Path(meta_src or 'meta').name} gives the unit {meta['unit']!r}, the call "
@@ -255,6 +268,9 @@ def read_tables(path: str | os.PathLike | None = None, *, Z: Any = None, Y: Any 
     fd_index = _fd_columns(Ydf, regions)
     xv = None
     if "x" in frames:
+        if frames["x"].shape[1] != 1:
+            raise DataError(f"{sources['x']}: gross output x has {frames['x'].shape[1]} value columns. Fix: give one "
+                            "column of gross output beside the (region, sector) labels")
         xv = _numeric(_align(frames["x"], index, "x"), "x")[:, 0]
     Vv = va_index = None
     if "V" in frames:
@@ -270,7 +286,8 @@ def read_tables(path: str | os.PathLike | None = None, *, Z: Any = None, Y: Any 
         if fy is not None:
             FYdf = _read_sat(fy, "F_Y")
             _fd_columns(FYdf, regions, f"satellite {sname} F_Y")
-            FYdf = _align(FYdf, Ydf.columns, f"satellite {sname} F_Y", axis=1).reindex(Fdf.index)
+            FYdf = _align(FYdf, Ydf.columns, f"satellite {sname} F_Y", axis=1, what="(region, category) labels of Y")
+            FYdf = FYdf.reindex(Fdf.index)
             FY = _numeric(FYdf.fillna(0.0), f"{sname} F_Y")
         st = Fdf.index.get_level_values(0).astype(str)
         units = tuple(Fdf.index.get_level_values(1).astype(str)) if Fdf.index.nlevels > 1 else ("",) * len(st)
@@ -292,9 +309,50 @@ def read_tables(path: str | os.PathLike | None = None, *, Z: Any = None, Y: Any 
                                                    "(--allow-negative): multipliers can then fall below 1")])
         tmeta["negative_flows"] = (f"{int(neg.sum())} negative intermediate flow(s) kept (allow_negative), first "
                                    f"at {first}: multipliers and footprints can fall below their usual bounds")
-    return MRIO(Zv, _numeric(Ydf, "Y"), xv, index=index, fd_index=fd_index, V=Vv,
+    Yv = _numeric(Ydf, "Y")
+    _check_columns(Zv, xv, Yv, Vv, index, sources, allow_negative, tmeta)
+    return MRIO(Zv, Yv, xv, index=index, fd_index=fd_index, V=Vv,
                 va_index=va_index, satellites=sat_objs, unit=str(unit).strip(), name=name, year=year,
                 sources=sources, meta=tmeta)
+
+
+def _check_columns(Z: np.ndarray, x: np.ndarray | None, Y: np.ndarray, V: np.ndarray | None, index: pd.Index,
+                   sources: dict, allow_negative: bool, meta: dict) -> None:
+    """A sector cannot buy more than it produces: ``1'Z (+ 1'V) ≤ x`` column by column (else its value added is
+    negative and the Leontief inverse meaningless), and a sector with inputs has output. With ``allow_negative``
+    negative value added is stated in ``meta`` instead (tables that net subsidies)."""
+    where = sources.get("x") or sources.get("table", "x")
+    if x is None:                                  # derived from the rows: x = Z·1 + Y·1
+        x = Z.sum(axis=1) + Y.sum(axis=1)
+        neg = np.flatnonzero(x < -1e-9 * (np.abs(x).max() + 1))
+        if len(neg):
+            raise ValidationError([ValidationIssue(sources.get("Y", where), "x (derived)", f"{len(neg)} row(s) whose "
+                                                   f"uses sum to a negative gross output (Z·1 + Y·1 < 0), e.g. "
+                                                   f"{plain(index[neg[0]])}", "check the signs in Y (a fall in "
+                                                   "inventories larger than the row's uses?) or give x")])
+    tol = 1e-6 * np.abs(x) + 1e-9
+    bought = Z.sum(axis=0)
+    issues = []
+    idle = np.flatnonzero((x <= 0) & (bought > tol))
+    if len(idle):
+        issues.append(ValidationIssue(where, "x", f"{len(idle)} sector(s) buy inputs but have no "
+                                      f"output, e.g. {plain(index[idle[0]])}", "give their gross output (x ≥ what "
+                                      "they buy), or drop x to have it derived from the rows"))
+    inputs = bought + (V.sum(axis=0) if V is not None else 0.0)
+    over = np.flatnonzero((x > 0) & (inputs > x + tol))
+    if len(over):
+        k = over[np.argmax((inputs - x)[over] / x[over])]
+        what = "1'Z + 1'V" if V is not None else "1'Z"
+        problem = (f"{len(over)} sector(s) use inputs worth more than their output ({what} > x), e.g. {plain(index[k])}:"
+                   f" {plain(float(inputs[k]))} against x = {plain(float(x[k]))}")
+        if allow_negative and V is None:
+            meta["negative_value_added"] = problem + " — kept (allow_negative): their value added is negative"
+        else:
+            issues.append(ValidationIssue(where, "x / columns", problem,
+                                          "check x (in the table's unit?) and the columns of Z (and V); x must cover "
+                                          "what each sector buys"))
+    if issues:
+        raise ValidationError(issues)
 
 
 def _read_sat(spec: Any, kind: str) -> pd.DataFrame:

@@ -59,11 +59,11 @@ def _label_issues(src: str, fld: str, idx: pd.Index, n: int, what: str) -> list[
     return out
 
 
-def check_mrio(Z, Y, x, index, fd_index, V, va_index, satellites: dict, sources: dict) -> None:
+def check_mrio(Z, Y, x, index, fd_index, V, va_index, satellites: dict, sources: dict, values: bool = True) -> None:
     """Raise :class:`ValidationError` with every structural problem of a table.
 
     Checks: square ``Z``; row counts of ``Y``, ``x``, ``V`` and satellites match;
-    labels are unique and one per row/column; no NaN or inf anywhere; no
+    labels are unique and one per row/column; with ``values``, no NaN or inf anywhere and no
     negative gross output.
     """
     src = lambda f: sources.get(f, sources.get("table", "<in-memory table>"))  # noqa: E731
@@ -88,12 +88,12 @@ def check_mrio(Z, Y, x, index, fd_index, V, va_index, satellites: dict, sources:
         if va_index is not None:
             issues += _label_issues(src("V"), "V labels", pd.Index(va_index), V.shape[0], "rows")
     labels = {"Z": (index, index), "Y": (index, fd_index), "x": (index, None), "V": (va_index, index)}
-    for fld, a in (("Z", Z), ("Y", Y), ("x", x), ("V", V)):
+    for fld, a in ((("Z", Z), ("Y", Y), ("x", x), ("V", V)) if values else ()):
         if a is not None and (k := _nonfinite(a)):
             issues.append(ValidationIssue(src(fld), fld, f"{k} NaN or infinite value(s), first at "
                                           f"{_where(a, *labels[fld])}",
                                           "replace missing cells with 0 (or the right number) before loading"))
-    if x is not None:
+    if x is not None and values:
         neg = np.flatnonzero(x < 0)
         if len(neg):
             labels = [index[i] for i in neg[:3]] if len(index) == n else list(neg[:3])
@@ -110,7 +110,7 @@ def check_mrio(Z, Y, x, index, fd_index, V, va_index, satellites: dict, sources:
         if len(s.stressors) != s.F.shape[0] or len(s.units) != s.F.shape[0]:
             issues.append(ValidationIssue(src(name), f + " stressors", "number of stressor labels or units differs from rows of F",
                                           "give one label and one unit per stressor row"))
-        for part, a in (("F", s.F), ("F_Y", s.F_Y)):
+        for part, a in ((("F", s.F), ("F_Y", s.F_Y)) if values else ()):
             if a is not None and (k := _nonfinite(a)):
                 issues.append(ValidationIssue(src(name), f"{f} {part}", f"{k} NaN or infinite value(s)",
                                               "replace missing cells with 0 (or the right number)"))
@@ -131,6 +131,8 @@ def balance_report(mrio, rtol: float = 1e-3, atol: float = 1.0, warn: bool = Fal
     when the table balances. With ``warn=True`` an :class:`ImbalanceWarning`
     names the worst rows and the explicit fix, :func:`rebalance`.
     """
+    if not (np.isfinite(rtol) and np.isfinite(atol) and rtol >= 0 and atol >= 0):
+        raise SelectionError(f"tolerances must be finite and non-negative, got rtol={rtol!r}, atol={atol!r}")
     use = np.asarray(mrio.Z.sum(axis=1)).reshape(-1) + mrio.Y.sum(axis=1)
     resid = use - mrio.x
     bad = np.abs(resid) > atol + rtol * np.abs(mrio.x)

@@ -65,7 +65,8 @@ def read_responses(path_or_df, framework: Framework | None = None) -> pd.DataFra
     if len(bad):
         iss.add("priority", f"{len(bad)} unknown priority id(s) ("
                 + ", ".join(f"{line_of(df, k)}: {pri.iloc[k]!r}" for k in bad[:5]) + ")",
-                "use the ids of industwin.strategy.consultation.questionnaire()")
+                "use the priority ids of the questionnaire (docs/strategy.md: "
+                "industwin.strategy.consultation.questionnaire() lists them)")
     iss.raise_if_any()
     out = pd.DataFrame({"respondent": who.to_numpy(), "group": grp.to_numpy(), "priority": pri.to_numpy(),
                         "score": score.astype(int)})

@@ -257,6 +257,11 @@ def diagnose(mrio: MRIO, economy: str, peers: list[str] | None = None, risk: pd.
     if bad:
         raise SelectionError(f"unknown peer economies {plain_list(bad)}. Fix: choose regions of the table, e.g. "
                              f"{plain_list(regions, 10)}")
+    secs = set(map(str, mrio.sectors))
+    if not any(set(t) <= secs for t in MEDIUM_HIGH_TECH.values()):
+        raise SelectionError(f"the indicators are defined on WIOD 2013 sector codes (c1–c35) or ISIC/NACE codes as in "
+                             f"WIOD 2016 (C20, C29 …); {mrio.name or 'this table'} has others (e.g. "
+                             f"{plain_list(mrio.sectors, 4)}). Fix: use such a table, e.g. wiod2013")
     if economy in peers:
         raise SelectionError(f"the peers include {economy} itself: an economy compared with itself sits at its own "
                              "median. Fix: leave it out of the peers")

@@ -50,10 +50,17 @@ class CapacityShockSpec(Timing):
     recovery_days: int = Field(0, ge=0)
     recovery: Literal["linear", "convex", "concave", "step"] = "linear"
 
+    @model_validator(mode="after")
+    def _shape_needs_days(self) -> "CapacityShockSpec":
+        if self.recovery != "linear" and self.recovery_days == 0:
+            raise ValueError(f"a {self.recovery} recovery needs recovery_days > 0 (with 0 days capacity comes back at "
+                             "once, whatever the shape)")
+        return self
+
 
 class DemandShockSpec(Timing):
     products: list[Node] = Field(min_length=1, description="products whose final demand changes")
-    buyers: list[str] | None = Field(None, description="final-demand regions (default: all)")
+    buyers: list[str] | None = Field(None, min_length=1, description="final-demand regions (default: all)")
     change: float = Field(gt=-1, le=100, description="relative change, e.g. -0.2")
 
 
@@ -137,6 +144,12 @@ class TableSpec(Schema):
     year: int | None = None
     path: str | None = None
 
+    @model_validator(mode="after")
+    def _one_table(self) -> "TableSpec":
+        if self.path is not None and "dataset" in self.model_fields_set:
+            raise ValueError("give the table as 'dataset' or as 'path', not both")
+        return self
+
 
 Days = Annotated[float, Field(gt=0, le=3650)]
 
@@ -191,6 +204,16 @@ class Scenario(Schema):
         if late:
             raise ValueError(f"{'; '.join(late)}, after the horizon ({self.horizon} days); lengthen 'horizon' or "
                              "shorten the shock")
+        iv = self.interventions
+        names = [s.name for kind in ("stockpile", "diversify", "reshore", "demand_visibility")
+                 for s in getattr(iv, kind) if s.name is not None]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"intervention name(s) {', '.join(map(repr, twice))} given twice: each run needs its own "
+                             "name")
+        reserved = sorted(set(names) & {"baseline", "all interventions"})
+        if reserved:
+            raise ValueError(f"{', '.join(map(repr, reserved))} names a run industwin makes itself: choose another name")
         if not (self.shocks.capacity or self.shocks.final_demand or self.shocks.trade):
             raise ValueError("the scenario has no shock: give at least one under shocks.capacity, "
                              "shocks.final_demand or shocks.trade")
