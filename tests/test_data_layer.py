@@ -213,3 +213,14 @@ def test_sparse_table_survives_the_cache(small, tmp_path):
     back = iw.load(tmp_path / "sp")
     assert back.is_sparse and np.array_equal(back.Z.toarray(), small.Z)
     assert np.allclose(iw.footprint(back, "air").to_numpy(), iw.footprint(small, "air").to_numpy(), rtol=1e-13)
+
+
+def test_table_labels_stay_as_written(small, tmp_path):
+    """Sector codes with leading zeros and a region called NA (Namibia) survive a CSV table folder."""
+    idx = pd.MultiIndex.from_tuples([("NA", "01"), ("NA", "02"), ("ZA", "01"), ("ZA", "02")],
+                                    names=["region", "sector"])
+    fd = pd.MultiIndex.from_tuples([("NA", "hh"), ("ZA", "hh")], names=["region", "category"])
+    m = iw.MRIO(np.array([[1.0, 2, 0, 1], [0, 1, 1, 0], [2, 0, 1, 1], [0, 1, 0, 2]]), np.full((4, 2), 5.0), None,
+                index=idx, fd_index=fd, unit="M NAD")
+    back = iw.load(write_tables(m, tmp_path / "t"))
+    assert list(back.index) == list(idx) and back.unit == "M NAD" and np.array_equal(back.Z, m.Z)

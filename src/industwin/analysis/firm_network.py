@@ -171,9 +171,8 @@ def single_points_of_failure(network: FirmNetwork, firm, essentiality, max_tier:
     f = _pos(network, firm)
     m = essentiality.matrix
     ind = network.firms["industry"].map(str).to_numpy()
-    unknown = sorted(set(ind) - set(m.index))
-    if unknown:
-        raise SelectionError(f"firms have industries not in the essentiality matrix: {unknown[:5]}")
+    from industwin.analysis.firm_risk import check_industries
+    check_industries(ind, m)
     gi = pd.Index(m.index).get_indexer(ind)
     E = m.to_numpy()
     Wc = network.W.tocsc()

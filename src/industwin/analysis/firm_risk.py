@@ -86,6 +86,21 @@ def read_essentiality(path) -> Essentiality:
     return Essentiality(read_matrix(path, "essentiality matrix"))
 
 
+def check_industries(codes, ess: pd.DataFrame) -> None:
+    """Every firm's industry is a row of the essentiality matrix (with a hint when codes lost a leading zero)."""
+    known = set(ess.index)
+    missing = sorted(set(map(str, codes)) - known)
+    if missing:
+        padded = [c for c in missing if c.isdigit() and c.zfill(2) in known]
+        unpadded = [c for c in missing if c.isdigit() and c.lstrip("0") in known]
+        hint = (" — codes like '1' look like NACE '01' saved as a number (in the firm table): keep the column as text"
+                if padded else " — the matrix writes these codes without the leading zero (is it saved as numbers?)"
+                if unpadded else "")
+        raise SelectionError(f"{len(missing)} firm industr(ies) are not in the essentiality matrix, e.g. "
+                             f"{plain_list(missing, 5)}{hint}. Fix: use codes of the matrix, e.g. "
+                             f"{plain_list(ess.index, 8)}, or give a matrix with the firms' codes (--essentiality)")
+
+
 class CascadeModel:
     """One network and essentiality matrix, with the propagation operators built once (linear in links).
 
@@ -97,14 +112,7 @@ class CascadeModel:
         ess = essentiality.matrix
         codes = network.firms["industry"].map(str).to_numpy()
         known = set(ess.index)
-        missing = sorted(set(codes) - known)
-        if missing:
-            padded = [c for c in missing if c.isdigit() and c.zfill(2) in known]
-            hint = (" — codes like '1' look like NACE '01' saved as numbers: keep the industry column as text"
-                    if padded else "")
-            raise SelectionError(f"{len(missing)} firm industr(ies) are not in the essentiality matrix, e.g. "
-                                 f"{plain_list(missing, 5)}{hint}. Fix: use codes of the matrix, e.g. "
-                                 f"{plain_list(ess.index, 8)}, or extend the matrix")
+        check_industries(codes, ess)
         pos = {k: n for n, k in enumerate(ess.index)}
         self.network, self.essentiality = network, essentiality
         self.g = np.array([pos[c] for c in codes], dtype=np.int64)

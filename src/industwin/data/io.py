@@ -486,11 +486,10 @@ def read_matrix(src: Any, what: str, *, index_cols: int = 1, header_rows: int = 
     source = str(p) + (f" [sheet {sheet}]" if suf in EXCEL else "")
     if suf in CSV_LIKE:
         head = _raw_rows(p, what, CSV_LIKE[suf], header_rows)
-        try:
+        try:   # numbers the fast way; the labels are re-read as text below when the parser touched them
             df = pd.read_csv(p, sep=CSV_LIKE[suf], index_col=list(range(index_cols)),
-                             header=list(range(header_rows)) if header_rows > 1 else 0,
-                             dtype={k: str for k in range(index_cols)}, keep_default_na=False, na_values=[""],
-                             encoding="utf-8-sig")
+                             header=list(range(header_rows)) if header_rows > 1 else 0)
+            df.index = _labels_as_written(p, CSV_LIKE[suf], df.index, index_cols, header_rows)
         except UnicodeDecodeError:
             raise _not_utf8(p, what) from None
         except pd.errors.EmptyDataError:
@@ -520,6 +519,22 @@ def read_matrix(src: Any, what: str, *, index_cols: int = 1, header_rows: int = 
         df = _excel_matrix(p, what, sheet, index_cols, header_rows)
     df.attrs["source"] = source
     return _check_matrix(df, what, source)
+
+
+def _labels_as_written(p: Path, sep: str, index: pd.Index, ic: int, hr: int) -> pd.Index:
+    """Row labels exactly as the file writes them: when the parser made numbers (``01`` → 1) or gaps (``NA``)
+    of some, the label columns are read again as text."""
+    levels = [index.get_level_values(i) for i in range(index.nlevels)]
+    if all(pd.api.types.is_string_dtype(lv) and not pd.isna(lv).any() for lv in levels):
+        return index
+    raw = pd.read_csv(p, sep=sep, usecols=list(range(ic)), header=None, skiprows=hr, dtype=str,
+                      keep_default_na=False, na_values=[""])
+    if len(raw) == len(index) + 1:                  # pandas' row of index names under a multi-row header
+        raw = raw.iloc[1:]
+    if len(raw) != len(index):
+        return index
+    cols = [raw.iloc[:, k].str.strip().to_numpy(object) for k in range(ic)]
+    return pd.MultiIndex.from_arrays(cols, names=index.names) if ic > 1 else pd.Index(cols[0], name=index.name)
 
 
 def _text_labels(labels: pd.Index) -> pd.Index:
@@ -813,9 +828,12 @@ def schema_issues(err: Any, source: str, doc: str = "", model: Any = None) -> li
         if typ == "union_tag_not_found":
             tag = (e.get("ctx") or {}).get("discriminator", "kind").strip("'")
             msg, fix = f"the {tag} is missing", f"give its {tag}, e.g. {tag}: efficiency{see}"
-        elif typ == "string_pattern_mismatch" and not isinstance(inp, str):
-            msg, fix = f"{plain(inp)} is not text of the right form", f"write it as text (quote it){see}"
-        if typ in ("union_tag_not_found",) or (typ == "string_pattern_mismatch" and not isinstance(inp, str)):
+        elif typ == "string_pattern_mismatch":
+            pattern = (e.get("ctx") or {}).get("pattern", "")
+            msg = f"{plain(inp)} is not of the form expected here ({pattern})"
+            fix = ("write it as text (quote it)" if not isinstance(inp, str) else
+                   "six digits, e.g. 331110" if pattern == r"^\d{6}$" else "correct it") + see
+        if typ in ("union_tag_not_found", "string_pattern_mismatch"):
             pass                                   # message and fix set above
         elif typ == "extra_forbidden":
             allowed = _allowed_fields(model, loc) if model is not None else None
