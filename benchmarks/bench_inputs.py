@@ -32,14 +32,6 @@ HERE = Path(__file__).resolve().parent
 WORK = HERE / "_work" / "inputs"
 
 
-def _status(key: str) -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
 # ----------------------------------------------------------------------------- inputs (not timed)
 def make_network(firms: int, links: int) -> Path:
     import pandas as pd

@@ -58,6 +58,20 @@ class TableOutRequest(TableRequest):
     def outputs(self) -> list[Output]:
         return table_output(self.out)
 
+    def start(self, progress: Progress, across: str | None = None) -> tuple[Result, MRIO]:
+        """A fresh result and the table (checked to have several regions when the analysis ``across`` borders)."""
+        res = Result()
+        m = self.load(progress, res)
+        if across is not None:
+            need_regions(m, across)
+        return res, m
+
+    def finish(self, res: Result, table, key: str) -> Result:
+        """The full table to ``--out`` and to ``res.data[key]``."""
+        res.writes["--out"] = table_writer(table)
+        res.data[key] = table
+        return res
+
 
 def need_regions(m: MRIO, what: str) -> None:
     """Analyses across borders need a multi-regional table."""

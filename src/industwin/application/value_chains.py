@@ -9,7 +9,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import Field
 
-from industwin.application.common import TableOutRequest, TableRequest, need_regions, table_label, table_writer, text_writer, version
+from industwin.application.common import TableOutRequest, TableRequest, table_label, table_writer, text_writer, version
 from industwin.application.outputs import Output
 from industwin.application.progress import Progress
 from industwin.application.result import Result
@@ -32,9 +32,7 @@ class GVCRequest(TableOutRequest):
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis.value_chains import export_decomposition
         from industwin.data.select import regions_of
-        res = Result()
-        m = self.load(progress, res)
-        need_regions(m, "the export decomposition")
+        res, m = self.start(progress, "the export decomposition")
         if self.region is not None:
             regions_of(m, self.region)
         with progress.task("decomposing gross exports"):
@@ -58,9 +56,7 @@ class OriginRequest(TableOutRequest):
 
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis.value_chains import final_output_origin
-        res = Result()
-        m = self.load(progress, res)
-        need_regions(m, "value added by origin")
+        res, m = self.start(progress, "value added by origin")
         with progress.task("tracing value added to its origin"):
             o = final_output_origin(m, self.region)
         res.writes["--out"] = table_writer(o.value_added)
@@ -110,9 +106,7 @@ class ExposureRequest(TableOutRequest):
 
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis.value_chains import supply_chain_exposure
-        res = Result()
-        m = self.load(progress, res)
-        need_regions(m, "foreign exposure")
+        res, m = self.start(progress, "foreign exposure")
         with progress.task("tracing the supply chain tier by tier"):
             e = supply_chain_exposure(m, self.region, self.sector, self.threshold)
         res.writes["--out"] = table_writer(e.suppliers)
@@ -139,9 +133,7 @@ class ExtractionRequest(TableOutRequest):
 
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis.value_chains import hypothetical_extraction
-        res = Result()
-        m = self.load(progress, res)
-        need_regions(m, "hypothetical extraction")
+        res, m = self.start(progress, "hypothetical extraction")
         with progress.task("extracting"):
             ex = hypothetical_extraction(m, self.region, self.sector, self.buyers, self.model)
         res.writes["--out"] = table_writer(ex.by_region)
@@ -162,15 +154,11 @@ class SuppliersRequest(TableOutRequest):
 
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis.value_chains import supplier_dependence
-        res = Result()
-        m = self.load(progress, res)
-        need_regions(m, "foreign supplier dependence")
+        res, m = self.start(progress, "foreign supplier dependence")
         with progress.task("extracting every foreign supplier"):
             table = supplier_dependence(m, self.region)
-        res.writes["--out"] = table_writer(table)
         res.show(f"foreign suppliers {self.region} depends on most ({m.year}) [{m.unit}]", table, self.top)
-        res.data["suppliers"] = table
-        return res
+        return self.finish(res, table, "suppliers")
 
 
 def value_chain_lines(v, res: Result) -> None:
