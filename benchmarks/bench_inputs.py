@@ -89,7 +89,8 @@ W = sp.coo_array((e['value'].to_numpy(float), (pos.loc[e['supplier']].to_numpy()
 W.sum_duplicates()
 OUT = {'links': int(W.nnz), 'sum': float(W.sum())}""",
     "industwin-table": "import industwin as iw\nm = iw.load(ARGS[0])\nOUT = {'n': int(m.n), 'sum': float(m.Z.sum())}",
-    "pymrio-table": "import pymrio\nio = pymrio.load(ARGS[1])\nOUT = {'n': int(io.Z.shape[0]), 'sum': float(io.Z.to_numpy().sum())}",
+    "pymrio-table": "import pymrio\nio = pymrio.load(ARGS[1])\n"
+                    "OUT = {'n': int(io.Z.shape[0]), 'sum': float(io.Z.to_numpy().sum())}",
     "pandas-table": """import pandas as pd
 Z = pd.read_csv(ARGS[0] + '/Z.csv', index_col=[0, 1], header=[0, 1])
 Y = pd.read_csv(ARGS[0] + '/Y.csv', index_col=[0, 1], header=[0, 1])

@@ -5,6 +5,7 @@ from pandas, pyarrow, yaml or pydantic, never a silent number."""
 from __future__ import annotations
 
 import io
+import os
 import tempfile
 from pathlib import Path
 
@@ -26,7 +27,9 @@ from industwin.errors import IndustwinError, ValidationError
 from industwin.strategy.consultation import read_responses
 
 FAULTS = Path(__file__).parent / "faults"
-SETTINGS = settings(max_examples=int(__import__("os").environ.get("IW_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# IW_EXAMPLES=600 hunts harder (minutes); the suite runs 40 examples per property
+SETTINGS = settings(max_examples=int(os.environ.get("IW_EXAMPLES", "40")), deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
 
 
 def _file(data: bytes, suffix: str) -> Path:

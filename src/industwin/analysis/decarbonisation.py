@@ -289,7 +289,8 @@ def check_plan(plan: Plan, mrio: MRIO, source: str = "plan") -> None:
 
     def sector(code, where: str) -> None:
         if isinstance(code, str) and code not in codes:
-            issues.append(ValidationIssue(source, where, f"unknown sector {code!r}", f"use the table's codes, e.g. {few}"))
+            issues.append(ValidationIssue(source, where, f"unknown sector {code!r}",
+                                          f"use the table's codes, e.g. {few}"))
 
     for k, m in enumerate(plan.measures):
         for fld in ("sectors", "energy", "fuels"):

@@ -96,7 +96,7 @@ def tiers(network: FirmNetwork, firm, direction: str = "upstream", max_tier: int
         total = float(v.sum())
         first_total = total if first_total is None else first_total
         if t and total <= NEGLIGIBLE * first_total and first_total > 0:
-            notes["deepest_tier"] = t          # nothing (of weight) reaches further: an acyclic chain ends, a cycle fades
+            notes["deepest_tier"] = t          # nothing of weight reaches further: a chain ends, a cycle fades
             break
         vals.append(v)
         v = W @ (v * xinv)

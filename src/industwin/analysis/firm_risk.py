@@ -111,7 +111,6 @@ class CascadeModel:
     def __init__(self, network: FirmNetwork, essentiality: Essentiality, stock_days=None, horizon_days: float = 30.0):
         ess = essentiality.matrix
         codes = network.firms["industry"].map(str).to_numpy()
-        known = set(ess.index)
         check_industries(codes, ess)
         pos = {k: n for n, k in enumerate(ess.index)}
         self.network, self.essentiality = network, essentiality
@@ -156,7 +155,8 @@ class CascadeModel:
         for n, sc in enumerate(shocks):
             p = self.network.positions(list(sc))
             if (p < 0).any():
-                raise SelectionError(f"scenario {n}: unknown firm id(s) {plain_list([k for k, q in zip(sc, p) if q < 0])}")
+                unknown = [k for k, q in zip(sc, p) if q < 0]
+                raise SelectionError(f"scenario {n}: unknown firm id(s) {plain_list(unknown)}")
             v = np.asarray(list(sc.values()), float)
             if np.isnan(v).any() or (v < 0).any() or (v > 1).any():
                 raise SelectionError(f"scenario {n}: shocks are lost shares of capacity in [0, 1]")
@@ -165,7 +165,8 @@ class CascadeModel:
             ptr.append(len(firm))
         obs = self.network.positions(list(observe)) if observe is not None else np.zeros(0, np.int64)
         if (obs < 0).any():
-            raise SelectionError(f"observe: unknown firm id(s) {plain_list([o for o, q in zip(observe, obs) if q < 0])}")
+            unknown = [o for o, q in zip(observe, obs) if q < 0]
+            raise SelectionError(f"observe: unknown firm id(s) {plain_list(unknown)}")
         res = run_cascades(self.ops, np.array(ptr), np.array(firm, np.int64), np.array(share), replaceable=replaceable,
                            eps=eps, damp=self.damp, observe=obs, threads=threads)
         tot = self.r.sum() or 1.0
@@ -458,7 +459,8 @@ def assess_interventions(network: FirmNetwork, essentiality: Essentiality, inter
             days = np.zeros(net.n)
             pos = net.positions(list(stock))
             if (pos < 0).any():
-                raise SelectionError(f"stock for unknown firm(s) {plain_list([s for s, p in zip(stock, pos) if p < 0])}")
+                unknown = [s for s, p in zip(stock, pos) if p < 0]
+                raise SelectionError(f"stock for unknown firm(s) {plain_list(unknown)}")
             days[pos] = list(stock.values())
         model = CascadeModel(net, essentiality, stock_days=days, horizon_days=horizon_days)
         e = esri(model, firms=firms, replaceable=replaceable, eps=eps)

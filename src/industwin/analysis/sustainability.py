@@ -207,8 +207,9 @@ def intensity_table(mrio, satellite: str, stressor: str | None = None):
     emissions are about 11 times a firm's own"."""
     from industwin.core.accounts import intensities, satellite_multipliers
     if satellite not in mrio.satellites:
-        raise SelectionError(f"the table has no {satellite!r} satellite (it has {', '.join(mrio.satellites) or 'none'}). "
-                             "Fix: name one of its satellites, or attach an emissions account first")
+        has = ", ".join(mrio.satellites) or "none"
+        raise SelectionError(f"the table has no {satellite!r} satellite (it has {has}). Fix: name one of its "
+                             "satellites, or attach an emissions account first")
     d = intensities(mrio, satellite)
     m = satellite_multipliers(mrio, satellite)
     st = d.index[0] if stressor is None else stressor

@@ -28,8 +28,13 @@ class SimulateRequest(TableRequest):
         return [Output(self.out, "folder", "--out")]
 
     def compute(self, progress: Progress) -> Result:
-        from industwin.analysis.disruption import (check_scenario, check_scenario_memory, read_scenario, run_count,
-                                                   run_scenario)
+        from industwin.analysis.disruption import (
+            check_scenario,
+            check_scenario_memory,
+            read_scenario,
+            run_count,
+            run_scenario,
+        )
         from industwin.viz.disruption import scenario_figures, scenario_tables
         from industwin.viz.pages import page_html
         sc = read_scenario(self.scenario)

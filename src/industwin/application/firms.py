@@ -13,9 +13,9 @@ from industwin.application.common import folder_writer, table_output, table_writ
 from industwin.application.outputs import Output
 from industwin.application.progress import Progress
 from industwin.application.result import Result
-from industwin.data.schema import PathArg
 from industwin.application.runner import Request
 from industwin.data.limits import check_memory, largest
+from industwin.data.schema import PathArg
 from industwin.errors import DataError, SelectionError
 
 __all__ = ["SynthRequest", "ESRIRequest", "TiersRequest", "LinksRequest", "InterveneRequest", "BYTES_PER_FIRM"]

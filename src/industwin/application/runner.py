@@ -2,9 +2,9 @@
 
 Every interface calls :func:`run`: the command line today, the web application and the collaboration API
 tomorrow. A request is a :class:`Request` (a strict schema: bad values are refused before anything runs, and
-:meth:`Request.check` refuses options that contradict each other); its outputs are checked before any computation; its job computes everything it will write before the first byte
-is written; each file is written to a temporary name and renamed into place, each results folder built beside
-the old one and swapped in whole.
+:meth:`Request.check` refuses options that contradict each other); its outputs are checked before any
+computation; its job computes everything it will write before the first byte is written; each file is written
+to a temporary name and renamed into place, each results folder built beside the old one and swapped in whole.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import warnings
 from pathlib import Path
 
 from industwin.application.outputs import Output, check_outputs
-from industwin.data.storage import staged_files, staged_folder
 from industwin.application.progress import Progress
 from industwin.application.result import Result
 from industwin.data.schema import Schema
+from industwin.data.storage import staged_files, staged_folder
 
 __all__ = ["Request", "run", "OUTPUT_FIELDS"]
 

@@ -8,13 +8,19 @@ from pathlib import Path
 import pandas as pd
 from pydantic import Field
 
-from industwin.application.common import TableOutRequest, TableRequest, folder_writer, table_writer, text_writer, \
-    version
+from industwin.application.common import (
+    TableOutRequest,
+    TableRequest,
+    folder_writer,
+    table_writer,
+    text_writer,
+    version,
+)
 from industwin.application.outputs import Output
 from industwin.application.progress import Progress
 from industwin.application.result import Result
-from industwin.data.schema import PathArg
 from industwin.application.runner import Request
+from industwin.data.schema import PathArg
 
 __all__ = ["CarbonRequest", "JobsRequest", "DecarboniseRequest", "HotspotsRequest", "read_risk_scores"]
 

@@ -11,8 +11,8 @@ from pydantic import Field
 from industwin.application.common import TableOutRequest, TableRequest, table_label, table_writer
 from industwin.application.progress import Progress
 from industwin.application.result import Result
-from industwin.data.schema import PathArg
 from industwin.application.runner import Request
+from industwin.data.schema import PathArg
 from industwin.errors import SelectionError
 
 __all__ = ["DatasetsRequest", "DescribeRequest", "MultipliersRequest", "FootprintRequest", "OutputRequest",

@@ -291,8 +291,9 @@ class DemoRequest(TableRequest):
                      + ", ".join(f"{r} {s:.1f} %" for r, s in io.drop(region, errors="ignore")["share (%)"].head(5)
                                  .items()))
             res.show(f"where {region} manufacturing's direct inputs come from [{u}]", io.head(10), 10, "{:,.1f}")
-            res.line(f"Along the whole supply chain, **{vo.drop(region, errors='ignore')['share (%)'].sum():.1f} %** of "
-                     f"the value of {region}'s manufactured final products is added abroad.")
+            abroad = vo.drop(region, errors="ignore")["share (%)"].sum()
+            res.line(f"Along the whole supply chain, **{abroad:.1f} %** of the value of {region}'s manufactured final "
+                     "products is added abroad.")
             res.show(f"value added in {region}'s manufactured final products, by origin [{u}]", vo.head(10), 10,
                      "{:,.1f}")
         res.show("value added: production vs consumption, embodied trade", p.value_added_trade.to_frame(), 10,

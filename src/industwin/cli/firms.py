@@ -27,7 +27,8 @@ def firms_synth(firms: Annotated[int, typer.Option("--firms", "-n", help="number
                 links: Annotated[float, typer.Option(help="links per firm")] = 3.2,
                 seed: Annotated[int, typer.Option(help="random seed (same seed, same network)")] = 0,
                 out: Annotated[Path, typer.Option("--out", "-o", help="folder for edges.parquet and firms.parquet, "
-                                                                     "replaced whole")] = Path("industwin-firms")) -> None:
+                                                                     "replaced whole")]
+                = Path("industwin-firms")) -> None:
     """Generate a synthetic national firm network (US 2014 industry flows at NACE 2-digit level)."""
     execute(fa.SynthRequest, firms=firms, links=links, seed=seed, out=out)
 
@@ -40,7 +41,8 @@ def firms_esri(edges: Edges, firms: Firms, essentiality: EssOpt = None, replace:
                gpu: Annotated[bool, typer.Option(help="all-firms blocks on PyTorch/CUDA (pip install industwin[gpu])")]
                = False,
                out: Annotated[Path, typer.Option("--out", "-o", help="folder for esri.parquet and report.html, "
-                                                                    "replaced whole")] = Path("industwin-esri")) -> None:
+                                                                    "replaced whole")]
+               = Path("industwin-esri")) -> None:
     """The Economic Systemic Risk Index of every firm, with an HTML page (distribution, top firms, tier map)."""
     execute(fa.ESRIRequest, edges=edges, firms=firms, essentiality=essentiality, replace=replace, focal=focal,
             reveal=reveal, dask=dask, gpu=gpu, out=out)

@@ -7,8 +7,13 @@ from typing import Annotated
 
 import typer
 
-from industwin.application.tables import (DatasetsRequest, DescribeRequest, FootprintRequest, MultipliersRequest,
-                                          OutputRequest)
+from industwin.application.tables import (
+    DatasetsRequest,
+    DescribeRequest,
+    FootprintRequest,
+    MultipliersRequest,
+    OutputRequest,
+)
 from industwin.cli import app
 from industwin.cli.common import AllowNegative, Out, Source, SourceOpt, Top, Unit, Year, execute
 
@@ -38,7 +43,8 @@ def multipliers(source: Source = "wiod2013", year: Year = None,
 
 @app.command()
 def footprint(source: Source = "wiod2013", year: Year = None,
-              satellite: Annotated[str, typer.Option(help="satellite name (value_added always exists)")] = "value_added",
+              satellite: Annotated[str, typer.Option(help="satellite name (value_added always exists)")]
+              = "value_added",
               by: Annotated[str, typer.Option(help="region, product or origin")] = "region",
               stressor: Annotated[str | None, typer.Option(help="stressor of the satellite (default: its first)")]
               = None,

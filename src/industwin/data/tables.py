@@ -126,7 +126,8 @@ def _check_meta(data: dict, src: str) -> dict:
     issues = [ValidationIssue(src, str(k), "unknown field", "use unit, name, year, source, notes") for k in bad]
     for k in ("unit", "name", "source", "notes"):
         if k in data and (not isinstance(data[k], str) or not data[k].strip()):
-            issues.append(ValidationIssue(src, k, f"{plain(data[k])} is not text", "write it as text, e.g. unit: M EUR"))
+            issues.append(ValidationIssue(src, k, f"{plain(data[k])} is not text",
+                                          "write it as text, e.g. unit: M EUR"))
     if "year" in data and (isinstance(data["year"], bool) or not isinstance(data["year"], int)):
         issues.append(ValidationIssue(src, "year", f"{plain(data['year'])} is not a year",
                                       "write a whole number, e.g. year: 2019"))
@@ -343,8 +344,8 @@ def _check_columns(Z: np.ndarray, x: np.ndarray | None, Y: np.ndarray, V: np.nda
     if len(over):
         k = over[np.argmax((inputs - x)[over] / x[over])]
         what = "1'Z + 1'V" if V is not None else "1'Z"
-        problem = (f"{len(over)} sector(s) use inputs worth more than their output ({what} > x), e.g. {plain(index[k])}:"
-                   f" {plain(float(inputs[k]))} against x = {plain(float(x[k]))}")
+        problem = (f"{len(over)} sector(s) use inputs worth more than their output ({what} > x), e.g. "
+                   f"{plain(index[k])}: {plain(float(inputs[k]))} against x = {plain(float(x[k]))}")
         if allow_negative and V is None:
             meta["negative_value_added"] = problem + " — kept (allow_negative): their value added is negative"
         else:

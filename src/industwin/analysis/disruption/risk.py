@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from industwin.core.ario import ARIOModel, ARIOParameters, CapacityShock
 from industwin.analysis.disruption.scenario import MAX_HORIZON
+from industwin.core.ario import ARIOModel, ARIOParameters, CapacityShock
 from industwin.data.limits import check_memory, largest
 from industwin.data.mrio import MRIO, REGION, SECTOR
 from industwin.data.select import node_positions
@@ -103,14 +103,16 @@ def risk_assessment(mrio: MRIO, draws: int = 1000, seed: int = 0, nodes: Sequenc
         parts = [_mc_batch(mrio, params, horizon, c) for c in chunks]
     else:
         import dask
+
         from industwin.analysis.value_chains import _one_blas_thread_per_process
         if scheduler in ("threads", "processes"):
             with _one_blas_thread_per_process():
                 parts = dask.compute(*[dask.delayed(_mc_batch)(mrio, params, horizon, c) for c in chunks],
                                      scheduler=scheduler)
         else:
-            from dask.distributed import Client, LocalCluster
             import os
+
+            from dask.distributed import Client, LocalCluster
             if scheduler == "distributed":
                 with _one_blas_thread_per_process(), LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1,
                                                                   processes=True, dashboard_address=":0") as cl, \

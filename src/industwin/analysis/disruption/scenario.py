@@ -70,7 +70,8 @@ class TradeSpec(Timing):
     products: list[str] | None = Field(None, description="sector codes (default: all)")
     share: Share = Field(1.0, description="share of the flow cut (0: taxed only)")
     substitution: bool = Field(False, description="buyers re-order the cut share from other origins")
-    tariff: float = Field(0.0, ge=0, le=100, description="ad-valorem tax on the flow, passed on through the price model")
+    tariff: float = Field(0.0, ge=0, le=100,
+                          description="ad-valorem tax on the flow, passed on through the price model")
 
     @model_validator(mode="after")
     def _cut_or_taxed(self) -> "TradeSpec":
@@ -213,7 +214,8 @@ class Scenario(Schema):
                              "name")
         reserved = sorted(set(names) & {"baseline", "all interventions"})
         if reserved:
-            raise ValueError(f"{', '.join(map(repr, reserved))} names a run industwin makes itself: choose another name")
+            raise ValueError(f"{', '.join(map(repr, reserved))} names a run industwin makes itself: choose another "
+                             "name")
         if not (self.shocks.capacity or self.shocks.final_demand or self.shocks.trade):
             raise ValueError("the scenario has no shock: give at least one under shocks.capacity, "
                              "shocks.final_demand or shocks.trade")

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from industwin.analysis.disruption.scenario import (Scenario, SourcingSpec, check_scenario, read_scenario,
-                                                    rows_of as _rows)
+from industwin.analysis.disruption.scenario import Scenario, SourcingSpec, check_scenario, read_scenario
+from industwin.analysis.disruption.scenario import rows_of as _rows
 from industwin.analysis.disruption.static import route_tariff_prices, static_impacts
 from industwin.core.ario import ARIOModel, CapacityShock, LinkCut, SimulationResult
 from industwin.core.leontief import cost_push, safe_reciprocal

@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from industwin.analysis.disruption.scenario import Scenario, rows_of as _rows
+from industwin.analysis.disruption.scenario import Scenario
+from industwin.analysis.disruption.scenario import rows_of as _rows
 from industwin.core.leontief import cost_push, gross_output, leontief, safe_reciprocal
 from industwin.data.mrio import MRIO, REGION, SECTOR
 from industwin.errors import SelectionError
