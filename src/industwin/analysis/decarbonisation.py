@@ -292,6 +292,12 @@ def check_plan(plan: Plan, mrio: MRIO, source: str = "plan") -> None:
             issues.append(ValidationIssue(source, where, f"unknown sector {code!r}",
                                           f"use the table's codes, e.g. {few}"))
 
+    labels = [m.name or f"{k + 1}. {m.kind.replace('_', ' ')}" for k, m in enumerate(plan.measures)]
+    twice = sorted({x for x in labels if labels.count(x) > 1})
+    if twice:
+        issues.append(ValidationIssue(source, "measures", f"scenarios {', '.join(map(repr, twice))} would share a "
+                                      "name (a name given equals another measure's default)",
+                                      "give the measures distinct names with 'name:'"))
     for k, m in enumerate(plan.measures):
         for fld in ("sectors", "energy", "fuels"):
             for c in getattr(m, fld, None) or []:

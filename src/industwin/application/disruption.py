@@ -28,13 +28,8 @@ class SimulateRequest(TableRequest):
         return [Output(self.out, "folder", "--out")]
 
     def compute(self, progress: Progress) -> Result:
-        from industwin.analysis.disruption import (
-            check_scenario,
-            check_scenario_memory,
-            read_scenario,
-            run_count,
-            run_scenario,
-        )
+        from industwin.analysis.disruption import (check_scenario, check_scenario_memory, read_scenario, run_count,
+                                                   run_file_stem, run_labels, run_scenario)
         from industwin.viz.disruption import scenario_figures, scenario_tables
         from industwin.viz.pages import page_html
         sc = read_scenario(self.scenario)
@@ -43,6 +38,7 @@ class SimulateRequest(TableRequest):
                       self.year if self.year is not None else sc.table.year)
         check_scenario(m, sc, str(self.scenario))
         check_scenario_memory(m, sc)
+        run_labels(sc)
         with progress.task(f"simulating {sc.name}", total=run_count(sc) * sc.horizon) as t:
             out = run_scenario(sc, m, progress=lambda run, step: t.update(advance=1, description=f"{sc.name}: {run}"))
         cols = ["value_added_loss", "loss_avoided", "cost", "net_benefit"]
@@ -60,7 +56,7 @@ class SimulateRequest(TableRequest):
                              "changes of suppliers cannot be stacked; each is compared alone")
         parts: dict = {"summary.parquet": out.summary, "losses_by_region.parquet": out.by_region}
         for name, r in out.runs.items():
-            safe = "".join(c if c.isalnum() else "_" for c in name)
+            safe = run_file_stem(name)
             for what in sc.outputs:
                 df = r.frame(what)
                 df.columns = ["|".join(map(str, c)) for c in df.columns]

@@ -115,10 +115,11 @@ def check_outputs(outputs: Sequence[Output], inputs: Sequence[Path] = ()) -> Non
                 raise SelectionError(f"{o.option} {o.path}: writing there would replace the input {i}"
                                      f"{' (results replace the whole folder)' if o.kind == 'folder' else ''}. Fix: "
                                      "write the results somewhere else")
-            if i.is_dir() and any(i == q.expanduser().resolve().parent or i in q.expanduser().resolve().parents
-                                  for q in o.paths):
+            if os.path.isdir(i) and any(i == q.expanduser().resolve().parent or i in q.expanduser().resolve().parents
+                                        for q in o.paths):
                 raise SelectionError(f"{o.option} {o.path}: that is inside the input folder {i}; a file written there "
-                                     "could replace or join the input. Fix: write the results somewhere else")
+                                     f"could replace or join the input. Fix: write the results beside it, e.g. "
+                                     f"{i.parent / o.path.name}")
         for q in o.paths:
             key = q.expanduser().absolute()
             if key in seen:

@@ -9,12 +9,14 @@ to a temporary name and renamed into place, each results folder built beside the
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 
 from industwin.application.outputs import Output, check_outputs
 from industwin.application.progress import Progress
 from industwin.application.result import Result
+from industwin.data.registry import DATASETS
 from industwin.data.schema import Schema
 from industwin.data.storage import staged_files, staged_folder
 
@@ -50,7 +52,7 @@ class Request(Schema):
             v = getattr(self, name)
             if isinstance(v, Path) and name not in OUTPUT_FIELDS:
                 found.append(v)
-            elif name == "source" and isinstance(v, str) and Path(v).exists():
+            elif name == "source" and isinstance(v, str) and v.lower() not in DATASETS and os.path.exists(v):
                 found.append(Path(v))
         return found
 

@@ -8,14 +8,8 @@ from pathlib import Path
 import pandas as pd
 from pydantic import Field
 
-from industwin.application.common import (
-    TableOutRequest,
-    TableRequest,
-    folder_writer,
-    table_writer,
-    text_writer,
-    version,
-)
+from industwin.application.common import (TableOutRequest, TableRequest, folder_writer, table_writer, text_writer,
+                                          version)
 from industwin.application.outputs import Output
 from industwin.application.progress import Progress
 from industwin.application.result import Result

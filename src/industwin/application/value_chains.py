@@ -133,7 +133,7 @@ class ExtractionRequest(TableOutRequest):
 
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis.value_chains import hypothetical_extraction
-        res, m = self.start(progress, "hypothetical extraction")
+        res, m = self.start(progress, None if self.sector is not None else "extracting a whole region")
         with progress.task("extracting"):
             ex = hypothetical_extraction(m, self.region, self.sector, self.buyers, self.model)
         res.writes["--out"] = table_writer(ex.by_region)

@@ -30,7 +30,7 @@ __all__ = ["app"]
 # the system errors a user can cause or fix: a full disk or quota, a permission, a read-only disk, and an
 # output folder that changed under a run; any other OSError is a bug and reported as one
 USER_OS_ERRORS = frozenset(e for e in (errno.ENOSPC, getattr(errno, "EDQUOT", None), errno.EACCES, errno.EPERM,
-                                       errno.EROFS, errno.EEXIST) if e is not None)
+                                       errno.EROFS, errno.EEXIST, errno.ENAMETOOLONG) if e is not None)
 
 
 def _message(e: BaseException) -> tuple[int, str]:
@@ -46,6 +46,8 @@ def _message(e: BaseException) -> tuple[int, str]:
             return 2, f"{where}: no space left on the disk; nothing was replaced. Fix: free space and run again"
         if e.errno == errno.EEXIST:
             return 2, f"{e.strerror}. Fix: choose a new or empty folder"
+        if e.errno == errno.ENAMETOOLONG:
+            return 2, f"{str(where)[:80]}…: the name is too long for the file system. Fix: choose a shorter name"
         return 2, f"{where}: permission denied. Fix: choose a place you can read or write"
     text = " ".join(str(e).split())[:200]
     return 1, (f"internal error ({type(e).__name__}: {text}). This is a bug in industwin, not in your input: run "

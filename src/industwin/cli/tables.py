@@ -7,13 +7,8 @@ from typing import Annotated
 
 import typer
 
-from industwin.application.tables import (
-    DatasetsRequest,
-    DescribeRequest,
-    FootprintRequest,
-    MultipliersRequest,
-    OutputRequest,
-)
+from industwin.application.tables import (DatasetsRequest, DescribeRequest, FootprintRequest, MultipliersRequest,
+                                          OutputRequest)
 from industwin.cli import app
 from industwin.cli.common import AllowNegative, Out, Source, SourceOpt, Top, Unit, Year, execute
 

@@ -106,6 +106,8 @@ def open_saved(path: str | os.PathLike) -> MRIO:
     except FileNotFoundError as e:
         raise DataError(f"{path}: saved table is incomplete ({Path(e.filename or '?').name} missing). Fix: save it "
                         "again") from None
+    except MemoryError:
+        raise
     except Exception as e:   # a truncated or replaced array, a damaged table.json: the table cannot be trusted
         raise DataError(f"{path}: the saved table is damaged ({' '.join(str(e).split())[:120]}). Fix: save it again "
                         "from its source") from None

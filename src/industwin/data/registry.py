@@ -90,8 +90,11 @@ PATTERNS = (  # file-name pattern of each database's distribution → parser nam
 def detect_parser(path: Path) -> Callable[[Path], MRIO] | None:
     """The parser for a database file recognised by its distribution name, or None."""
     from industwin.data import parsers
+    path = Path(path)
     for pattern, fn in PATTERNS:
-        if pattern.search(Path(path).name):
+        if pattern.search(path.name):
+            if path.is_dir() and not any(path.rglob("file_parameters.json")):
+                return None          # a folder that only carries the name: a table folder, not an archive
             return getattr(parsers, fn)
     return None
 

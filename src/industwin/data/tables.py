@@ -158,7 +158,12 @@ def _sheet_meta(path: Path) -> tuple[dict, str]:
         if pd.isna(k) or pd.isna(v):
             continue
         v = v.item() if hasattr(v, "item") else v
-        data[str(k).strip()] = int(v) if isinstance(v, float) and v.is_integer() and str(k).strip() == "year" else v
+        key = str(k).strip()
+        if key == "year" and isinstance(v, float) and v.is_integer():
+            v = int(v)
+        elif key == "year" and isinstance(v, str) and v.strip().isdigit():
+            v = int(v.strip())
+        data[key] = v
     return _check_meta(data, src), src
 
 
@@ -200,13 +205,13 @@ def read_tables(path: str | os.PathLike | None = None, *, Z: Any = None, Y: Any 
                                 "(satellites/<name>.csv) or remove it")
             if sd.is_dir():
                 files = sorted(f for f in sd.iterdir() if f.suffix in SUFFIXES)
-                for f in files:
-                    if not f.stem.endswith("_F_Y"):
-                        sats.setdefault(f.stem, (f, _find(sd, f.stem + "_F_Y")))
-                lone = [f.name for f in files if f.stem.endswith("_F_Y") and f.stem[:-4] not in sats]
+                for stem in dict.fromkeys(f.stem for f in files if not f.stem.endswith("_F_Y")):
+                    sats.setdefault(stem, (_find(sd, stem), _find(sd, stem + "_F_Y")))   # each given once
+                lone = [f for f in files if f.stem.endswith("_F_Y") and f.stem[:-4] not in sats]
                 if lone:
-                    raise DataError(f"{sd}: {', '.join(lone)} has no satellite beside it ({lone[0][:-8]}.csv). Fix: "
-                                    "add the satellite's block F, or remove the file")
+                    raise DataError(f"{sd}: {', '.join(f.name for f in lone)} has no satellite beside it "
+                                    f"({lone[0].stem[:-4]}{lone[0].suffix}). Fix: add the satellite's block F, or "
+                                    "remove the file")
             if blocks["Z"] is None:
                 raise DataError(f"{path}: no Z.csv / Z.parquet in this folder. Fix: put the intermediate "
                                 "matrix there, or pass Z=<file>")
@@ -319,6 +324,7 @@ def read_tables(path: str | os.PathLike | None = None, *, Z: Any = None, Y: Any 
 
 def _check_columns(Z: np.ndarray, x: np.ndarray | None, Y: np.ndarray, V: np.ndarray | None, index: pd.Index,
                    sources: dict, allow_negative: bool, meta: dict) -> None:
+    given = x is not None
     """A sector cannot buy more than it produces: ``1'Z (+ 1'V) ≤ x`` column by column (else its value added is
     negative and the Leontief inverse meaningless), and a sector with inputs has output. With ``allow_negative``
     negative value added is stated in ``meta`` instead (tables that net subsidies)."""
@@ -331,7 +337,8 @@ def _check_columns(Z: np.ndarray, x: np.ndarray | None, Y: np.ndarray, V: np.nda
                                                    f"uses sum to a negative gross output (Z·1 + Y·1 < 0), e.g. "
                                                    f"{plain(index[neg[0]])}", "check the signs in Y (a fall in "
                                                    "inventories larger than the row's uses?) or give x")])
-    tol = 1e-6 * np.abs(x) + 1e-9
+    # published tables are rounded: 0.1 % of a column (and a millionth of the largest output) is rounding, not error
+    tol = 1e-3 * np.abs(x) + 1e-6 * (np.abs(x).max() if len(x) else 0.0) + 1e-9
     bought = Z.sum(axis=0)
     issues = []
     idle = np.flatnonzero((x <= 0) & (bought > tol))
@@ -349,9 +356,10 @@ def _check_columns(Z: np.ndarray, x: np.ndarray | None, Y: np.ndarray, V: np.nda
         if allow_negative and V is None:
             meta["negative_value_added"] = problem + " — kept (allow_negative): their value added is negative"
         else:
-            issues.append(ValidationIssue(where, "x / columns", problem,
-                                          "check x (in the table's unit?) and the columns of Z (and V); x must cover "
-                                          "what each sector buys"))
+            fix = ("check x (in the table's unit?) and the columns of Z (and V); x must cover what each sector buys"
+                   if given else "x is derived from the rows (Z·1 + Y·1) here: check those sectors' columns of Z "
+                   "(and V), or give x")
+            issues.append(ValidationIssue(where, "x / columns", problem, fix))
     if issues:
         raise ValidationError(issues)
 

@@ -15,21 +15,12 @@
 
 from industwin.analysis.disruption.risk import RiskAssessment, risk_assessment
 from industwin.analysis.disruption.scenario import Parameters, Scenario, check_scenario, read_scenario, rows_of
-from industwin.analysis.disruption.simulate import (
-                                                    ScenarioResult,
-                                                    check_scenario_memory,
-                                                    run_count,
-                                                    run_scenario,
-                                                    scenario_model,
-)
-from industwin.analysis.disruption.static import (
-                                                    ghosh_impact,
-                                                    leontief_impact,
-                                                    mixed_impact,
-                                                    route_tariff_prices,
-                                                    static_impacts,
-)
+from industwin.analysis.disruption.simulate import (ScenarioResult, check_scenario_memory, run_count, run_file_stem,
+                                                    run_labels, run_scenario, scenario_model)
+from industwin.analysis.disruption.static import (ghosh_impact, leontief_impact, mixed_impact, route_tariff_prices,
+                                                  static_impacts)
 
 __all__ = ["Scenario", "Parameters", "read_scenario", "check_scenario", "run_scenario", "run_count",
            "check_scenario_memory", "ScenarioResult", "leontief_impact", "ghosh_impact", "mixed_impact",
-           "static_impacts", "risk_assessment", "RiskAssessment", "scenario_model", "route_tariff_prices", "rows_of"]
+           "static_impacts", "risk_assessment", "RiskAssessment", "scenario_model", "route_tariff_prices", "rows_of",
+           "run_labels", "run_file_stem"]

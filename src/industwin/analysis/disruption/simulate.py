@@ -17,9 +17,10 @@ from industwin.core.ario import ARIOModel, CapacityShock, LinkCut, SimulationRes
 from industwin.core.leontief import cost_push, safe_reciprocal
 from industwin.data.limits import check_memory, largest
 from industwin.data.mrio import MRIO, REGION, SECTOR
-from industwin.errors import SelectionError
+from industwin.errors import SelectionError, ValidationError, ValidationIssue
 
-__all__ = ["ScenarioResult", "run_scenario", "scenario_model", "run_count", "check_scenario_memory"]
+__all__ = ["ScenarioResult", "run_scenario", "scenario_model", "run_count", "run_labels", "run_file_stem",
+           "check_scenario_memory"]
 
 
 # ============================================================================ interventions → model inputs
@@ -152,6 +153,33 @@ def _recorded(sc: Scenario) -> tuple[str, ...]:
     return tuple(dict.fromkeys(["production", "final_demand_unmet", *sc.outputs]))
 
 
+def run_labels(sc: Scenario) -> list[str]:
+    """The name of each run, in order: ``baseline``, each intervention (its ``name`` or one made from what it
+    does) and, where there is one, ``all interventions``; refused when two runs, or their files, would share a
+    name (one would silently replace the other)."""
+    iv = sc.interventions
+    labels = ["baseline"]
+    labels += [s.name or f"stockpile {'+'.join(s.products)} ({s.extra_days:g} days)" for s in iv.stockpile]
+    for kind in ("diversify", "reshore"):
+        labels += [s.name or (f"{kind} {s.product}" + (f" from {s.origin}" if s.origin else "")
+                              + (f" to {'+'.join(s.to)}" if s.to else "")) for s in getattr(iv, kind)]
+    labels += [s.name or f"demand visibility (+{s.headroom:.0%})" for s in iv.demand_visibility]
+    if run_count(sc) > len(labels):
+        labels.append("all interventions")
+    stems = [run_file_stem(x) for x in labels]
+    twice = sorted({x for x, st in zip(labels, stems) if stems.count(st) > 1})
+    if twice:
+        raise ValidationError([ValidationIssue("scenario", "interventions", f"runs {', '.join(map(repr, twice))} "
+                                               "would share a name (or a file name)", "give the interventions "
+                                               "distinct names with 'name:'")])
+    return labels
+
+
+def run_file_stem(name: str) -> str:
+    """A run's name as the stem of its trajectory files."""
+    return "".join(c if c.isalnum() else "_" for c in name)
+
+
 def run_count(sc: Scenario) -> int:
     """How many runs :func:`run_scenario` makes: the shock alone, each intervention, and all together when
     there are several and at most one of them re-sources the table."""
@@ -187,6 +215,7 @@ def run_scenario(sc: Scenario | str | Path | dict, mrio: MRIO | None = None,
     check_scenario_memory(mrio, sc)
     params = sc.parameters.engine()
     iv = sc.interventions
+    labels = run_labels(sc)
     runs: list[_Run] = [_Run("baseline", "shock only", mrio)]
     N = len(mrio.sectors)
     sectors = list(map(str, mrio.sectors))
@@ -198,19 +227,15 @@ def run_scenario(sc: Scenario | str | Path | dict, mrio: MRIO | None = None,
         extra = np.zeros((N, mrio.n))
         extra[np.ix_([sectors.index(p) for p in s.products], _rows(mrio, s.buyers))] = s.extra_days
         value = float((daily_inputs * extra).sum())            # the extra stock's value
-        runs.append(_Run(s.name or f"stockpile {'+'.join(s.products)} ({s.extra_days:g} days)", "stockpile", mrio,
-                         s.holding_cost * value, extra_stock=extra))
+        runs.append(_Run(labels[len(runs)], "stockpile", mrio, s.holding_cost * value, extra_stock=extra))
     for kind in ("diversify", "reshore"):
         for s in getattr(iv, kind):
             new, cost, dp = _resourced(mrio, s, kind)
-            label = s.name or (f"{kind} {s.product}" + (f" from {s.origin}" if s.origin else "")
-                               + (f" to {'+'.join(s.to)}" if s.to else ""))
-            runs.append(_Run(label, kind, new, cost, prices=dp))
+            runs.append(_Run(labels[len(runs)], kind, new, cost, prices=dp))
     for s in iv.demand_visibility:
         head = np.zeros(mrio.n)
         head[_rows(mrio, s.nodes)] = s.headroom
-        runs.append(_Run(s.name or f"demand visibility (+{s.headroom:.0%})", "demand visibility", mrio,
-                         s.cost_per_year, headroom=head))
+        runs.append(_Run(labels[len(runs)], "demand visibility", mrio, s.cost_per_year, headroom=head))
     if len(runs) > 2:
         tables = {id(r.mrio): r.mrio for r in runs[1:] if r.mrio is not mrio}
         if len(tables) <= 1:  # sourcing changes combine only when at most one re-sources the table

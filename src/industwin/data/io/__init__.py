@@ -19,16 +19,8 @@ Only blank cells count as missing: ``NA`` is Namibia, not a gap.
 from industwin.data.io.files import ROW_FORMATS, input_path
 from industwin.data.io.mappings import read_mapping, schema_issues, validate
 from industwin.data.io.matrices import read_matrix
-from industwin.data.io.records import (
-                                       Issues,
-                                       line_of,
-                                       numbers,
-                                       read_sector_values,
-                                       read_table,
-                                       records,
-                                       require_columns,
-                                       texts,
-)
+from industwin.data.io.records import (Issues, line_of, numbers, read_sector_values, read_table, records,
+                                       require_columns, texts)
 
 __all__ = ["ROW_FORMATS", "input_path", "read_table", "read_matrix", "Issues", "numbers", "texts", "line_of",
            "require_columns", "records", "read_sector_values", "read_mapping", "validate", "schema_issues"]

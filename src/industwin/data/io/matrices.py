@@ -8,16 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from industwin.data.io.files import (
-    CSV_LIKE,
-    EXCEL,
-    _as_text,
-    _not_utf8,
-    _raw_rows,
-    _separator_hint,
-    _unreadable,
-    input_path,
-)
+from industwin.data.io.files import (CSV_LIKE, EXCEL, _as_text, _not_utf8, _raw_rows, _separator_hint, _unreadable,
+                                     input_path)
 from industwin.data.io.records import Issues
 from industwin.errors import DataError, plain
 
@@ -37,9 +29,12 @@ def read_matrix(src: Any, what: str, *, index_cols: int = 1, header_rows: int = 
     source = str(p) + (f" [sheet {sheet}]" if suf in EXCEL else "")
     if suf in CSV_LIKE:
         head = _raw_rows(p, what, CSV_LIKE[suf], header_rows)
-        try:   # numbers the fast way; the labels are re-read as text below when the parser touched them
+        if len(head) and len(head[0]) == 1:
+            _separator_hint(p, what, CSV_LIKE[suf], head[0][0])
+        try:   # numbers the fast way (only a blank is missing); labels re-read as text when the parser touched them
             df = pd.read_csv(p, sep=CSV_LIKE[suf], index_col=list(range(index_cols)),
-                             header=list(range(header_rows)) if header_rows > 1 else 0)
+                             header=list(range(header_rows)) if header_rows > 1 else 0, keep_default_na=False,
+                             na_values=[""])
             df.index = _labels_as_written(p, CSV_LIKE[suf], df.index, index_cols, header_rows)
         except UnicodeDecodeError:
             raise _not_utf8(p, what) from None
@@ -48,8 +43,6 @@ def read_matrix(src: Any, what: str, *, index_cols: int = 1, header_rows: int = 
         except Exception as e:
             raise DataError(f"{source}: cannot read the {what} ({' '.join(str(e).split())[:160]}). Fix: use "
                             f"{index_cols} label column(s) and {header_rows} header row(s)") from None
-        if len(head) and len(head[0]) == 1:
-            _separator_hint(p, what, CSV_LIKE[suf], head[0][0])
         if df.shape[0] == 0:
             raise DataError(f"{p}: the {what} has its header but no data rows. Fix: add the rows")
         cells = [[c.strip() for c in row[index_cols:]] for row in head]
@@ -155,9 +148,10 @@ def _check_matrix(df: pd.DataFrame, what: str, source: str) -> pd.DataFrame:
     bad = np.zeros(df.shape, bool)
     if all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in df.dtypes):
         arr = df.to_numpy(dtype=float)
-    else:
-        body = df.apply(pd.to_numeric, errors="coerce")
-        bad = (body.isna() & df.notna()).to_numpy()
+    else:                                   # true/false is no number, in a bool column or among numbers
+        flags = df.apply(lambda c: c.map(lambda v: isinstance(v, bool | np.bool_)))
+        body = df.mask(flags, np.nan).apply(pd.to_numeric, errors="coerce")
+        bad = ((body.isna() & df.notna()) | flags).to_numpy()
         if bad.any():
             r, c = np.argwhere(bad)[0]
             issues.add("cells", f"{int(bad.sum())} cell(s) of the {what} that are not numbers, first "

@@ -9,17 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from industwin.data.io.files import (
-    CSV_LIKE,
-    ROW_FORMATS,
-    _as_text,
-    _long_row,
-    _not_utf8,
-    _raw_rows,
-    _separator_hint,
-    _unreadable,
-    input_path,
-)
+from industwin.data.io.files import (CSV_LIKE, ROW_FORMATS, _as_text, _long_row, _not_utf8, _raw_rows, _separator_hint,
+                                     _unreadable, input_path)
 from industwin.errors import DataError, ValidationError, ValidationIssue, plain
 
 __all__ = ["read_table", "line_of", "Issues", "require_columns", "numbers", "texts", "records",
