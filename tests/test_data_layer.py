@@ -224,3 +224,17 @@ def test_table_labels_stay_as_written(small, tmp_path):
                 index=idx, fd_index=fd, unit="M NAD")
     back = iw.load(write_tables(m, tmp_path / "t"))
     assert list(back.index) == list(idx) and back.unit == "M NAD" and np.array_equal(back.Z, m.Z)
+
+
+def test_rounded_tables_are_not_impossible_tables(tmp_path):
+    """A published table rounded to one decimal still loads (a column may exceed output by rounding); a table
+    whose columns buy far more than their output does not."""
+    us = iw.load("wiod2016_usa", 2014)
+    m = us.replace(Z=np.round(np.asarray(us.Z), 1), Y=np.round(us.Y, 1), x=np.round(us.x, 1), satellites={})
+    folder = write_tables(m, tmp_path / "rounded")
+    back = iw.load(folder)
+    assert np.allclose(back.x, m.x) and back.unit == "M USD"
+    x = pd.read_csv(folder / "x.csv", index_col=[0, 1])
+    (x * 0.5).to_csv(folder / "x.csv")
+    with pytest.raises(ValidationError, match=r"use inputs worth more than their output"):
+        iw.load(folder)

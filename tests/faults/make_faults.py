@@ -254,6 +254,16 @@ def more() -> None:
     firms = pd.read_csv(HERE / "network" / "firms.csv", dtype=str)
     firms.loc[0, "region"] = ""
     firms.to_csv(HERE / "firms_blank_region.csv", index=False)
+    visibility = {"nodes": [{"region": "B", "sector": "manu"}], "headroom": 0.1}
+    scenario("scenario_default_names_clash.yaml", interventions={"demand_visibility": [
+        visibility, {**visibility, "nodes": [{"region": "C", "sector": "manu"}]}]})
+    d = table("table_satellite_twice", Z, Y)
+    (d / "satellites").mkdir()
+    F = pd.DataFrame([Z.sum(axis=0).to_numpy()], index=pd.MultiIndex.from_tuples([("co2", "kt")],
+                                                                                   names=["stressor", "unit"]),
+                     columns=Z.columns)
+    F.to_csv(d / "satellites" / "co2.csv")
+    (1000 * F).to_parquet(d / "satellites" / "co2.parquet")
 
 
 if __name__ == "__main__":
