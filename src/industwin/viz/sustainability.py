@@ -31,7 +31,9 @@ def carbon_figures(fp, tree: pd.DataFrame) -> list[go.Figure]:
 
 def _stacked(df: pd.DataFrame, names: dict, a: str, b: str, labels: tuple[str, str], title: str) -> go.Figure:
     top = df.iloc[::-1]
-    lab = [f"{c} {names.get(c, '')[:30]}" for c in top.index.get_level_values(-1)]
+    several = top.index.nlevels > 1 and top.index.get_level_values(0).nunique() > 1
+    lab = [f"{r + ' ' if several else ''}{c} {names.get(c, '')[:30]}".strip()
+           for r, c in zip(top.index.get_level_values(0), top.index.get_level_values(-1))]
     fig = go.Figure([go.Bar(y=lab, x=top[a], orientation="h", name=labels[0]),
                      go.Bar(y=lab, x=top[b], orientation="h", name=labels[1])])
     fig.update_layout(barmode="stack", height=520, title=title)
