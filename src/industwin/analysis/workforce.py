@@ -30,7 +30,7 @@ def _emp(mrio: MRIO, satellite: str) -> tuple[np.ndarray, str]:
     if satellite not in mrio.satellites:
         raise SelectionError(f"{mrio.name or 'the table'} has no {satellite!r} satellite (it has "
                              f"{', '.join([*mrio.satellites, 'value_added'])}). Fix: use a table with employment "
-                             "accounts, e.g. the dataset wiod2016_usa, or attach one")
+                             "accounts, e.g. the dataset wiod2013 or wiod2016_usa, or attach one")
     s = mrio.satellites[satellite]
     return intensities(mrio, satellite).to_numpy()[0], s.units[0]
 

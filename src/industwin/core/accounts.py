@@ -35,9 +35,18 @@ __all__ = [
 ]
 
 
-def _units(df: pd.DataFrame | pd.Series, units: dict) -> pd.DataFrame | pd.Series:
+def _units(df: pd.DataFrame | pd.Series, units: dict, s: Satellite | None = None) -> pd.DataFrame | pd.Series:
     df.attrs["units"] = units
+    if s is not None and (s.gaps or s.estimated):
+        df.attrs["gaps"], df.attrs["estimated"] = dict(s.gaps), dict(s.estimated)
+        df.attrs["caveats"] = s.caveats()
     return df
+
+
+def _gap_columns(s: Satellite, labels: pd.Index) -> np.ndarray:
+    """Which of ``labels`` (regions, or the (region, sector) index) are regions without data."""
+    regs = labels.get_level_values(REGION) if isinstance(labels, pd.MultiIndex) else labels
+    return np.asarray(pd.Index(regs).isin(list(s.gaps)))
 
 
 def output_multipliers(mrio: MRIO) -> pd.Series:
@@ -62,9 +71,9 @@ def _sat(mrio: MRIO, satellite: str | Satellite | None) -> Satellite:
 def intensities(mrio: MRIO, satellite: str | Satellite | None = None) -> pd.DataFrame:
     """Direct intensities ``S = F x̂⁻¹`` (stressor per unit of output; 0 where x = 0)."""
     s = _sat(mrio, satellite)
-    S = s.F * safe_reciprocal(mrio.x)[None, :]
+    S = s.F * safe_reciprocal(mrio.x)[None, :]        # NaN where the satellite has a gap
     return _units(pd.DataFrame(S, index=s.stressors, columns=mrio.index),
-                  {k: f"{u}/{mrio.unit}" for k, u in zip(s.stressors, s.units)})
+                  {k: f"{u}/{mrio.unit}" for k, u in zip(s.stressors, s.units)}, s)
 
 
 def _M(mrio: MRIO, s: Satellite) -> np.ndarray:
@@ -73,7 +82,7 @@ def _M(mrio: MRIO, s: Satellite) -> np.ndarray:
     key = ("M", s.name)
     if own and key in mrio._cache:
         return mrio._cache[key]
-    S = s.F * safe_reciprocal(mrio.x)[None, :]
+    S = s.known * safe_reciprocal(mrio.x)[None, :]
     M = np.ascontiguousarray(leontief(mrio).solve_transposed(S.T).T.reshape(S.shape))
     if own:
         mrio._cache[key] = M
@@ -89,7 +98,7 @@ def satellite_multipliers(mrio: MRIO, satellite: str | Satellite | None = None) 
     """
     s = _sat(mrio, satellite)
     return _units(pd.DataFrame(_M(mrio, s), index=s.stressors, columns=mrio.index),
-                  {k: f"{u}/{mrio.unit}" for k, u in zip(s.stressors, s.units)})
+                  {k: f"{u}/{mrio.unit}" for k, u in zip(s.stressors, s.units)}, s)
 
 
 # --------------------------------------------------------------------------- grouping
@@ -133,20 +142,20 @@ def footprint(mrio: MRIO, satellite: str | Satellite | None = None, by: str = "r
     units = dict(zip(s.stressors, s.units))
     if by == "region":
         D = _M(mrio, s) @ Yc + _FY_by_region(s, mrio, codes, len(regs))
-        return _units(pd.DataFrame(D, index=s.stressors, columns=regs), units)
+        return _units(pd.DataFrame(D, index=s.stressors, columns=regs), units, s)
     if by == "product":
         D, cols = _by_product(mrio, _M(mrio, s), Yc, regs)
-        return _units(pd.DataFrame(D, index=s.stressors, columns=cols), units)
+        return _units(pd.DataFrame(D, index=s.stressors, columns=cols), units, s)
     if by == "origin":
         if stressor is None:
             if len(s.stressors) != 1:
                 raise SelectionError(f"by='origin' needs one stressor. Fix: choose one of {plain_list(s.stressors, 10)}")
             stressor = s.stressors[0]
         k = s.stressors.get_loc(stressor)
-        S_k = s.F[k] * safe_reciprocal(mrio.x)
+        S_k = s.F[k] * safe_reciprocal(mrio.x)          # NaN rows where the satellite has a gap
         X = _output_by_fd_region(mrio, Yc)
         return _units(pd.DataFrame(S_k[:, None] * X, index=mrio.index, columns=regs),
-                      {stressor: units[stressor]})
+                      {stressor: units[stressor]}, s)
     raise SelectionError(f"unknown breakdown by={by!r}. Fix: choose 'region', 'product' or 'origin'")
 
 
@@ -199,7 +208,7 @@ def _output_by_fd_region(mrio: MRIO, Yc: np.ndarray) -> np.ndarray:
 def _flows(mrio: MRIO, s: Satellite):
     Yc, regs, codes = _final_demand_by_region(mrio)
     X = _output_by_fd_region(mrio, Yc)
-    S = s.F * safe_reciprocal(mrio.x)[None, :]
+    S = s.known * safe_reciprocal(mrio.x)[None, :]
     rowreg = np.asarray(regs.get_indexer(mrio.index.get_level_values(REGION)))  # -1 if not a fd region
     dom = rowreg[:, None] == np.arange(len(regs))[None, :]  # n × C, producing region == consuming
     return Yc, regs, codes, X, S, rowreg, dom
@@ -224,7 +233,11 @@ def embodied_accounts(mrio: MRIO, satellite: str | Satellite | None = None) -> E
     imp = SX - S @ np.where(dom, X, 0.0)
     # the production account is by producing region; align F_Y (by final-demand region) to it
     FYp = pd.DataFrame(FY, columns=regs).reindex(columns=prodregs, fill_value=0.0).to_numpy()
-    mk = lambda a, c: _units(pd.DataFrame(a, index=s.stressors, columns=c), dict(zip(s.stressors, s.units)))  # noqa: E731
+    if s.gaps:                                 # a region without data has no production account to show
+        gap = _gap_columns(s, prodregs)
+        pba[:, gap] = np.nan
+        exp[:, gap] = np.nan
+    mk = lambda a, c: _units(pd.DataFrame(a, index=s.stressors, columns=c), dict(zip(s.stressors, s.units)), s)  # noqa: E731
     return EmbodiedAccounts(production=mk(pba + FYp, prodregs), consumption=mk(SX + FY, regs),
                             imports=mk(imp, regs), exports=mk(exp, prodregs))
 
@@ -260,6 +273,9 @@ def sector_accounts(mrio: MRIO, satellite: str | Satellite | None = None) -> dic
     else:
         dom_cba = np.stack([_by_product(mrio, Mc[c], Yc[:, [c]], regs[[c]])[0] for c in range(C)], axis=1)
     imp = cba - dom_cba.reshape(q, -1)
-    mk = lambda a, c: _units(pd.DataFrame(a, index=s.stressors, columns=c), units)  # noqa: E731
-    return {"D_cba": mk(cba, cols), "D_pba": mk(S * X.sum(axis=1)[None, :], mrio.index),
-            "D_imp": mk(imp, cols), "D_exp": mk(S * np.where(dom, 0.0, X).sum(axis=1)[None, :], mrio.index)}
+    mk = lambda a, c: _units(pd.DataFrame(a, index=s.stressors, columns=c), units, s)  # noqa: E731
+    pba, exp = S * X.sum(axis=1)[None, :], S * np.where(dom, 0.0, X).sum(axis=1)[None, :]
+    if s.gaps:
+        gap = _gap_columns(s, mrio.index)
+        pba[:, gap] = exp[:, gap] = np.nan
+    return {"D_cba": mk(cba, cols), "D_pba": mk(pba, mrio.index), "D_imp": mk(imp, cols), "D_exp": mk(exp, mrio.index)}

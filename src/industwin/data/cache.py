@@ -63,7 +63,7 @@ def save(mrio: MRIO, path: str | os.PathLike) -> Path:
         if s.F_Y is not None:
             np.save(path / f"sat{i}_F_Y.npy", np.ascontiguousarray(s.F_Y))
         sats[name] = {"file": f"sat{i}", "stressors": list(map(str, s.stressors)), "units": list(s.units),
-                      "has_F_Y": s.F_Y is not None}
+                      "has_F_Y": s.F_Y is not None, "gaps": dict(s.gaps), "estimated": dict(s.estimated)}
     meta = {"format": FORMAT, "sparse": mrio.is_sparse, "n": mrio.n, "index": _idx(mrio.index),
             "fd_index": _idx(mrio.fd_index), "va_index": _idx(mrio.va_index), "unit": mrio.unit,
             "name": mrio.name, "year": mrio.year, "sector_names": dict(mrio.sector_names),
@@ -97,7 +97,8 @@ def open_saved(path: str | os.PathLike) -> MRIO:
         else:
             Z = ld("Z")
         sats = {name: Satellite(name, ld(f"{d['file']}_F"), d["stressors"], tuple(d["units"]),
-                                ld(f"{d['file']}_F_Y") if d["has_F_Y"] else None)
+                                ld(f"{d['file']}_F_Y") if d["has_F_Y"] else None, gaps=d.get("gaps", {}),
+                                estimated=d.get("estimated", {}))
                 for name, d in meta["satellites"].items()}
         return MRIO(Z, ld("Y"), ld("x"), index=_unidx(meta["index"]), fd_index=_unidx(meta["fd_index"]),
                     V=ld("V"), va_index=_unidx(meta["va_index"]), satellites=sats, unit=meta["unit"],

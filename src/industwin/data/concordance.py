@@ -105,8 +105,15 @@ def aggregate(mrio: MRIO, regions: Any = None, sectors: Any = None, *, default: 
     x = np.asarray(P @ mrio.x)
     derived = mrio.value_added_derived
     V = None if derived else np.asarray(mrio.V @ P.T)
+    old_regions = mrio.index.get_level_values(0)
+
+    def carried(found: dict) -> dict:      # a region made (partly) of regions without data or with estimates
+        return {str(new): "; ".join(f"{o}: {found[o]}" for o in dict.fromkeys(old_regions[np.asarray(r) == new])
+                                    if o in found)
+                for new in dict.fromkeys(np.asarray(r)[np.asarray(old_regions.isin(list(found)))])}
     sats = {k: Satellite(k, np.asarray(v.F @ P.T), v.stressors, v.units,
-                         None if v.F_Y is None else np.asarray(v.F_Y @ Q.T)) for k, v in mrio.satellites.items()}
+                         None if v.F_Y is None else np.asarray(v.F_Y @ Q.T), gaps=carried(dict(v.gaps)),
+                         estimated=carried(dict(v.estimated))) for k, v in mrio.satellites.items()}
     names = dict(mrio.sector_names) if sectors is None else {}
     return MRIO(Z, Y, x, index=index, fd_index=fd_index, V=V, va_index=None if derived else mrio.va_index,
                 satellites=sats, unit=mrio.unit, name=f"{mrio.name} (aggregated)", year=mrio.year,

@@ -50,6 +50,11 @@ class Satellite:
     ``F`` (q × n) is the stressor use by producing sector, ``F_Y`` (q × m) the
     direct stressor use by final demand (e.g. household fuel combustion).
     ``units`` gives one unit per stressor, e.g. ``"kt CO2"`` or ``"1000 persons"``.
+
+    Data gaps are explicit, never zeros: ``gaps`` maps a region without data to the reason (its columns of
+    ``F`` are NaN), ``estimated`` maps a region whose values are an estimate to how they were estimated.
+    Accounts computed from a satellite with gaps leave the gap regions' own stressors out (``known``) and
+    say so (``attrs["gaps"]`` of their results); the gap regions' production accounts are NaN.
     """
 
     name: str
@@ -57,6 +62,8 @@ class Satellite:
     stressors: pd.Index
     units: tuple[str, ...]
     F_Y: np.ndarray | None = None
+    gaps: Mapping[str, str] = field(default_factory=dict)
+    estimated: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "F", _frozen(np.asarray(self.F, dtype=float)))
@@ -69,6 +76,27 @@ class Satellite:
         object.__setattr__(self, "stressors", st)
         units = (self.units,) * len(st) if isinstance(self.units, str) else tuple(self.units)
         object.__setattr__(self, "units", units)
+        object.__setattr__(self, "gaps", MappingProxyType({str(k): str(v) for k, v in dict(self.gaps).items()}))
+        object.__setattr__(self, "estimated", MappingProxyType({str(k): str(v)
+                                                                for k, v in dict(self.estimated).items()}))
+
+    @property
+    def known(self) -> np.ndarray:
+        """``F`` with the gap regions' (NaN) columns left out as 0: what accounts are computed from."""
+        if not self.gaps:
+            return self.F
+        k = self.__dict__.get("_known")
+        if k is None:
+            k = _frozen(np.nan_to_num(self.F, nan=0.0))
+            object.__setattr__(self, "_known", k)
+        return k
+
+    def caveats(self) -> list[str]:
+        """The gaps and estimates in words, for results and reports."""
+        out = [f"{self.name}: no data for {r} ({why}); its own {self.name} is left out of every total"
+               for r, why in self.gaps.items()]
+        out += [f"{self.name}: {r} is an estimate ({how})" for r, how in self.estimated.items()]
+        return out
 
     @property
     def unit_series(self) -> pd.Series:

@@ -70,7 +70,11 @@ def from_pymrio(io, name: str | None = None, year: int | None = None, unit: str 
         units = tuple(ext.unit.iloc[:, 0].reindex(F.index).fillna("").astype(str)) if ext.unit is not None else ("",) * len(F)
         st = [" | ".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in F.index]
         FY = None if ext.F_Y is None else ext.F_Y.reindex(columns=Y.columns, fill_value=0.0).to_numpy()
-        sats[ext.name] = Satellite(ext.name, F.to_numpy(), st, units, FY)
+        Fv = F.to_numpy(dtype=float)
+        col_regions = pd.Index(Z.columns.get_level_values(0))
+        gaps = {str(r): "no data (NaN in the pymrio extension)" for r in col_regions.unique()
+                if np.isnan(Fv[:, np.asarray(col_regions == r)]).all()}
+        sats[ext.name] = Satellite(ext.name, Fv, st, units, FY, gaps=gaps)
     own = str(io.unit.iloc[0, 0]) if getattr(io, "unit", None) is not None else None
     if own is not None and unit is not None and own != unit:
         raise SelectionError(f"the pymrio system is in {own}, not {unit}. Fix: drop unit=")

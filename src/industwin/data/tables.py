@@ -122,8 +122,15 @@ def _fd_columns(Ydf: pd.DataFrame, regions: pd.Index, kind: str = "Y") -> pd.Mul
 
 def _check_meta(data: dict, src: str) -> dict:
     """A table description (``meta.yaml`` or a workbook's ``meta`` sheet): only known fields, of their types."""
-    bad = sorted(set(data) - {"unit", "name", "year", "source", "notes"})
-    issues = [ValidationIssue(src, str(k), "unknown field", "use unit, name, year, source, notes") for k in bad]
+    bad = sorted(set(data) - {"unit", "name", "year", "source", "notes", "gaps", "estimated"})
+    issues = [ValidationIssue(src, str(k), "unknown field", "use unit, name, year, source, notes, gaps, estimated")
+              for k in bad]
+    for k in ("gaps", "estimated"):          # {satellite: {region: why}}
+        v = data.get(k)
+        if v is not None and not (isinstance(v, dict) and all(isinstance(d, dict) and all(
+                isinstance(r, str) and isinstance(w, str) for r, w in d.items()) for d in v.values())):
+            issues.append(ValidationIssue(src, k, "is not a mapping satellite → {region: reason}",
+                                          f"write e.g. {k}: {{employment: {{RoW: no data}}}}"))
     for k in ("unit", "name", "source", "notes"):
         if k in data and (not isinstance(data[k], str) or not data[k].strip()):
             issues.append(ValidationIssue(src, k, f"{plain(data[k])} is not text",
@@ -297,7 +304,11 @@ def read_tables(path: str | os.PathLike | None = None, *, Z: Any = None, Y: Any 
             FY = _numeric(FYdf.fillna(0.0), f"{sname} F_Y")
         st = Fdf.index.get_level_values(0).astype(str)
         units = tuple(Fdf.index.get_level_values(1).astype(str)) if Fdf.index.nlevels > 1 else ("",) * len(st)
-        sat_objs[sname] = Satellite(sname, _numeric(Fdf, sname), st, units, FY)
+        gaps, est = dict((meta.get("gaps") or {}).get(sname, {})), dict((meta.get("estimated") or {}).get(sname, {}))
+        Fv = np.array(_numeric(Fdf, sname), dtype=float)
+        if gaps:                               # written as 0 beside meta.yaml's list of gaps: NaN again
+            Fv[:, np.asarray(index.get_level_values(0).isin(list(gaps)))] = np.nan
+        sat_objs[sname] = Satellite(sname, Fv, st, units, FY, gaps=gaps, estimated=est)
     sources["table"] = str(path) if path is not None else sources["Z"]
     if meta_src:
         sources["meta"] = meta_src
@@ -388,10 +399,14 @@ def write_tables(mrio: MRIO, folder: str | os.PathLike, fmt: str = "csv") -> Pat
     import yaml
     desc = {"unit": mrio.unit, **({"name": mrio.name} if mrio.name else {}),
             **({"year": int(mrio.year)} if mrio.year is not None else {})}
+    for k in ("gaps", "estimated"):           # regions without data are written as 0 and listed here
+        got = {n: dict(getattr(s, k)) for n, s in mrio.satellites.items() if getattr(s, k)}
+        if got:
+            desc[k] = got
     (folder / "meta.yaml").write_text(yaml.safe_dump(desc, sort_keys=False, allow_unicode=True), encoding="utf-8")
     for name, s in mrio.satellites.items():
         ix = pd.MultiIndex.from_arrays([s.stressors, list(s.units)], names=["stressor", "unit"])
-        put(pd.DataFrame(s.F, index=ix, columns=mrio.index), f"satellites/{name}")
+        put(pd.DataFrame(s.known, index=ix, columns=mrio.index), f"satellites/{name}")
         if s.F_Y is not None:
             put(pd.DataFrame(s.F_Y, index=ix, columns=mrio.fd_index), f"satellites/{name}_F_Y")
     return folder

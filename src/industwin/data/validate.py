@@ -110,10 +110,24 @@ def check_mrio(Z, Y, x, index, fd_index, V, va_index, satellites: dict, sources:
         if len(s.stressors) != s.F.shape[0] or len(s.units) != s.F.shape[0]:
             issues.append(ValidationIssue(src(name), f + " stressors", "number of stressor labels or units differs from rows of F",
                                           "give one label and one unit per stressor row"))
-        for part, a in ((("F", s.F), ("F_Y", s.F_Y)) if values else ()):
+        gaps = dict(getattr(s, "gaps", {}) or {})
+        F = s.F
+        if gaps and s.F.shape[1] == n:
+            regs = index.get_level_values(0) if len(index) == n else pd.Index([])
+            unknown = [g for g in gaps if g not in set(regs)]
+            if unknown:
+                issues.append(ValidationIssue(src(name), f + " gaps", f"gap region(s) {unknown[:3]} are not regions "
+                                              "of the table", "name regions of the table"))
+            gap_cols = np.asarray(regs.isin(list(gaps)))
+            if values and np.isfinite(s.F[:, gap_cols]).any():
+                issues.append(ValidationIssue(src(name), f + " F", "a region listed as a gap has values",
+                                              "a gap holds NaN only: drop the region from gaps or its values"))
+            F = s.F[:, ~gap_cols]
+        for part, a in ((("F", F), ("F_Y", s.F_Y)) if values else ()):
             if a is not None and (k := _nonfinite(a)):
                 issues.append(ValidationIssue(src(name), f"{f} {part}", f"{k} NaN or infinite value(s)",
-                                              "replace missing cells with 0 (or the right number)"))
+                                              "give the right number, or list a region without data in the "
+                                              "satellite's gaps (a true zero is 0)"))
         dup = s.stressors[s.stressors.duplicated()]
         if len(dup):
             issues.append(ValidationIssue(src(name), f + " stressors", f"duplicate stressor(s) {list(dup[:3])}",

@@ -48,11 +48,13 @@ def _meta(year: int, fmt: str, path: Path) -> dict:
             "balance_atol": 0.5 * (1435 + 205), "category_names": CATEGORY_NAMES}
 
 
-def load_wiod2013(root: Path, year: int, fmt: str = "parquet") -> MRIO:
+def load_wiod2013(root: Path, year: int, fmt: str = "parquet", satellites: bool = True) -> MRIO:
     """Load one WIOD 2013 year from the Parquet export (default) or the original RData file.
 
     Returns an :class:`MRIO` labelled with ISO3 regions (``RoW`` = rest of world) and
-    sectors ``c1``–``c35`` (readable names in ``mrio.sector_names``), in millions of USD.
+    sectors ``c1``–``c35`` (readable names in ``mrio.sector_names``), in millions of USD, with the
+    satellites the shared data hold for the year (``co2``, ``employment``, ``employees``; see
+    :mod:`industwin.data.wiod2013_satellites`) unless ``satellites`` is false.
     """
     if year not in YEARS:
         raise DataError(f"WIOD 2013 has years {YEARS[0]}–{YEARS[-1]}, not {year}. Fix: pass year=<one of those>")
@@ -103,5 +105,9 @@ def load_wiod2013(root: Path, year: int, fmt: str = "parquet") -> MRIO:
             raise DataError(f"{path}: countries/industries differ from labels_rows.csv")
     else:
         raise DataError(f"unknown WIOD 2013 format {fmt!r}. Fix: use 'parquet' or 'rdata'")
-    return MRIO(Z, Y, x, index=index, fd_index=fd_index, unit="M USD", name="wiod2013", year=year,
-                sector_names=names, meta=_meta(year, fmt, path), sources={"table": str(path)})
+    m = MRIO(Z, Y, x, index=index, fd_index=fd_index, unit="M USD", name="wiod2013", year=year,
+             sector_names=names, meta=_meta(year, fmt, path), sources={"table": str(path)})
+    if not satellites:
+        return m
+    from industwin.data.wiod2013_satellites import with_satellites
+    return with_satellites(m, root)
