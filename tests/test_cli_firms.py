@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import DATA
 from typer.testing import CliRunner
 
-from conftest import DATA
 from industwin.analysis.firm_risk import esri, read_essentiality
 from industwin.cli import app
 from industwin.core.firms import read_network
@@ -47,6 +49,23 @@ def test_esri_command_writes_scores_and_a_page(files, tmp_path):
     assert "anonymised" in r.output
 
 
+def test_esri_page_shows_a_published_supply_base(files, tmp_path):
+    from industwin.data.registry import data_root
+    edges, firms = files
+    sites = data_root() / "apple_supplier_list" / "apple-supplier-list.csv"
+    raw = pd.read_csv(sites)                                   # plain pandas: the latest list and its suppliers
+    year = int(raw["year"].max())
+    suppliers = raw.loc[raw["year"] == year, "supplier_name"].nunique()
+    r = run("firms", "esri", edges, firms, "--supply-base", sites, "-o", tmp_path / "e")
+    assert r.exit_code == 0, r.output
+    html = (tmp_path / "e" / "report.html").read_text()
+    assert f"Published tier-1 supply base, {year}" in html and "most systemic firms" in html
+    assert re.search(rf"<th>suppliers</th>\s*<td>{suppliers}</td>", html), suppliers
+    r = run("firms", "esri", edges, firms, "--supply-base", tmp_path / "none.csv", "-o", tmp_path / "e2")
+    assert r.exit_code == 2 and "none.csv: file not found (the supplier-site list)" in r.output
+    assert not (tmp_path / "e2").exists()
+
+
 def test_tiers_intervene_and_links_commands(files, tmp_path):
     edges, firms = files
     f, net = _focal(edges, firms)
@@ -60,7 +79,7 @@ def test_tiers_intervene_and_links_commands(files, tmp_path):
             "-o", tmp_path / "i.csv")
     assert r.exit_code == 0, r.output
     res = pd.read_csv(tmp_path / "i.csv", index_col=0)
-    assert list(res.index)[0] == "baseline" and len(res) == 3
+    assert res.index[0] == "baseline" and len(res) == 3
     r = run("firms", "links", edges, firms, "--customer", f)
     assert r.exit_code == 0, r.output
     assert "customer × supplier negatives" in r.output and "likeliest missing suppliers" in r.output

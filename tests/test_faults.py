@@ -34,7 +34,7 @@ def test_the_corpus_covers_every_entry_point():
     commands = {c["args"][0] if c["args"][0] != "firms" else "firms " + c["args"][1] for c in CASES}
     for cmd in ("describe", "output", "multipliers", "footprint", "simulate", "decarbonise", "carbon", "report",
                 "hotspots", "risk", "value-chains", "jobs", "firms tiers", "firms esri", "firms intervene",
-                "firms synth"):
+                "firms synth", "carbon-border", "supplier-base"):
         assert cmd in commands, cmd
     assert len(CASES) >= 130 and len({c["id"] for c in CASES}) == len(CASES)
 

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from industwin.cli import app
 from industwin.strategy.consultation import questionnaire
 from industwin.strategy.report import SECTIONS, build_report
+from industwin.viz.report import write_report
 
 
 def _pages(pdf: bytes) -> int:
@@ -21,8 +22,8 @@ def _pages(pdf: bytes) -> int:
 
 @pytest.mark.parametrize("economy", ["DEU", "IND"])
 def test_report_sections_and_pdf(economy, wiod2011, tmp_path):
-    rep = build_report(economy, mrio=wiod2011)
-    html_path, pdf_path = rep.write(tmp_path / f"{economy}.html")
+    rep = build_report(wiod2011, economy)
+    html_path, pdf_path = write_report(rep, tmp_path / f"{economy}.html")
     h = html_path.read_text()
     for s in SECTIONS:
         assert f"<h2>{s}</h2>" in h
@@ -30,11 +31,20 @@ def test_report_sections_and_pdf(economy, wiod2011, tmp_path):
         assert f"Challenge {c.number}: {c.title}" in h
     for r in rep.recommendations:
         assert html.escape(r.rule.finding) in h and html.escape(r.evidence.split(":")[0]) in h
-    # the indicator values shown are the diagnosis's (shares in %)
-    v = rep.diagnosis.table.loc["gvc_participation", "value"]
+    # the indicator values shown are the diagnosis's (shares in %, emissions in Mt)
+    v = rep.diagnosis.value("gvc_participation")
     assert f"{100 * v:.1f} %" in h
+    assert f"{rep.diagnosis.value('production_emissions') / 1e3:,.1f} Mt CO2" in h
+    # the summary says what emissions and jobs show; only a real data gap is "not assessed", with what fills it
+    summary = rep.summary_points()
+    assert any(p.startswith("Emissions: ") for p in summary) and any(p.startswith("Jobs: ") for p in summary)
+    gaps = [p for p in summary if p.startswith("Not assessed")]
+    assert len(gaps) == 1 and "risk hot spot" in gaps[0] and "--risk" in gaps[0] and "emissions" not in gaps[0]
+    assert any("NLD is an estimate" in c for c in rep.caveats) and "NLD is an estimate" in h
     pdf = pdf_path.read_bytes()
-    assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF") and _pages(pdf) >= 2
+    assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF") and _pages(pdf) >= 6
+    # a chart on every challenge with data (4 without risk scores) and the emissions scatter, as images
+    assert len(re.findall(rb"/Subtype\s*/Image", pdf)) >= 5
     assert "plotly" in h and h.count("<script") >= 1 and "cdn" not in h.split("<body>")[0]
 
 
@@ -59,3 +69,52 @@ def test_report_command_with_a_survey(tmp_path):
     r = CliRunner().invoke(app, ["report", "--economy", "DEU", "--peers", "FRA", "--survey", str(bad),
                                  "-o", str(tmp_path / "y.html")])
     assert r.exit_code == 2 and "outside 1–5 (line 2: 9)" in r.output and "bad.csv" in r.output
+    r = CliRunner().invoke(app, ["report", "--economy", "DEU", "--peers", "FRA", "--emissions", "ghg",
+                                 "-o", str(tmp_path / "z.html")])
+    assert r.exit_code == 2 and "no satellite 'ghg' for emissions" in r.output
+
+
+def test_report_with_risk_scores_has_every_challenge_charted(tmp_path):
+    pd.DataFrame({"region": ["CHN", "IND", "BGD"], "sector": ["c4", "c4", "c4"], "score": [1.0, 0.8, 0.9]}).to_csv(
+        tmp_path / "risk.csv", index=False)
+    r = CliRunner().invoke(app, ["report", "--economy", "GBR", "--peers", "DEU,FRA,USA", "--risk",
+                                 str(tmp_path / "risk.csv"), "-o", str(tmp_path / "gbr.html")], env={"COLUMNS": "200"})
+    assert r.exit_code == 2 and "BGD" in r.output and "risk.csv" in r.output      # not a region of the table
+    pd.DataFrame({"region": ["CHN", "IND"], "sector": ["c4", "c4"], "score": [1.0, 0.8]}).to_csv(
+        tmp_path / "risk.csv", index=False)
+    r = CliRunner().invoke(app, ["report", "--economy", "GBR", "--peers", "DEU,FRA,USA", "--risk",
+                                 str(tmp_path / "risk.csv"), "-o", str(tmp_path / "gbr.html")], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    pdf = (tmp_path / "gbr.pdf").read_bytes()
+    assert len(re.findall(rb"/Subtype\s*/Image", pdf)) >= 6
+    assert "Not assessed" not in (tmp_path / "gbr.html").read_text()
+
+
+def test_report_all_economies_of_a_table(wiod2011, tmp_path):
+    from industwin.data.concordance import aggregate
+    from industwin.data.tables import write_tables
+    groups = {"DEU": "DEU", "FRA": "FRA", "CHN": "CHN", "USA": "USA", "JPN": "JPN", "RoW": "RoW"}
+    small = aggregate(wiod2011, regions={r: groups.get(r, "EUR" if r in ("ITA", "ESP", "POL", "NLD") else "RoW")
+                                         for r in wiod2011.regions})
+    write_tables(small, tmp_path / "world")
+    r = CliRunner().invoke(app, ["report", "--all", "--source", str(tmp_path / "world"), "--no-dask", "--no-pdf",
+                                 "-o", str(tmp_path / "reports")], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    out = tmp_path / "reports"
+    economies = ["CHN", "DEU", "EUR", "FRA", "JPN", "USA"]
+    for e in economies:
+        assert (out / f"{e}.html").exists() and "plotly.min.js" in (out / f"{e}.html").read_text()[:20000]
+    assert (out / "plotly.min.js").stat().st_size > 1e6 and not (out / "RoW.html").exists()
+    index = pd.read_csv(out / "index.csv", index_col="economy")
+    assert sorted(index.index) == economies
+    # the percentile of an economy on an indicator is its rank among all of them, computed here from the accounts
+    from industwin.core.accounts import embodied_accounts
+    acc = embodied_accounts(small, "co2")
+    prod = acc.production.loc["CO2", economies]
+    assert index.loc["CHN", "production_emissions"] == pytest.approx(1.0)
+    assert index["production_emissions"].to_dict() == pytest.approx(prod.rank(pct=True).to_dict())
+    page = (out / "index.html").read_text()
+    assert "href='DEU.html'" in page and "sortable" in page and "EUR is an estimate" in page
+    r = CliRunner().invoke(app, ["report", "--all", "--peers", "FRA", "-o", str(tmp_path / "x")])
+    assert r.exit_code == 2 and "--peers" in r.output
+

@@ -1,9 +1,13 @@
-"""The strategy report: diagnosis across the five grand challenges, peers, recommendations, consultation."""
+"""The strategy report: diagnosis across the five grand challenges, peers, recommendations, consultation — for one
+economy, or for every economy of a table at once (``all``: reports in parallel on Dask, plus an index page)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 from pydantic import Field
 
 from industwin.application.common import TableRequest, need_regions
@@ -11,51 +15,97 @@ from industwin.application.outputs import Output
 from industwin.application.progress import Progress
 from industwin.application.result import Result
 from industwin.data.schema import PathArg
+from industwin.errors import SelectionError
 
 __all__ = ["ReportRequest"]
 
 
 class ReportRequest(TableRequest):
-    """The strategy report of one economy (HTML and, unless ``pdf`` is false, the PDF beside it)."""
+    """The strategy report of one economy (HTML and, unless ``pdf`` is false, the PDF beside it), or with
+    ``all`` of every economy of the table into the folder ``out`` with an index page ranking them."""
 
     economy: str = Field("DEU", min_length=1)
     peers: list[str] | None = Field(None, min_length=1)
     survey: PathArg | None = None
+    risk: PathArg | None = None
+    emissions: str | None = Field(None, min_length=1)
+    employment: str | None = Field(None, min_length=1)
+    all: bool = False
+    dask: bool = True
     out: PathArg | None = None
     pdf: bool = True
+
+    def _year(self) -> int | None:
+        from industwin.data.registry import DATASETS
+        ds = DATASETS.get(self.source.lower())
+        return self.year if self.year is not None else (ds.default_year if ds else None)
 
     @property
     def html_path(self) -> Path:
         if self.out is not None:
             return self.out
-        from industwin.data.registry import DATASETS
-        ds = DATASETS.get(self.source.lower())
-        year = self.year if self.year is not None else (ds.default_year if ds else None)
-        return Path(f"industwin-report-{self.economy}{'' if year is None else f'-{year}'}.html")
+        y = self._year()
+        if self.all:
+            return Path(f"industwin-reports{'' if y is None else f'-{y}'}")
+        return Path(f"industwin-report-{self.economy}{'' if y is None else f'-{y}'}.html")
+
+    def check(self) -> None:
+        super().check()
+        if self.all and self.survey is not None:
+            raise SelectionError(f"--survey {self.survey}: a survey belongs to one economy's report, --all writes "
+                                 "every economy's. Fix: drop one of them")
+        if self.all and self.peers is not None:
+            raise SelectionError("--all compares every economy with all the others; --peers would change the peer set "
+                                 "of each. Fix: drop --peers")
+
+    def inputs(self) -> list[Path]:
+        return [p for p in (self.survey, self.risk) if p is not None]
 
     def outputs(self) -> list[Output]:
+        if self.all:
+            return [Output(self.html_path, "folder", "--out")]
         return [Output(self.html_path, "file", "--out", (".html", ".htm"), (".pdf",) if self.pdf else ())]
+
+    def _satellites(self) -> dict[str, str]:
+        return {k: v for k, v in (("emissions", self.emissions), ("employment", self.employment)) if v is not None}
+
+    def _past(self, m, progress: Progress):
+        """The same named dataset five years earlier, when it has that year (declining sectors)."""
+        from industwin.data.registry import DATASETS
+        ds = DATASETS.get(self.source.lower())
+        if ds is None or m.year is None or m.year - 5 not in ds.years:
+            return None
+        return self.load(progress, year=m.year - 5)
 
     def compute(self, progress: Progress) -> Result:
         from industwin.strategy.consultation import read_responses
-        from industwin.strategy.report import build_report
         responses = None if self.survey is None else read_responses(self.survey)     # read before the long work
+        risk = None if self.risk is None else _read_risk(self.risk)
         res = Result()
         m = self.load(progress, res)
         need_regions(m, "a diagnosis against peer economies")
+        if risk is not None:
+            _check_risk(risk, m)
+        past = self._past(m, progress)
+        if self.all:
+            return self._all(m, past, risk, progress, res)
+        from industwin.strategy.report import build_report
+        from industwin.viz.report import report_html, report_pdf
         n = (len(self.peers) if self.peers else len(m.regions) - 2) + 1
         with progress.task(f"diagnosing {self.economy} and its peers", total=n) as t:
-            rep = build_report(self.economy, m.year, self.source, self.peers, responses, mrio=m,
+            rep = build_report(m, self.economy, peers=self.peers, past=past, satellites=self._satellites(),
+                               risk=risk, survey=responses, source=self.source,
                                progress=lambda k: t.update(completed=k))
         res.title = f"{self.economy} {m.year or ''}: strategy diagnosis"
         for p in rep.summary_points():
             res.line(f"• {p}")
         d = rep.diagnosis.table
-        res.show("indicators against peers", d[d["available"]][["challenge", "value", "peer_median", "percentile"]], 20,
-                 "{:,.3g}")
-        with progress.task("writing the report (HTML, PDF)"):
-            html = rep.html()
-            pdf = rep.pdf() if self.pdf else None
+        res.show("indicators against peers", d[d["available"]][["challenge", "value", "peer_median", "percentile"]],
+                 25, "{:,.3g}")
+        res.notes.extend(rep.caveats)
+        with progress.task("writing the report (HTML, PDF with charts)"):
+            html = report_html(rep)
+            pdf = report_pdf(rep) if self.pdf else None
 
         def write(html_tmp: Path, pdf_tmp: Path | None = None) -> None:
             Path(html_tmp).write_text(html, encoding="utf-8")
@@ -64,3 +114,123 @@ class ReportRequest(TableRequest):
         res.writes["--out"] = write
         res.data["report"] = rep
         return res
+
+    # ------------------------------------------------------------------ every economy
+    def _all(self, m, past, risk, progress: Progress, res: Result) -> Result:
+        from industwin.strategy.indicators import _inputs, indicator_matrix
+        from industwin.viz.pages import plotly_js
+        economies = [r for r in m.regions if r != "RoW"]
+        sats = self._satellites()
+        inputs = _inputs(m, sats, risk, past)
+        chunks = [economies[i::_workers(self.dask)] for i in range(_workers(self.dask))]
+        job = dict(source=self.source, year=m.year, unit=self.unit, allow_negative=self.allow_negative,
+                   past_year=None if past is None else past.year, risk=risk, satellites=sats, pdf=self.pdf)
+        with progress.task(f"indicators of {len(economies)} economies" + (" on Dask" if self.dask else "")):
+            parts = _map(_matrix_part, [dict(job, regions=c) for c in chunks], self.dask, (m, past))
+        P = pd.concat([p for p, _ in parts], axis=1)[economies]
+        evidence = {k: v for _, e in parts for k, v in e.items()}
+        with progress.task(f"writing {len(economies)} reports (HTML, PDF with charts)" +
+                           (" on Dask" if self.dask else "")):
+            pages = _map(_render_part, [dict(job, economies=c, matrix=(P, evidence)) for c in chunks], self.dask,
+                         (m, past))
+        docs = {e: d for part in pages for e, d in part.items()}
+        index = _index_table(P, docs)
+        from industwin.viz.report import index_html
+        html = index_html(index, P, m, inputs)
+        res.title = f"Strategy reports of {len(economies)} economies, {m.name} {m.year or ''}"
+        key = [c for c in ("findings", "emission_intensity_va", "footprint_ratio", "critical_input_concentration",
+                           "medium_high_tech_va_share", "foreign_demand_jobs_share") if c in index.columns]
+        res.show("economies (findings; percentile among the others on key indicators, 1 = highest; all in index.csv)",
+                 index[key], 45, "{:,.2f}")
+        res.notes.extend(inputs.caveats)
+        js = plotly_js()
+
+        def write(folder: Path) -> None:
+            folder = Path(folder)
+            (folder / "plotly.min.js").write_text(js, encoding="utf-8")
+            for e, (h, pdf, _) in docs.items():
+                (folder / f"{e}.html").write_text(h, encoding="utf-8")
+                if pdf is not None:
+                    (folder / f"{e}.pdf").write_bytes(pdf)
+            (folder / "index.html").write_text(html, encoding="utf-8")
+            index.to_csv(folder / "index.csv")
+        res.writes["--out"] = write
+        res.data["index"] = index
+        res.data["matrix"] = P
+        return res
+
+
+def _workers(dask: bool) -> int:
+    return max(1, min(os.cpu_count() or 1, 8)) if dask else 1
+
+
+def _read_risk(path) -> pd.Series:
+    from industwin.data.io import read_sector_values
+    return read_sector_values(path, "risk-score file", "score", minimum=0.0,
+                              fix="give each country-sector a score ≥ 0")
+
+
+def _check_risk(risk: pd.Series, m) -> None:
+    """Every scored (region, sector) is one of the table's (a country-sector not listed scores 0)."""
+    from industwin.errors import DataError, plain_list
+    unknown = risk.index[~risk.index.isin(m.index)]
+    if len(unknown):
+        raise DataError(f"{risk.attrs.get('source', 'risk scores')}: {len(unknown)} (region, sector) pair(s) not in "
+                        f"{m.name or 'the table'}, e.g. {plain_list(list(unknown), 3)}. Fix: use its regions "
+                        f"({plain_list(list(m.regions), 6)}) and sectors ({plain_list(list(m.sectors), 6)}); a "
+                        "country-sector not listed scores 0")
+
+
+def _tables(job: dict, local):
+    """The table (and the table five years earlier) in a worker: loaded again from the source, or the caller's."""
+    if local is not None:
+        return local
+    from industwin.data.registry import load
+    m = load(job["source"], job["year"], unit=job["unit"], allow_negative=job["allow_negative"])
+    past = None if job["past_year"] is None else load(job["source"], job["past_year"], unit=job["unit"],
+                                                      allow_negative=job["allow_negative"])
+    return m, past
+
+
+def _matrix_part(job: dict, local=None):
+    from industwin.strategy.indicators import _inputs, indicator_matrix
+    m, past = _tables(job, local)
+    return indicator_matrix(m, job["regions"], _inputs(m, job["satellites"], job["risk"], past))
+
+
+def _render_part(job: dict, local=None) -> dict:
+    from industwin.strategy.report import build_report
+    from industwin.viz.report import report_html, report_pdf
+    m, past = _tables(job, local)
+    P, evidence = job["matrix"]
+    out = {}
+    for e in job["economies"]:
+        rep = build_report(m, e, past=past, satellites=job["satellites"], risk=job["risk"], source=job["source"],
+                           matrix=(P, evidence))
+        out[e] = (report_html(rep, shared_js=True), report_pdf(rep) if job["pdf"] else None,
+                  [r.rule.id for r in rep.recommendations])
+    return out
+
+
+def _map(fn, jobs: list[dict], dask: bool, local) -> list:
+    """Run ``fn`` on each job: in this process (``local`` tables), or on a Dask LocalCluster of one process per
+    core, each worker loading the table from its source (the same code runs on a cluster's Client)."""
+    if not dask or len(jobs) == 1:
+        return [fn(j, local) for j in jobs]
+    from dask.distributed import Client, LocalCluster
+
+    from industwin.analysis.value_chains import _one_blas_thread_per_process
+    with _one_blas_thread_per_process(), LocalCluster(n_workers=len(jobs), threads_per_worker=1, processes=True,
+                                                      dashboard_address=None) as cluster, Client(cluster) as client:
+        futures = client.map(fn, jobs, pure=False)
+        return client.gather(futures)
+
+
+def _index_table(P: pd.DataFrame, docs: dict) -> pd.DataFrame:
+    """Economies × indicators: each economy's percentile among all the others (1 = highest value), and the
+    findings of its report."""
+    ranks = P.T.rank(pct=True)
+    ranks = ranks.loc[:, ranks.notna().any()]
+    ranks["findings"] = [len(docs[e][2]) if e in docs else np.nan for e in ranks.index]
+    ranks.index.name = "economy"
+    return ranks.sort_values("findings", ascending=False)

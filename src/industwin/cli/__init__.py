@@ -96,5 +96,6 @@ def _root(debug: bool = typer.Option(False, "--debug", help="show the full trace
     """industwin: a digital twin of an economy's production network (MRIO)."""
 
 
-from industwin.cli import tables, value_chains, disruption, sustainability, strategy, firms  # noqa: E402,F401
+from industwin.cli import tables, value_chains, disruption, sustainability, strategy, firms, supplier_base  # noqa: E402,F401
+from industwin.cli import carbon_border  # noqa: E402,F401
 

@@ -40,12 +40,16 @@ def firms_esri(edges: Edges, firms: Firms, essentiality: EssOpt = None, replace:
                dask: Annotated[bool, typer.Option(help="run on a Dask LocalCluster")] = False,
                gpu: Annotated[bool, typer.Option(help="all-firms blocks on PyTorch/CUDA (pip install industwin[gpu])")]
                = False,
+               supply_base: Annotated[Path | None, typer.Option(
+                   "--supply-base", help="a company's published supplier-site list (.csv / .parquet / .xlsx: year, "
+                                         "supplier, country[, site, area]) shown on the page: its latest year's "
+                                         "sites by country")] = None,
                out: Annotated[Path, typer.Option("--out", "-o", help="folder for esri.parquet and report.html, "
                                                                     "replaced whole")]
                = Path("industwin-esri")) -> None:
     """The Economic Systemic Risk Index of every firm, with an HTML page (distribution, top firms, tier map)."""
     execute(fa.ESRIRequest, edges=edges, firms=firms, essentiality=essentiality, replace=replace, focal=focal,
-            reveal=reveal, dask=dask, gpu=gpu, out=out)
+            reveal=reveal, dask=dask, gpu=gpu, supply_base=supply_base, out=out)
 
 
 @firms_app.command("tiers")

@@ -20,14 +20,25 @@ def report(economy: Annotated[str, typer.Option(help="economy to diagnose (a reg
                                                                              "(dataset name or path)")] = "wiod2013",
            peers: Annotated[str | None, typer.Option(help="peer economies, comma-separated (default: all others but "
                                                           "RoW)")] = None,
+           emissions: Annotated[str | None, typer.Option(help="the table's emissions satellite (default: co2 when "
+                                                              "the table has it)")] = None,
+           employment: Annotated[str | None, typer.Option(help="the table's employment satellite (default: "
+                                                               "employment when the table has it)")] = None,
+           risk: Annotated[Path | None, typer.Option(help="risk scores per country-sector: region, sector, score "
+                                                          "(e.g. a labour-rights index)")] = None,
            survey: Annotated[Path | None, typer.Option(help="consultation responses: respondent, group, priority, "
                                                             "score")] = None,
+           all_: Annotated[bool, typer.Option("--all", help="every economy of the table: one report each and an "
+                                                            "index page ranking them, into the folder --out")] = False,
+           dask: Annotated[bool, typer.Option(help="with --all: run on a Dask LocalCluster")] = True,
            out: Annotated[Path | None, typer.Option("--out", "-o", help="HTML file (default: "
-                                                                         "industwin-report-<ECONOMY>-<YEAR>.html)")]
-           = None,
+                                                                         "industwin-report-<ECONOMY>-<YEAR>.html); "
+                                                                         "with --all a folder")] = None,
            pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="also write the PDF beside the HTML")] = True,
            unit: Unit = None, allow_negative: AllowNegative = False) -> None:
-    """The strategy report: diagnosis across the five grand challenges, peers, recommendations with evidence,
-    cases and what-if scenarios, the consultation, data and methods — HTML and PDF."""
-    execute(ReportRequest, economy=economy, year=year, source=source, peers=parse_list(peers), survey=survey,
-            out=out, pdf=pdf, unit=unit, allow_negative=allow_negative)
+    """The strategy report: diagnosis across the five grand challenges with emissions and jobs, peers,
+    recommendations with evidence, cases and what-if scenarios, the consultation, data and methods — HTML and PDF
+    with charts; --all for every economy of the table."""
+    execute(ReportRequest, economy=economy, year=year, source=source, peers=parse_list(peers), emissions=emissions,
+            employment=employment, risk=risk, survey=survey, all=all_, dask=dask, out=out, pdf=pdf, unit=unit,
+            allow_negative=allow_negative)

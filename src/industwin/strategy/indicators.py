@@ -1,29 +1,38 @@
 """Indicators for each grand challenge, computed from the twin for one economy and year, beside its peers.
 
-Each indicator says how it is computed (``method``) and from what (``source``); one that needs data the table
-lacks (emissions, employment, risk scores) is reported as not available with the reason, never guessed.
-Peer comparison: the same indicator for every peer economy in the same table — median, range, and the
-economy's percentile (share of peers with a lower value).
+Each indicator says how it is computed (``method``) and from what (``source``), and returns a typed
+:class:`IndicatorResult` carrying its value *and its evidence* (the foreign supplier behind a worst-case loss,
+the hot spot behind a risk share, the caveats of the accounts used) — rules and reports read only these results.
+One that needs data the table lacks (emissions, employment, risk scores) is reported as not available with what
+would fill it, never guessed. Sector groups (emission-intensive, medium- and high-tech …) come from the data
+file of each table family (:mod:`industwin.data.sector_groups`). Peer comparison: the same indicator for every
+peer economy in the same table — median, range and the economy's percentile (share of peers with a lower value).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from industwin.data.mrio import MRIO
+from industwin.data.sector_groups import sector_group, table_family
 from industwin.errors import SelectionError, plain_list
 
-__all__ = ["INDICATORS", "Diagnosis", "diagnose"]
+__all__ = ["INDICATORS", "IndicatorSpec", "IndicatorResult", "Value", "Diagnosis", "DiagnosisInputs", "diagnose",
+           "indicator_matrix"]
 
-# WIOD 2013 sector codes (c1 … c35); other tables: the ISIC/NACE-based WIOD 2016 codes
-EMISSION_INTENSIVE = {"wiod2013": ("c2", "c8", "c9", "c11", "c12", "c17"),
-                      "isic": ("B", "C19", "C20", "C23", "C24", "D35")}
-MEDIUM_HIGH_TECH = {"wiod2013": ("c9", "c13", "c14", "c15"),            # chemicals, machinery, electrical and
-                    "isic": ("C20", "C21", "C26", "C27", "C28", "C29", "C30")}  # optical, transport equipment
+
+@dataclass(frozen=True)
+class Value:
+    """What an indicator function returns: the value (None = not available) and its evidence."""
+
+    value: float | None
+    evidence: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -35,220 +44,371 @@ class IndicatorSpec:
     direction: str          # "exposure" (higher = more exposed) or "strength" (higher = better)
     method: str
     source: str
-    compute: Callable
+    needs: str              # what fills it when it is not available
+    compute: Callable[..., Value]
 
 
-def _codes(mrio: MRIO, table: dict) -> tuple[str, ...]:
-    secs = set(map(str, mrio.sectors))
-    key = "wiod2013" if set(table["wiod2013"]) <= secs else "isic"
-    return tuple(s for s in table[key] if s in secs)
+@dataclass(frozen=True)
+class DiagnosisInputs:
+    """What a diagnosis was computed from: the satellites used for emissions and jobs, the risk scores, the
+    earlier table, the peers and the table family (which decides the sector groups)."""
+
+    emissions: str | None = None
+    employment: str | None = None
+    risk: pd.Series | None = None
+    past: MRIO | None = None
+    family: str = ""
+    caveats: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """One indicator for one economy: value, unit, the peers' values, and the evidence behind it."""
+
+    spec: IndicatorSpec
+    value: float
+    peers: pd.Series
+    evidence: Mapping[str, Any]
+    unit: str
+
+    @property
+    def available(self) -> bool:
+        return bool(np.isfinite(self.value))
+
+    @property
+    def percentile(self) -> float:
+        """Share of peers with a lower value (NaN when not available)."""
+        pv = self.peers.dropna()
+        return float((pv < self.value).mean()) if self.available and len(pv) else np.nan
+
+    @property
+    def source(self) -> str:
+        return self.spec.source if self.available else f"not available: needs {self.spec.needs}"
+
+
+# --------------------------------------------------------------------------- shared computations (one table)
+class _Workspace:
+    """Table-level computations shared by the indicators of every economy (decompositions, accounts …)."""
+
+    def __init__(self, mrio: MRIO, inputs: DiagnosisInputs):
+        self.mrio, self.inputs, self._memo = mrio, inputs, {}
+
+    def memo(self, key, make):
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def group(self, name: str) -> list[str]:
+        return self.memo(("group", name), lambda: sector_group(self.mrio, name))
+
+    def rows(self, region: str, group: str | None = None) -> np.ndarray:
+        idx = self.mrio.index
+        mine = np.asarray(idx.get_level_values(0) == region)
+        return mine if group is None else mine & np.asarray(idx.get_level_values(1).isin(self.group(group)))
 
 
 def _va(mrio: MRIO) -> np.ndarray:
     return np.asarray(mrio.V, float).sum(axis=0)
 
 
-def _mine(mrio: MRIO, region: str) -> np.ndarray:
-    return np.asarray(mrio.index.get_level_values(0) == region)
+def _share_of_va(w: _Workspace, region: str, group: str) -> Value:
+    va = _va(w.mrio)
+    return Value(float(va[w.rows(region, group)].sum() / va[w.rows(region)].sum()),
+                 {"sectors": tuple(w.group(group))})
 
 
-def _in(mrio: MRIO, codes) -> np.ndarray:
-    return np.asarray(mrio.index.get_level_values(1).isin(list(codes)))
-
-
-def _share_of_va(mrio, region, table):
-    va, mine = _va(mrio), _mine(mrio, region)
-    return float(va[mine & _in(mrio, _codes(mrio, table))].sum() / va[mine].sum())
-
-
-def _mht_exports(mrio, region, ctx):
-    d = ctx.get("sector_decomposition")
-    if d is None:
-        from industwin.analysis.value_chains import export_decomposition
-        d = ctx["sector_decomposition"] = export_decomposition(mrio, "sector")
+def _mht_exports(w: _Workspace, region: str) -> Value:
+    from industwin.analysis.value_chains import export_decomposition
+    d = w.memo("sector_decomposition", lambda: export_decomposition(w.mrio, "sector"))
     ex = d.loc[region, "gross_exports"]
-    return float(ex[ex.index.isin(_codes(mrio, MEDIUM_HIGH_TECH))].sum() / ex.sum())
+    return Value(float(ex[ex.index.isin(w.group("medium_high_tech"))].sum() / ex.sum()))
 
 
-def _exposure(mrio, region, ctx):
-    key = ("exposure", region)
-    if key not in ctx:
-        from industwin.analysis.profile import manufacturing_sectors
-        from industwin.analysis.value_chains import supply_chain_exposure
-        ctx[key] = supply_chain_exposure(mrio, region, manufacturing_sectors(mrio))
-    return ctx[key]
+def _exposure(w: _Workspace, region: str):
+    from industwin.analysis.value_chains import supply_chain_exposure
+    return w.memo(("exposure", region), lambda: supply_chain_exposure(w.mrio, region, w.group("manufacturing")))
 
 
-def _concentration(mrio, region, ctx):
-    c = _exposure(mrio, region, ctx).concentration
+def _foreign_va(w: _Workspace, region: str) -> Value:
+    return Value(float(_exposure(w, region).summary["foreign_value_added_share"]))
+
+
+def _hidden(w: _Workspace, region: str) -> Value:
+    return Value(float(_exposure(w, region).summary["hidden_share_of_foreign"]))
+
+
+def _concentration(w: _Workspace, region: str) -> Value:
+    c = _exposure(w, region).concentration
     foreign = c["top_foreign_share"].astype(float)
-    return float(foreign.max())
+    top = foreign.idxmax()
+    ev = {"input": top}
+    if "top_foreign_origin" in c.columns:
+        ev["origin"] = c.loc[top, "top_foreign_origin"]
+    return Value(float(foreign.max()), ev)
 
 
-def _worst_loss(mrio, region, ctx):
+def _worst_loss(w: _Workspace, region: str) -> Value:
     from industwin.analysis.value_chains import supplier_dependence
-    sd = supplier_dependence(mrio, region, top=1)
-    ctx[("worst_supplier", region)] = sd.index[0]
-    return float(sd["value_added_loss_share"].iloc[0])
+    sd = supplier_dependence(w.mrio, region, top=1)
+    return Value(float(sd["value_added_loss_share"].iloc[0]), {"worst_supplier": tuple(sd.index[0])})
 
 
-def _participation(mrio, region, ctx):
-    d = ctx.get("country_decomposition")
-    if d is None:
-        from industwin.analysis.value_chains import export_decomposition
-        d = ctx["country_decomposition"] = export_decomposition(mrio, "country")
-    return float(d.loc[region, "participation"])
+def _participation(w: _Workspace, region: str) -> Value:
+    from industwin.analysis.value_chains import export_decomposition
+    d = w.memo("country_decomposition", lambda: export_decomposition(w.mrio, "country"))
+    return Value(float(d.loc[region, "participation"]))
 
 
-def _upstreamness(mrio, region, ctx):
-    from industwin.analysis.profile import manufacturing_sectors
+def _upstreamness(w: _Workspace, region: str) -> Value:
     from industwin.analysis.value_chains import chain_position
-    p = ctx.get("position")
-    if p is None:
-        p = ctx["position"] = chain_position(mrio)
-    rows = _mine(mrio, region) & _in(mrio, manufacturing_sectors(mrio))
-    x = np.asarray(mrio.x)[rows]
-    return float((p["upstreamness"].to_numpy()[rows] * x).sum() / x.sum())
+    p = w.memo("position", lambda: chain_position(w.mrio))
+    rows = w.rows(region, "manufacturing")
+    x = np.asarray(w.mrio.x)[rows]
+    return Value(float((p["upstreamness"].to_numpy()[rows] * x).sum() / x.sum()))
 
 
-def _ghg(mrio, region, ctx, kind):
-    sat = ctx.get("ghg")
-    if sat is None or sat not in mrio.satellites:
-        return None
+def _accounts(w: _Workspace):
     from industwin.core.accounts import embodied_accounts
-    acc = ctx.get("accounts")
-    if acc is None:
-        acc = ctx["accounts"] = embodied_accounts(mrio, sat)
-    prod, cons = float(acc.production[region].iloc[0]), float(acc.consumption[region].iloc[0])   # stressor × region
-    if kind == "multiplier":                       # supply-chain over direct emissions of manufacturing output
-        from industwin.analysis.profile import manufacturing_sectors
-        from industwin.core.accounts import intensities, satellite_multipliers
-        if "intensities" not in ctx:             # once for the economy and all its peers
-            ctx["intensities"] = (intensities(mrio, sat).to_numpy()[0], satellite_multipliers(mrio, sat).to_numpy()[0])
-        rows = _mine(mrio, region) & _in(mrio, manufacturing_sectors(mrio))
-        x = np.asarray(mrio.x)[rows]
-        d, m = (a[rows] for a in ctx["intensities"])
-        return float((m * x).sum() / (d * x).sum()) if (d * x).sum() else np.nan
-    return {"production": prod, "consumption": cons}[kind]
+    return w.memo("accounts", lambda: embodied_accounts(w.mrio, w.inputs.emissions))
 
 
-def _carbon_jobs(mrio, region, ctx):
-    if "employment" not in mrio.satellites:
+def _emissions(w: _Workspace, region: str, kind: str) -> Value:
+    sat = w.inputs.emissions
+    if sat is None:
+        return Value(None)
+    acc = _accounts(w)
+    st = acc.production.index[0]
+    prod, cons = float(acc.production.loc[st, region]), float(acc.consumption.loc[st, region])
+    ev = {"caveats": tuple(acc.production.attrs.get("caveats", ()))}
+    if kind == "production":
+        return Value(prod if np.isfinite(prod) else None, ev)
+    if kind == "consumption":
+        return Value(cons, ev)
+    if kind == "ratio":
+        return Value(cons / prod if np.isfinite(prod) and prod > 0 else None, ev)
+    if kind == "intensity":                           # kt per M USD = kg per USD of value added
+        va = _va(w.mrio)[w.rows(region)].sum()
+        return Value(prod / va if np.isfinite(prod) and va > 0 else None, ev)
+    # supply-chain over direct emissions of manufacturing output
+    from industwin.core.accounts import intensities, satellite_multipliers
+    d_all, m_all = w.memo("intensities", lambda: (intensities(w.mrio, sat).to_numpy()[0],
+                                                  satellite_multipliers(w.mrio, sat).to_numpy()[0]))
+    rows = w.rows(region, "manufacturing")
+    x = np.asarray(w.mrio.x)[rows]
+    d, m = d_all[rows], m_all[rows]
+    if not np.isfinite(d).all() or not (d * x).sum():
+        return Value(None, ev)
+    return Value(float((m * x).sum() / (d * x).sum()), ev)
+
+
+def _persons(w: _Workspace) -> np.ndarray | None:
+    if w.inputs.employment is None:
         return None
-    emp = mrio.satellites["employment"].F[0]
-    mine = _mine(mrio, region)
-    return float(emp[mine & _in(mrio, _codes(mrio, EMISSION_INTENSIVE))].sum() / emp[mine].sum())
+    return w.mrio.satellites[w.inputs.employment].F[0]
 
 
-def _declining(mrio, region, ctx):
-    past = ctx.get("past")
-    if past is None:
-        return None
-    va_now, va_then = _va(mrio), _va(past)
-    if not past.index.equals(mrio.index):
-        return None
-    mine = _mine(mrio, region)
+def _carbon_jobs(w: _Workspace, region: str) -> Value:
+    emp = _persons(w)
+    if emp is None or not np.isfinite(emp[w.rows(region)]).all():
+        return Value(None)
+    return Value(float(emp[w.rows(region, "carbon_intensive")].sum() / emp[w.rows(region)].sum()),
+                 {"sectors": tuple(w.group("carbon_intensive"))})
+
+
+def _foreign_demand_jobs(w: _Workspace, region: str) -> Value:
+    """Share of the economy's persons engaged whose work serves final demand abroad: ``e_r' L y_{−r} / e_r' L y``."""
+    emp = _persons(w)
+    if emp is None or not np.isfinite(emp[w.rows(region)]).all():
+        return Value(None)
+    from industwin.core.accounts import _final_demand_by_region, _output_by_fd_region
+    Yc, regs, _ = w.memo("fd", lambda: _final_demand_by_region(w.mrio))
+    X = w.memo("X", lambda: _output_by_fd_region(w.mrio, Yc))            # output serving each region's demand
+    rows = w.rows(region)
+    e = emp[rows] / np.where(np.asarray(w.mrio.x)[rows] > 0, np.asarray(w.mrio.x)[rows], np.inf)
+    jobs = e @ X[rows]                                                    # persons by demanding region
+    own = regs.get_loc(region) if region in regs else None
+    total = jobs.sum()
+    foreign = total - (jobs[own] if own is not None else 0.0)
+    return Value(float(foreign / total) if total > 0 else None, {"persons": float(total)})
+
+
+def _declining(w: _Workspace, region: str) -> Value:
+    past = w.inputs.past
+    if past is None or not past.index.equals(w.mrio.index):
+        return Value(None)
+    va_now, va_then = _va(w.mrio), _va(past)
+    mine = w.rows(region)
     falling = mine & (va_now < va_then)
-    base = "employment" if "employment" in mrio.satellites else None
-    w = mrio.satellites["employment"].F[0] if base else va_now
-    return float(w[falling].sum() / w[mine].sum())
+    emp = _persons(w)
+    base = emp if emp is not None and np.isfinite(emp[mine]).all() else va_now
+    return Value(float(base[falling].sum() / base[mine].sum()),
+                 {"weights": "persons engaged" if base is emp else "value added", "past_year": past.year})
 
 
-def _risk(mrio, region, ctx):
-    risk = ctx.get("risk")
+def _risk(w: _Workspace, region: str) -> Value:
+    risk = w.inputs.risk
     if risk is None:
-        return None
+        return Value(None)
     from industwin.analysis.sustainability import risk_hotspots
-    y = pd.Series(np.asarray(mrio.Y)[:, np.asarray(mrio.fd_index.get_level_values(0) == region)].sum(axis=1),
-                  index=mrio.index)
-    hs = risk_hotspots(mrio, risk, y, top=len(mrio.index))
+    m = w.mrio
+    y = pd.Series(np.asarray(m.Y)[:, np.asarray(m.fd_index.get_level_values(0) == region)].sum(axis=1), index=m.index)
+    hs = risk_hotspots(m, risk, y, top=len(m.index))
     foreign = hs[hs.index.get_level_values(0) != region]
     if not len(foreign):
-        return 0.0
-    ctx[("risk_top", region)] = foreign.index[0]
-    return float(foreign["share"].iloc[0])
+        return Value(0.0)
+    return Value(float(foreign["share"].iloc[0]), {"risk_top": tuple(foreign.index[0])})
 
 
+def _spec(id, challenge, name, unit, direction, method, source, needs, compute) -> IndicatorSpec:
+    return IndicatorSpec(id, challenge, name, unit, direction, method, source, needs, compute)
+
+
+TABLE = "the table"
+EMISSIONS = "an emissions satellite (e.g. co2 of wiod2013, --emissions)"
+JOBS = "an employment satellite (e.g. employment of wiod2013)"
 INDICATORS: tuple[IndicatorSpec, ...] = (
-    IndicatorSpec("emission_intensive_va_share", "sustainability", "Emission-intensive sectors' share of value added",
-                  "share", "exposure", "value added of mining, refined fuels, chemicals, non-metallic minerals, basic "
-                  "metals and power over the economy's value added (v = x − 1'Z)", "the table",
-                  lambda m, r, c: _share_of_va(m, r, EMISSION_INTENSIVE)),
-    IndicatorSpec("production_emissions", "sustainability", "Production-based emissions", "satellite unit", "exposure",
-                  "direct emissions of the economy's industries", "the table's emissions satellite",
-                  lambda m, r, c: _ghg(m, r, c, "production")),
-    IndicatorSpec("consumption_emissions", "sustainability", "Consumption-based emissions (footprint)",
-                  "satellite unit", "exposure", "emissions anywhere caused by the economy's final demand, d'L y",
-                  "the table's emissions satellite", lambda m, r, c: _ghg(m, r, c, "consumption")),
-    IndicatorSpec("supply_chain_multiplier", "sustainability", "Supply-chain emissions of manufacturing relative to "
-                  "its own", "ratio", "exposure", "output-weighted total (d'L) over direct (d) emission intensity of "
-                  "the economy's manufacturing — the paper's 'about 11 times'", "the table's emissions satellite",
-                  lambda m, r, c: _ghg(m, r, c, "multiplier")),
-    IndicatorSpec("foreign_va_share_manufacturing", "resilience",
-                  "Foreign value added in manufactured final products", "share", "exposure",
-                  "value added abroad along the whole chain over the value of the economy's manufactured final output "
-                  "(v̂ L y, by origin)", "the table", lambda m, r, c: float(_exposure(m, r, c).summary[
-                      "foreign_value_added_share"])),
-    IndicatorSpec("critical_input_concentration", "resilience",
-                  "Concentration of critical inputs: largest share of one foreign origin in a manufacturing input",
-                  "share", "exposure", "for each input product of manufacturing, all tiers: the top foreign origin's "
-                  "share; the largest over inputs", "the table", _concentration),
-    IndicatorSpec("hidden_exposure", "resilience", "Foreign input requirements hidden beyond tier 1", "share",
-                  "exposure", "foreign requirements at tiers ≥ 2 over all foreign requirements of manufacturing "
-                  "(L − I − A)", "the table", lambda m, r, c: float(_exposure(m, r, c).summary[
-                      "hidden_share_of_foreign"])),
-    IndicatorSpec("worst_supplier_loss", "resilience",
-                  "Worst-case loss: value added lost if the most important foreign supplier stops supplying",
-                  "share of value added", "exposure", "hypothetical extraction of each foreign supplier country-"
-                  "sector's sales to the economy (Ghosh, Sherman–Morrison); the largest", "the table", _worst_loss),
-    IndicatorSpec("medium_high_tech_va_share", "technology", "Medium- and high-tech manufacturing in value added",
-                  "share", "strength", "value added of chemicals, machinery, electrical and optical and transport "
-                  "equipment over the economy's value added", "the table",
-                  lambda m, r, c: _share_of_va(m, r, MEDIUM_HIGH_TECH)),
-    IndicatorSpec("medium_high_tech_export_share", "technology", "Medium- and high-tech manufacturing in exports",
-                  "share", "strength", "the same sectors' share of gross exports", "the table", _mht_exports),
-    IndicatorSpec("gvc_participation", "technology", "Participation in global value chains", "share of exports",
-                  "strength", "backward (foreign value added in exports) plus forward (domestic value added in "
-                  "partners' exports) participation, Borin–Mancini", "the table", _participation),
-    IndicatorSpec("manufacturing_upstreamness", "technology", "Position of manufacturing in value chains",
-                  "steps from final use", "strength", "output-weighted upstreamness (Antràs–Chor) of manufacturing",
-                  "the table", _upstreamness),
-    IndicatorSpec("carbon_intensive_jobs_share", "workforce", "Jobs in carbon-intensive sectors", "share of jobs",
-                  "exposure", "persons engaged in the emission-intensive sectors over all", "employment satellite",
-                  _carbon_jobs),
-    IndicatorSpec("declining_sectors_share", "workforce", "Jobs (or, without employment accounts, value added) in "
-                  "sectors whose value added fell over the past five years", "share", "exposure",
-                  "sectors with lower value added (current prices) than five years before; their share of the "
-                  "economy's jobs, or of value added when the table has no employment accounts",
-                  "the same table five years earlier", _declining),
-    IndicatorSpec("risk_hotspot_share", "social_value", "Largest foreign risk hot spot in the supply base",
-                  "share of risk exposure", "exposure", "user risk scores × output needed for the economy's final "
-                  "demand (x = L y); the largest foreign country-sector's share", "risk scores given by the user",
-                  _risk),
+    _spec("emission_intensive_va_share", "sustainability", "Emission-intensive sectors' share of value added",
+          "share", "exposure", "value added of the table family's emission-intensive sectors (mining, refined fuels, "
+          "chemicals, non-metallic minerals, basic metals, power) over the economy's value added", TABLE, TABLE,
+          lambda w, r: _share_of_va(w, r, "emission_intensive")),
+    _spec("production_emissions", "sustainability", "Production-based emissions", "emissions", "exposure",
+          "direct emissions of the economy's industries (model-consistent output x̃ = L y)", EMISSIONS, EMISSIONS,
+          lambda w, r: _emissions(w, r, "production")),
+    _spec("consumption_emissions", "sustainability", "Consumption-based emissions (footprint)", "emissions",
+          "exposure", "emissions anywhere caused by the economy's final demand, d'L y", EMISSIONS, EMISSIONS,
+          lambda w, r: _emissions(w, r, "consumption")),
+    _spec("emission_intensity_va", "sustainability", "Emissions per unit of value added", "emissions per value added",
+          "exposure", "production-based emissions over the economy's value added", EMISSIONS, EMISSIONS,
+          lambda w, r: _emissions(w, r, "intensity")),
+    _spec("footprint_ratio", "sustainability", "Footprint over production-based emissions", "ratio", "exposure",
+          "consumption- over production-based emissions: above 1, the economy's demand causes more emissions "
+          "abroad than it emits for others (net importer of embodied emissions)", EMISSIONS, EMISSIONS,
+          lambda w, r: _emissions(w, r, "ratio")),
+    _spec("supply_chain_multiplier", "sustainability", "Supply-chain emissions of manufacturing relative to its own",
+          "ratio", "exposure", "output-weighted total (d'L) over direct (d) emission intensity of the economy's "
+          "manufacturing — the paper's 'about 11 times'", EMISSIONS, EMISSIONS,
+          lambda w, r: _emissions(w, r, "multiplier")),
+    _spec("foreign_va_share_manufacturing", "resilience", "Foreign value added in manufactured final products",
+          "share", "exposure", "value added abroad along the whole chain over the value of the economy's manufactured "
+          "final output (v̂ L y, by origin)", TABLE, TABLE, _foreign_va),
+    _spec("critical_input_concentration", "resilience",
+          "Concentration of critical inputs: largest share of one foreign origin in a manufacturing input", "share",
+          "exposure", "for each input product of manufacturing, all tiers: the top foreign origin's share; the "
+          "largest over inputs", TABLE, TABLE, _concentration),
+    _spec("hidden_exposure", "resilience", "Foreign input requirements hidden beyond tier 1", "share", "exposure",
+          "foreign requirements at tiers ≥ 2 over all foreign requirements of manufacturing (L − I − A)", TABLE,
+          TABLE, _hidden),
+    _spec("worst_supplier_loss", "resilience",
+          "Worst-case loss: value added lost if the most important foreign supplier stops supplying",
+          "share of value added", "exposure", "hypothetical extraction of each foreign supplier country-sector's "
+          "sales to the economy (Ghosh, Sherman–Morrison); the largest", TABLE, TABLE, _worst_loss),
+    _spec("medium_high_tech_va_share", "technology", "Medium- and high-tech manufacturing in value added", "share",
+          "strength", "value added of the table family's medium- and high-tech manufacturing (chemicals, machinery, "
+          "electrical and electronic, transport equipment) over the economy's value added", TABLE, TABLE,
+          lambda w, r: _share_of_va(w, r, "medium_high_tech")),
+    _spec("medium_high_tech_export_share", "technology", "Medium- and high-tech manufacturing in exports", "share",
+          "strength", "the same sectors' share of gross exports", TABLE, TABLE, _mht_exports),
+    _spec("gvc_participation", "technology", "Participation in global value chains", "share of exports", "strength",
+          "backward (foreign value added in exports) plus forward (domestic value added in partners' exports) "
+          "participation, Borin–Mancini", TABLE, TABLE, _participation),
+    _spec("manufacturing_upstreamness", "technology", "Position of manufacturing in value chains",
+          "steps from final use", "strength", "output-weighted upstreamness (Antràs–Chor) of manufacturing", TABLE,
+          TABLE, _upstreamness),
+    _spec("carbon_intensive_jobs_share", "workforce", "Jobs in carbon-intensive sectors", "share of jobs", "exposure",
+          "persons engaged in the emission-intensive industries and transport (land, water, air) over all",
+          "the employment satellite", JOBS, _carbon_jobs),
+    _spec("foreign_demand_jobs_share", "workforce", "Jobs that serve final demand abroad", "share of jobs",
+          "exposure", "persons engaged whose work serves other economies' final demand, all tiers: e'L y_abroad "
+          "over e'L y", "the employment satellite", JOBS, _foreign_demand_jobs),
+    _spec("declining_sectors_share", "workforce", "Jobs (or, without employment accounts, value added) in sectors "
+          "whose value added fell over the past five years", "share", "exposure",
+          "sectors with lower value added (current prices) than five years before; their share of the economy's "
+          "jobs, or of value added when the table has no employment accounts", "the same table five years earlier",
+          "the same table five years earlier (past=)", _declining),
+    _spec("risk_hotspot_share", "social_value", "Largest foreign risk hot spot in the supply base",
+          "share of risk exposure", "exposure", "user risk scores × output needed for the economy's final demand "
+          "(x = L y); the largest foreign country-sector's share", "risk scores given by the user",
+          "risk scores per country-sector (--risk FILE: region, sector, score)", _risk),
 )
+SPECS = {s.id: s for s in INDICATORS}
 
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """One economy's indicators (``table``) and the peers' values (``peers``: indicator × economy)."""
+    """One economy's indicator results and the peers' values (``peers``: indicator × economy)."""
 
     economy: str
     year: int | None
-    table: pd.DataFrame
+    results: Mapping[str, IndicatorResult]
     peers: pd.DataFrame
-    context: dict
+    inputs: DiagnosisInputs
 
     def value(self, indicator: str) -> float:
-        v = self.table.loc[indicator, "value"]
-        return float(v) if pd.notna(v) else np.nan
+        return float(self.results[indicator].value)
+
+    def evidence(self, indicator: str) -> Mapping[str, Any]:
+        return self.results[indicator].evidence
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The results as a table: challenge, name, value, unit, direction, peer median / min / max, percentile,
+        available, method, source."""
+        rows = []
+        for k, r in self.results.items():
+            pv = r.peers.dropna()
+            rows.append({"challenge": r.spec.challenge, "name": r.spec.name, "value": r.value, "unit": r.unit,
+                         "direction": r.spec.direction, "peer_median": pv.median() if len(pv) else np.nan,
+                         "peer_min": pv.min() if len(pv) else np.nan, "peer_max": pv.max() if len(pv) else np.nan,
+                         "percentile": r.percentile, "available": r.available, "method": r.spec.method,
+                         "source": r.source})
+        return pd.DataFrame(rows, index=pd.Index(list(self.results), name="indicator"))
 
 
-def diagnose(mrio: MRIO, economy: str, peers: list[str] | None = None, risk: pd.Series | None = None,
-             ghg: str | None = None, past: MRIO | None = None, progress=None) -> Diagnosis:
-    """Every indicator for ``economy`` and its ``peers`` (default: every other region of the table but RoW).
-    ``risk``: risk scores per country-sector; ``ghg``: the name of an emissions satellite; ``past``: the same
-    table five years earlier (for declining sectors)."""
-    regions = [r for r in dict.fromkeys(mrio.index.get_level_values(0))]
+def _inputs(mrio: MRIO, satellites: Mapping[str, str | None] | None, risk, past) -> DiagnosisInputs:
+    """Which satellites carry emissions and jobs: as given, else ``co2`` / ``employment`` when the table has them."""
+    sats = dict(satellites or {})
+    unknown = sorted(set(sats) - {"emissions", "employment"})
+    if unknown:
+        raise SelectionError(f"unknown satellite role(s) {unknown}. Fix: use emissions= and employment=")
+    chosen = {}
+    for role, default in (("emissions", "co2"), ("employment", "employment")):
+        name = sats.get(role, default if default in mrio.satellites else None)
+        if name is not None and name not in mrio.satellites:
+            raise SelectionError(f"no satellite {name!r} for {role}; the table has "
+                                 f"{plain_list(list(mrio.satellites), 10) or 'none'}. Fix: name one of them")
+        chosen[role] = name
+    caveats = tuple(c for role in ("emissions", "employment") if chosen[role]
+                    for c in mrio.satellites[chosen[role]].caveats())
+    return DiagnosisInputs(chosen["emissions"], chosen["employment"], risk, past, table_family(mrio), caveats)
+
+
+def _unit(spec: IndicatorSpec, mrio: MRIO, inputs: DiagnosisInputs) -> str:
+    if spec.unit == "emissions" and inputs.emissions:
+        return mrio.satellites[inputs.emissions].units[0]
+    if spec.unit == "emissions per value added" and inputs.emissions:
+        return f"{mrio.satellites[inputs.emissions].units[0]} per {mrio.unit}"
+    return spec.unit
+
+
+def indicator_matrix(mrio: MRIO, regions: list[str], inputs: DiagnosisInputs, progress=None
+                     ) -> tuple[pd.DataFrame, dict[tuple[str, str], Mapping[str, Any]]]:
+    """Every indicator for every region: values (indicator × region) and evidence by (indicator, region)."""
+    w = _Workspace(mrio, inputs)
+    vals: dict[str, dict[str, float]] = {}
+    evidence: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for n, r in enumerate(regions):
+        vals[r] = {}
+        for spec in INDICATORS:
+            v = spec.compute(w, r)
+            vals[r][spec.id] = np.nan if v.value is None else float(v.value)
+            evidence[(spec.id, r)] = dict(v.evidence)
+        if progress:
+            progress(n + 1)
+    return pd.DataFrame(vals, index=pd.Index([s.id for s in INDICATORS], name="indicator")), evidence
+
+
+def _check(mrio: MRIO, economy: str, peers: list[str] | None) -> list[str]:
+    regions = list(dict.fromkeys(mrio.index.get_level_values(0)))
     if economy not in regions:
         raise SelectionError(f"unknown economy {economy!r}. Fix: choose a region of the table, e.g. "
                              f"{plain_list(regions, 10)}")
@@ -257,11 +417,6 @@ def diagnose(mrio: MRIO, economy: str, peers: list[str] | None = None, risk: pd.
     if bad:
         raise SelectionError(f"unknown peer economies {plain_list(bad)}. Fix: choose regions of the table, e.g. "
                              f"{plain_list(regions, 10)}")
-    secs = set(map(str, mrio.sectors))
-    if not any(set(t) <= secs for t in MEDIUM_HIGH_TECH.values()):
-        raise SelectionError(f"the indicators are defined on WIOD 2013 sector codes (c1–c35) or ISIC/NACE codes as in "
-                             f"WIOD 2016 (C20, C29 …); {mrio.name or 'this table'} has others (e.g. "
-                             f"{plain_list(mrio.sectors, 4)}). Fix: use such a table, e.g. wiod2013")
     if economy in peers:
         raise SelectionError(f"the peers include {economy} itself: an economy compared with itself sits at its own "
                              "median. Fix: leave it out of the peers")
@@ -271,26 +426,31 @@ def diagnose(mrio: MRIO, economy: str, peers: list[str] | None = None, risk: pd.
                              "name each peer once")
     if not peers:
         raise SelectionError("no peer economies to compare with. Fix: name at least one peer")
-    ctx: dict = {"risk": risk, "ghg": ghg, "past": past}
-    vals: dict[str, dict[str, float]] = {}
-    for n, r in enumerate([economy, *peers]):
-        vals[r] = {}
-        for spec in INDICATORS:
-            v = spec.compute(mrio, r, ctx)
-            vals[r][spec.id] = np.nan if v is None else v
-        if progress:
-            progress(n + 1)
-    P = pd.DataFrame(vals)
-    rows = []
-    for spec in INDICATORS:
-        v = P.loc[spec.id, economy]
-        pv = P.loc[spec.id, peers].dropna() if peers else pd.Series(dtype=float)
-        avail = pd.notna(v)
-        rows.append({"challenge": spec.challenge, "name": spec.name, "value": v, "unit": spec.unit,
-                     "direction": spec.direction, "peer_median": pv.median() if len(pv) else np.nan,
-                     "peer_min": pv.min() if len(pv) else np.nan, "peer_max": pv.max() if len(pv) else np.nan,
-                     "percentile": float((pv < v).mean()) if avail and len(pv) else np.nan,
-                     "available": bool(avail), "method": spec.method,
-                     "source": spec.source if avail else f"not available: needs {spec.source}"})
-    table = pd.DataFrame(rows, index=pd.Index([s.id for s in INDICATORS], name="indicator"))
-    return Diagnosis(economy, mrio.year, table, P, ctx)
+    return peers
+
+
+def diagnose(mrio: MRIO, economy: str, peers: list[str] | None = None, *, satellites: Mapping[str, str | None]
+             | None = None, risk: pd.Series | None = None, past: MRIO | None = None, progress=None,
+             matrix: tuple[pd.DataFrame, dict] | None = None) -> Diagnosis:
+    """Every indicator for ``economy`` and its ``peers`` (default: every other region of the table but RoW).
+
+    ``satellites``: ``{"emissions": name, "employment": name}`` (default: ``co2`` and ``employment`` when the table
+    has them); ``risk``: risk scores per country-sector; ``past``: the same table five years earlier (declining
+    sectors); ``matrix``: indicator values and evidence already computed for these regions
+    (:func:`indicator_matrix`, e.g. once for every economy of a table).
+    """
+    peers = _check(mrio, economy, peers)
+    inputs = _inputs(mrio, satellites, risk, past)
+    if not sector_group(mrio, "manufacturing"):
+        raise SelectionError(f"{mrio.name or 'this table'} ({inputs.family} family) has no manufacturing sector: the "
+                             "indicators are about manufacturing. Fix: use a table with its manufacturing industries")
+    if matrix is None:
+        matrix = indicator_matrix(mrio, [economy, *peers], inputs, progress)
+    P, evidence = matrix
+    missing = [r for r in [economy, *peers] if r not in P.columns]
+    if missing:
+        raise SelectionError(f"the indicator matrix has no {plain_list(missing)}. Fix: compute it for them")
+    P = P[[economy, *peers]]
+    results = {s.id: IndicatorResult(s, float(P.loc[s.id, economy]), P.loc[s.id, peers], evidence[(s.id, economy)],
+                                     _unit(s, mrio, inputs)) for s in INDICATORS}
+    return Diagnosis(economy, mrio.year, MappingProxyType(results), P, inputs)

@@ -119,3 +119,27 @@ def tier_tables(tm: TierMap, concentration: pd.DataFrame | None = None, spof: pd
     if impact is not None:
         out["Suppliers whose failure harms the firm most"] = impact.head(15)
     return out
+
+
+# ----------------------------------------------------------------------------- optional: a published supply base
+def supply_base_section(sites: pd.DataFrame, year: int | None = None,
+                        top: int = 12) -> tuple[list[go.Figure], dict[str, pd.DataFrame]]:
+    """An optional block of the firm-network page: a company's published tier-1 supply base — a supplier-site
+    list read by :func:`industwin.data.supplier_sites.read_supplier_sites` (e.g. Apple's) — as the countries of
+    its suppliers' sites in ``year`` (default: the latest list). A page adds it only when a list is given; the
+    full analysis (concentration over the years, movers, the MRIO link) is ``industwin supplier-base``
+    (docs/supplier_base.md). Counts of sites are not volumes of production."""
+    from industwin.analysis.supplier_base import by_country, concentration
+    y = int(sites["year"].max()) if year is None else int(year)
+    d = by_country(sites[sites["year"] == y]).loc[y].head(top).iloc[::-1]
+    fig = go.Figure()
+    fig.add_bar(y=d["country"], x=d["sites"], orientation="h", name="listed sites")
+    fig.add_bar(y=d["country"], x=d["suppliers"], orientation="h", name="suppliers with a site there")
+    fig.update_layout(title=f"Published tier-1 supply base, {y}: where the suppliers' sites are (sites are not "
+                            "volumes)", barmode="group", height=max(360, 26 * len(d)), xaxis_title="count")
+    c = concentration(sites[sites["year"] == y]).loc[y]
+    summary = pd.Series({"year": y, "sites": int(c["sites"]), "suppliers": int(c["suppliers"]),
+                         "countries": int(c["countries"]), "HHI over countries by sites (×10,000)":
+                             10_000 * c["hhi_sites"], f"top country ({c['top_country']}) share of sites (%)":
+                             c["top_share_pct"]}, name="value", dtype=object)
+    return [fig], {f"Published tier-1 supply base, {y}": summary.to_frame()}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-__all__ = ["profile_figures", "page_html", "write_page"]
+__all__ = ["profile_figures", "page_html", "write_page", "document", "figure_html", "plotly_js", "STYLE"]
 
 COLORS = {"domestic": "#1f77b4", "foreign": "#ff7f0e"}
 
@@ -51,17 +51,38 @@ def _table(df: pd.DataFrame | pd.Series, fmt: str = "{:,.1f}") -> str:
         float_format=lambda v: fmt.format(v), border=0, classes="t")
 
 
+STYLE = ("body{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1em;color:#222;line-height:1.45}"
+         " table.t{border-collapse:collapse;font-size:13px;margin:.5em 0} table.t td,table.t th{padding:2px 8px;"
+         "text-align:right} table.t td:first-child{text-align:left} table.t tr:nth-child(even){background:#f3f3f3}"
+         " .note{color:#555;font-size:13px} pre{background:#f6f6f6;padding:.6em;font-size:12px;overflow-x:auto}"
+         " h2{margin-top:1.6em;border-bottom:1px solid #ddd}")
+
+
+def document(title: str, body: str, style: str = "") -> str:
+    """The page shell every industwin page shares: one self-contained HTML document (no network needed)."""
+    return (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
+            f"<style>{STYLE}{style}</style></head><body>{body}</body></html>")
+
+
+def figure_html(fig: go.Figure, first: bool, shared_js: bool = False) -> str:
+    """A plotly figure as an HTML fragment; plotly.js is inlined with the first figure of a page, or, with
+    ``shared_js``, loaded from ``plotly.min.js`` beside the page (one copy for a folder of pages; no network)."""
+    include = ("directory" if shared_js else True) if first else False
+    return fig.to_html(full_html=False, include_plotlyjs=include, config={"displaylogo": False})
+
+
+def plotly_js() -> str:
+    """The plotly.js bundle that :func:`figure_html` references with ``shared_js``."""
+    from plotly.offline import get_plotlyjs
+    return get_plotlyjs()
+
+
 def page_html(title: str, figures: list[go.Figure], tables: dict[str, pd.DataFrame], notes: str = "") -> str:
     """One self-contained HTML page with the figures (plotly.js inlined once) and labelled tables."""
-    parts = []
-    for i, fig in enumerate(figures):
-        parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False}))
+    parts = [figure_html(fig, i == 0) for i, fig in enumerate(figures)]
     tabs = "".join(f"<h2>{html.escape(k)}</h2>{_table(v)}" for k, v in tables.items())
-    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1em;color:#222}}
-table.t{{border-collapse:collapse;font-size:13px}} table.t td,table.t th{{padding:2px 8px;text-align:right}}
-table.t tr:nth-child(even){{background:#f3f3f3}} .note{{color:#555;font-size:13px}}</style></head>
-<body><h1>{html.escape(title)}</h1><p class="note">{html.escape(notes)}</p>{''.join(parts)}{tabs}</body></html>"""
+    return document(title, f"<h1>{html.escape(title)}</h1><p class=\"note\">{html.escape(notes)}</p>"
+                           f"{''.join(parts)}{tabs}")
 
 
 def write_page(path: str | Path, title: str, figures: list[go.Figure], tables: dict[str, pd.DataFrame],
