@@ -111,14 +111,14 @@ def test_a_failed_folder_write_leaves_the_old_results(tmp_path):
 
 
 def test_report_pdf_failure_leaves_both_files(tmp_path, monkeypatch):
-    from industwin.strategy.report import StrategyReport
+    import industwin.viz.report as viz_report
     html = tmp_path / "r.html"
     html.write_text("old report")
     html.with_suffix(".pdf").write_bytes(b"old pdf")
 
-    def no_pdf(self):
+    def no_pdf(rep):
         raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(StrategyReport, "pdf", no_pdf)
+    monkeypatch.setattr(viz_report, "report_pdf", no_pdf)
     r = CliRunner().invoke(app, ["report", "--economy", "DEU", "--peers", "FRA,ITA", "-o", str(html)])
     assert r.exit_code == 2 and "no space left" in r.output
     assert html.read_text() == "old report" and html.with_suffix(".pdf").read_bytes() == b"old pdf"

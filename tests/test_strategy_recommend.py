@@ -21,7 +21,7 @@ BOOK = load_rules()
 
 def _result(spec, value: float, pct: float) -> IndicatorResult:
     """A result whose percentile among 100 peers is ``pct`` (a multiple of 0.01)."""
-    k = int(round(pct * 100))
+    k = round(pct * 100)
     peers = pd.Series([value - 1.0] * k + [value + 1.0] * (100 - k), index=[f"P{i}" for i in range(100)])
     return IndicatorResult(spec, value, peers, {}, spec.unit)
 

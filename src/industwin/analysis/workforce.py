@@ -18,8 +18,14 @@ from industwin.core.leontief import leontief
 from industwin.data.mrio import MRIO
 from industwin.errors import SelectionError
 
-__all__ = ["employment_multipliers", "jobs_by_final_demand", "jobs_by_skill", "transition_exposure",
-           "jobs_idle", "CARBON_INTENSIVE_WIOD16"]
+__all__ = [
+    "CARBON_INTENSIVE_WIOD16",
+    "employment_multipliers",
+    "jobs_by_final_demand",
+    "jobs_by_skill",
+    "jobs_idle",
+    "transition_exposure",
+]
 
 # Energy- and emission-intensive activities in WIOD 2016 / ISIC rev. 4 codes (mining, coke and refined
 # petroleum, chemicals, non-metallic minerals, basic metals, electricity and gas, transport by land, water, air)
@@ -80,12 +86,17 @@ def jobs_by_skill(mrio: MRIO, shares: pd.DataFrame, satellite: str = "employment
     return out
 
 
-def transition_exposure(mrio: MRIO, sectors=CARBON_INTENSIVE_WIOD16, satellite: str = "employment") -> pd.DataFrame:
+def transition_exposure(mrio: MRIO, sectors=None, satellite: str = "employment") -> pd.DataFrame:
     """Jobs that depend on carbon-intensive sectors and where they sit: the jobs in those sectors
     (``direct``) and the jobs their purchases support upstream in every sector (``supply_chain``:
     ``ê L A_{·,C} x_C``, the first round of their demand carried through the chain), with the sum and the
-    share of each sector's employment. ``sectors``: codes of the carbon-intensive sectors."""
+    share of each sector's employment. ``sectors``: codes of the carbon-intensive sectors (default: the table
+    family's ``carbon_intensive`` group, :mod:`industwin.data.sector_groups`). Regions without employment data
+    (the satellite's gaps) have NaN jobs."""
     e, unit = _emp(mrio, satellite)
+    if sectors is None:
+        from industwin.data.sector_groups import sector_group
+        sectors = sector_group(mrio, "carbon_intensive")
     codes = mrio.index.get_level_values(-1)
     unknown = sorted(set(map(str, sectors)) - set(map(str, codes)))
     if unknown:

@@ -117,7 +117,7 @@ class ReportRequest(TableRequest):
 
     # ------------------------------------------------------------------ every economy
     def _all(self, m, past, risk, progress: Progress, res: Result) -> Result:
-        from industwin.strategy.indicators import _inputs, indicator_matrix
+        from industwin.strategy.indicators import _inputs
         from industwin.viz.pages import plotly_js
         economies = [r for r in m.regions if r != "RoW"]
         sats = self._satellites()

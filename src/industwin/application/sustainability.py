@@ -8,15 +8,22 @@ from pathlib import Path
 import pandas as pd
 from pydantic import Field
 
-from industwin.application.common import (TableOutRequest, TableRequest, folder_writer, table_writer, text_writer,
-                                          version)
+from industwin.application.common import (
+    TableOutRequest,
+    TableRequest,
+    folder_writer,
+    table_writer,
+    text_writer,
+    version,
+)
 from industwin.application.outputs import Output
 from industwin.application.progress import Progress
 from industwin.application.result import Result
 from industwin.application.runner import Request
 from industwin.data.schema import PathArg
+from industwin.errors import SelectionError
 
-__all__ = ["CarbonRequest", "JobsRequest", "DecarboniseRequest", "HotspotsRequest", "read_risk_scores"]
+__all__ = ["CarbonRequest", "DecarboniseRequest", "HotspotsRequest", "JobsRequest", "read_risk_scores"]
 
 
 class CarbonRequest(Request):
@@ -79,8 +86,10 @@ class JobsRequest(TableRequest):
         m = self.load(progress, res)
         mult = wf.employment_multipliers(m)
         sup = wf.jobs_by_final_demand(m)
-        ci = wf.CARBON_INTENSIVE_WIOD16 if self.sectors is None else tuple(self.sectors)
+        from industwin.data.sector_groups import sector_group
+        ci = tuple(sector_group(m, "carbon_intensive")) if self.sectors is None else tuple(self.sectors)
         ex = wf.transition_exposure(m, ci)
+        res.notes.extend(m.satellites["employment"].caveats())
         unit = sup.attrs.get("unit", "")
         by_fd = sup.sum().droplevel(0).to_frame(f"jobs [{unit}]")
         res.show(f"{m.name} {m.year}: jobs supported by each final demand", by_fd, 10, "{:,.0f}")
@@ -115,7 +124,8 @@ class DecarboniseRequest(Request):
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis.decarbonisation import attach_emissions, check_plan, read_plan, run_plan
         from industwin.analysis.sustainability import intensity_table
-        from industwin.analysis.workforce import CARBON_INTENSIVE_WIOD16, transition_exposure
+        from industwin.analysis.workforce import transition_exposure
+        from industwin.data.sector_groups import table_family
         from industwin.viz.pages import page_html
         from industwin.viz.sustainability import decarbonisation_figures
         p = read_plan(self.plan)
@@ -133,12 +143,13 @@ class DecarboniseRequest(Request):
             table = run_plan(p, m)
             it = intensity_table(m, p.satellite)
             exposure = None
-            codes = set(map(str, m.sectors))
-            if "employment" in m.satellites and set(CARBON_INTENSIVE_WIOD16) <= codes:
-                exposure = transition_exposure(m)
-            elif "employment" in m.satellites:
-                res.notes.append("the jobs exposed to the transition are shown for WIOD 2016 sector codes only; this "
-                                 "table has others (industwin jobs --sectors names them)")
+            if "employment" in m.satellites:
+                try:
+                    table_family(m)
+                    exposure = transition_exposure(m)
+                except SelectionError:
+                    res.notes.append("the jobs exposed to the transition need the carbon-intensive sectors of a known "
+                                     "table family; this table has other codes (industwin jobs --sectors names them)")
         st = m.satellites[p.satellite]
         res.show(f"{p.name}: scenarios against the baseline [emissions: {st.units[0] or 'satellite unit'}; output: "
                  f"{m.unit}; changes and price rises: %]", table, 20, "{:,.4g}")

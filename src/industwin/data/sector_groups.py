@@ -19,7 +19,7 @@ from pydantic import Field
 from industwin.data.schema import Schema
 from industwin.errors import SelectionError, plain_list
 
-__all__ = ["GROUPS_FILE", "SectorGroups", "load_sector_groups", "table_family", "sector_group", "group_names"]
+__all__ = ["GROUPS_FILE", "SectorGroups", "group_names", "load_sector_groups", "sector_group", "table_family"]
 
 GROUPS_FILE = Path(__file__).with_name("sector_groups.yaml")
 

@@ -33,8 +33,16 @@ import pandas as pd
 from industwin.data.mrio import MRIO, Satellite
 from industwin.errors import DataError
 
-__all__ = ["CONCORDANCE", "CO2_YEARS", "read_concordance", "co2_satellite", "employment_satellites",
-           "implied_exchange_rates", "with_satellites", "NLD_REFERENCE"]
+__all__ = [
+    "CO2_YEARS",
+    "CONCORDANCE",
+    "NLD_REFERENCE",
+    "co2_satellite",
+    "employment_satellites",
+    "implied_exchange_rates",
+    "read_concordance",
+    "with_satellites",
+]
 
 CONCORDANCE = Path(__file__).with_name("concordances") / "nace2_to_wiod2013.csv"
 CO2_FOLDER, SEA_FOLDER = "wiod2016_co2_jrc", "wiod2013_sea"

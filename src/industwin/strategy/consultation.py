@@ -17,7 +17,7 @@ from industwin.data.io import Issues, line_of, numbers, read_table, require_colu
 from industwin.errors import plain_list
 from industwin.strategy.knowledge import Framework, load_framework
 
-__all__ = ["GROUPS", "questionnaire", "read_responses", "aggregate"]
+__all__ = ["GROUPS", "aggregate", "questionnaire", "read_responses"]
 
 GROUPS = ("government", "industry", "research", "civil_society")
 COLUMNS = ("respondent", "group", "priority", "score")

@@ -23,8 +23,16 @@ from industwin.data.mrio import MRIO
 from industwin.data.sector_groups import sector_group, table_family
 from industwin.errors import SelectionError, plain_list
 
-__all__ = ["INDICATORS", "IndicatorSpec", "IndicatorResult", "Value", "Diagnosis", "DiagnosisInputs", "diagnose",
-           "indicator_matrix"]
+__all__ = [
+    "INDICATORS",
+    "Diagnosis",
+    "DiagnosisInputs",
+    "IndicatorResult",
+    "IndicatorSpec",
+    "Value",
+    "diagnose",
+    "indicator_matrix",
+]
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,7 @@ class IndicatorResult:
     peers: pd.Series
     evidence: Mapping[str, Any]
     unit: str
+    used: str = ""                  # the data it was computed from, when more specific than the spec's source
 
     @property
     def available(self) -> bool:
@@ -83,7 +92,9 @@ class IndicatorResult:
 
     @property
     def source(self) -> str:
-        return self.spec.source if self.available else f"not available: needs {self.spec.needs}"
+        if not self.available:
+            return f"not available: needs {self.spec.needs}"
+        return self.used or self.spec.source
 
 
 # --------------------------------------------------------------------------- shared computations (one table)
@@ -354,7 +365,7 @@ class Diagnosis:
         """The results as a table: challenge, name, value, unit, direction, peer median / min / max, percentile,
         available, method, source."""
         rows = []
-        for k, r in self.results.items():
+        for r in self.results.values():
             pv = r.peers.dropna()
             rows.append({"challenge": r.spec.challenge, "name": r.spec.name, "value": r.value, "unit": r.unit,
                          "direction": r.spec.direction, "peer_median": pv.median() if len(pv) else np.nan,
@@ -451,6 +462,8 @@ def diagnose(mrio: MRIO, economy: str, peers: list[str] | None = None, *, satell
     if missing:
         raise SelectionError(f"the indicator matrix has no {plain_list(missing)}. Fix: compute it for them")
     P = P[[economy, *peers]]
+    used = {EMISSIONS: f"the table's {inputs.emissions} satellite" if inputs.emissions else "",
+            "the employment satellite": f"the table's {inputs.employment} satellite" if inputs.employment else ""}
     results = {s.id: IndicatorResult(s, float(P.loc[s.id, economy]), P.loc[s.id, peers], evidence[(s.id, economy)],
-                                     _unit(s, mrio, inputs)) for s in INDICATORS}
+                                     _unit(s, mrio, inputs), used.get(s.source, "")) for s in INDICATORS}
     return Diagnosis(economy, mrio.year, MappingProxyType(results), P, inputs)

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticError
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ValidationError as PydanticError
 
 from industwin.errors import SelectionError, ValidationError, ValidationIssue
 
-__all__ = ["Framework", "Challenge", "Priority", "CaseStudy", "Figure", "load_framework", "INSTRUMENTS", "INCOME"]
+__all__ = ["INCOME", "INSTRUMENTS", "CaseStudy", "Challenge", "Figure", "Framework", "Priority", "load_framework"]
 
 INSTRUMENTS = ("regulation", "finance", "data", "skills", "technology", "procurement", "coordination")
 INCOME = ("high", "upper-middle", "lower-middle", "low", "all")

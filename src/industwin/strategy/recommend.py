@@ -26,7 +26,7 @@ from industwin.errors import SelectionError, ValidationError, ValidationIssue
 from industwin.strategy.indicators import SPECS, Diagnosis
 from industwin.strategy.knowledge import Framework, load_framework
 
-__all__ = ["Rule", "RuleBook", "load_rules", "Recommendation", "recommend", "fill_template"]
+__all__ = ["Recommendation", "Rule", "RuleBook", "fill_template", "load_rules", "recommend"]
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 BUILTIN = ("economy", "year", "dataset", "others", "emissions")
@@ -53,7 +53,7 @@ class Rule(Schema):
     basis: Literal["value", "percentile"]
     finding: str = Field(min_length=1)
     priorities: list[str] = Field(min_length=1)
-    cases: list[str] = []
+    cases: list[str] = Field(default_factory=list)
     template: str | None = None
 
     def measure(self, d: Diagnosis) -> float:
@@ -79,8 +79,8 @@ class Rule(Schema):
 
 class RuleBook(Schema):
     version: int
-    bindings: dict[str, Binding] = {}
-    templates: dict[str, Template] = {}
+    bindings: dict[str, Binding] = Field(default_factory=dict)
+    templates: dict[str, Template] = Field(default_factory=dict)
     rules: list[Rule] = Field(min_length=1)
 
     def rule(self, rid: str) -> Rule:

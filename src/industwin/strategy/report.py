@@ -18,7 +18,7 @@ from industwin.strategy.indicators import Diagnosis, diagnose
 from industwin.strategy.knowledge import Framework, load_framework
 from industwin.strategy.recommend import Recommendation, RuleBook, recommend
 
-__all__ = ["StrategyReport", "build_report", "fmt_value", "SECTIONS"]
+__all__ = ["SECTIONS", "StrategyReport", "build_report", "fmt_value"]
 
 SECTIONS = ("Executive summary", "Peer comparison", "Consultation", "Appendix: data and methods")
 
@@ -59,7 +59,7 @@ class StrategyReport:
         j = self.jobs_summary()
         if j:
             pts.append(j)
-        for ind, r in res.items():
+        for r in res.values():
             if r.spec.direction == "strength" and r.available and r.percentile >= 0.75:
                 pts.append(f"Strength: {r.spec.name.lower()} {fmt_value(r.value, r.unit)}, higher than "
                            f"{r.percentile:.0%} of peers.")

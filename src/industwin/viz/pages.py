@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-__all__ = ["profile_figures", "page_html", "write_page", "document", "figure_html", "plotly_js", "STYLE"]
+__all__ = ["STYLE", "document", "figure_html", "page_html", "plotly_js", "profile_figures", "write_page"]
 
 COLORS = {"domestic": "#1f77b4", "foreign": "#ff7f0e"}
 

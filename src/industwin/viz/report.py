@@ -16,8 +16,16 @@ from plotly.subplots import make_subplots
 from industwin.strategy.report import StrategyReport, fmt_value
 from industwin.viz.pages import document, figure_html
 
-__all__ = ["report_html", "report_pdf", "challenge_figure", "challenge_png", "emissions_figure", "write_report",
-           "index_html", "index_figure"]
+__all__ = [
+    "challenge_figure",
+    "challenge_png",
+    "emissions_figure",
+    "index_figure",
+    "index_html",
+    "report_html",
+    "report_pdf",
+    "write_report",
+]
 
 RED, GREY = "#d62728", "#9a9a9a"
 
@@ -381,12 +389,12 @@ def index_html(index: pd.DataFrame, P: pd.DataFrame, mrio, inputs) -> str:
                     f"<td>{int(row['findings'])}</td>{cells}</tr>")
     notes = "".join(f"<li>{e(c)}</li>" for c in inputs.caveats)
     parts = [f"<h1>Strategy reports: {len(index)} economies of {e(mrio.name)} {mrio.year or ''}</h1>",
-             "<p class='note'>Each cell: the economy's percentile among all the others on the indicator (1 = the "
-             "highest value; for exposures high is worse, for strengths better). Click a column to sort; click an "
-             f"economy for its report. Findings = recommendations its report makes. Emissions: "
-             f"{e(inputs.emissions or 'none')}; jobs: {e(inputs.employment or 'none')}.</p>",
+             ("<p class='note'>Each cell: the economy's percentile among all the others on the indicator (1 = the "
+              "highest value; for exposures high is worse, for strengths better). Click a column to sort; click an "
+              f"economy for its report. Findings = recommendations its report makes. Emissions: "
+              f"{e(inputs.emissions or 'none')}; jobs: {e(inputs.employment or 'none')}.</p>"),
              f"<div style='overflow-x:auto'><table class='t sortable'>{head}{''.join(body)}</table></div>",
              figure_html(index_figure(P, names), True, shared_js=True),
              f"<h2>Gaps and estimates in the accounts</h2><ul>{notes or '<li>none</li>'}</ul>", SORT_JS]
     return document(f"Strategy reports {mrio.name} {mrio.year or ''}", "".join(parts),
-                    " table.sortable th{cursor:pointer;font-size:11px}")
+                    " table.sortable th{cursor:pointer;font-size:11px} table.sortable td:first-child{white-space:nowrap}")
