@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 import industwin as iw
 from industwin.analysis import carbon_border as cb
 from industwin.analysis import decarbonisation as dc
+from industwin.data.io import validate
 from industwin.data.mrio import MRIO, Satellite
 from industwin.errors import SelectionError, ValidationError
 
@@ -45,7 +46,7 @@ HAND_SCENARIO = {"name": "hand", "usd_per_eur": 1.25, "jobs": "employment",
 
 def test_hand_case():
     m = hand_table()
-    sc = cb.validate(cb.Scenario, HAND_SCENARIO, "hand.yaml")
+    sc = validate(cb.Scenario, HAND_SCENARIO, "hand.yaml")
     r = cb.run_scenario(sc, m, "hand.yaml")
     tau = 80 * 1.25                                           # 100 USD/t
     assert r.meta["conversion"] == ["A: 80 EUR/t × 1.25 USD/EUR = 100.00 USD/t"]
@@ -267,7 +268,7 @@ def test_table_faults_name_file_and_field(tmp_path, text, field, words):
 def test_price_twice_and_function_faults():
     two = dict(HAND_SCENARIO, prices=[{"regions": ["A"], "price": 10}, {"regions": ["A"], "price": 20}])
     with pytest.raises(ValidationError, match="already priced"):
-        cb.run_scenario(cb.validate(cb.Scenario, two, "two.yaml"), hand_table(), "two.yaml")
+        cb.run_scenario(validate(cb.Scenario, two, "two.yaml"), hand_table(), "two.yaml")
     with pytest.raises(SelectionError, match="not in the table"):
         cb.carbon_border(hand_table(), {"A": 1.0}, covered=["zz"])
     with pytest.raises(SelectionError, match="regions the table does not have"):
