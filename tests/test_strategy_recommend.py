@@ -73,7 +73,7 @@ def test_ranking_and_evidence():
      "unknown placeholder {who}"),
     (lambda b: b["templates"]["decarbonisation"]["scenario"]["measures"][0].update(sectors={"$group": "steel"}),
      "templates.decarbonisation.scenario.measures[0].sectors", "sector-group directive"),
-    (lambda b: b["rules"].append(dict(b["rules"][0])), "rules[13].id", "given twice"),
+    (lambda b: b["rules"].append(dict(b["rules"][0])), "rules[14].id", "given twice"),
     (lambda b: b["rules"][0].update(threshold=float("nan")), "rules[0].threshold", "finite"),
 ])
 def test_the_rules_file_is_checked_when_loaded(tmp_path, change, field, problem):
@@ -129,6 +129,10 @@ def test_emissions_and_jobs_indicators_against_the_accounts(wiod2011):
     foreign = mine.loc[:, mine.columns.get_level_values(0) != "DEU"].to_numpy().sum()
     assert d.value("foreign_demand_jobs_share") == pytest.approx(foreign / mine.to_numpy().sum())
     assert d.evidence("production_emissions")["caveats"]                  # the NLD estimate is carried along
+    # jobs abroad behind Germany's consumption: the same ê L y with Germany's final demand, rows of other countries
+    own = J.loc[:, J.columns.get_level_values(0) == "DEU"].sum(axis=1)
+    abroad = own[own.index.get_level_values(0) != "DEU"].sum()
+    assert d.value("foreign_jobs_footprint_share") == pytest.approx(abroad / own.sum())
 
 
 def test_every_template_fills_a_valid_what_if(wiod2011):

@@ -43,8 +43,8 @@ def test_report_sections_and_pdf(economy, wiod2011, tmp_path):
     assert any("NLD is an estimate" in c for c in rep.caveats) and "NLD is an estimate" in h
     pdf = pdf_path.read_bytes()
     assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF") and _pages(pdf) >= 6
-    # a chart on every challenge with data (4 without risk scores) and the emissions scatter, as images
-    assert len(re.findall(rb"/Subtype\s*/Image", pdf)) >= 5
+    # a chart on every challenge (5) and the emissions scatter, as images
+    assert len(re.findall(rb"/Subtype\s*/Image", pdf)) >= 6
     assert "plotly" in h and h.count("<script") >= 1 and "cdn" not in h.split("<body>")[0]
 
 

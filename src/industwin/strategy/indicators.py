@@ -243,6 +243,27 @@ def _foreign_demand_jobs(w: _Workspace, region: str) -> Value:
     return Value(float(foreign / total) if total > 0 else None, {"persons": float(total)})
 
 
+def _jobs_abroad(w: _Workspace, region: str) -> Value:
+    """Share of the persons the economy's final demand employs (all tiers, everywhere) who work abroad:
+    ``Σ_{i∉r} e_i (L y_r)_i / Σ_i e_i (L y_r)_i``; regions without employment data (RoW) are left out of both."""
+    if w.inputs.employment is None:
+        return Value(None)
+    from industwin.core.accounts import _final_demand_by_region, _output_by_fd_region
+    s = w.mrio.satellites[w.inputs.employment]
+    Yc, regs, _ = w.memo("fd", lambda: _final_demand_by_region(w.mrio))
+    if region not in regs:
+        return Value(None)
+    X = w.memo("X", lambda: _output_by_fd_region(w.mrio, Yc))
+    x = np.asarray(w.mrio.x)
+    e = s.known[0] / np.where(x > 0, x, np.inf)
+    jobs = e * X[:, regs.get_loc(region)]
+    total = jobs.sum()
+    if total <= 0:
+        return Value(None)
+    return Value(float(jobs[~w.rows(region)].sum() / total),
+                 {"persons": float(total), "left_out": tuple(s.gaps)})
+
+
 def _declining(w: _Workspace, region: str) -> Value:
     past = w.inputs.past
     if past is None or not past.index.equals(w.mrio.index):
@@ -336,6 +357,11 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
           "sectors with lower value added (current prices) than five years before; their share of the economy's "
           "jobs, or of value added when the table has no employment accounts", "the same table five years earlier",
           "the same table five years earlier (past=)", _declining),
+    _spec("foreign_jobs_footprint_share", "social_value", "Jobs abroad behind the economy's consumption",
+          "share of jobs", "exposure", "persons employed abroad, all tiers, to meet the economy's final demand, over "
+          "all persons it employs (e'L y_r; regions without employment data — RoW in WIOD 2013 — left out): the "
+          "workforce whose conditions the economy's buyers reach only through their supply chains",
+          "the employment satellite", JOBS, _jobs_abroad),
     _spec("risk_hotspot_share", "social_value", "Largest foreign risk hot spot in the supply base",
           "share of risk exposure", "exposure", "user risk scores × output needed for the economy's final demand "
           "(x = L y); the largest foreign country-sector's share", "risk scores given by the user",
