@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-CLI = [sys.executable, "-m", "industwin"]
+CLI = [sys.executable, "-m", "industwin.cli"]
 
 
 def run(args: list[str]) -> tuple[float, float]:
