@@ -64,3 +64,33 @@ def test_the_groups_file_is_checked_when_loaded(tmp_path, change, field):
     with pytest.raises(ValidationError) as e:
         load_sector_groups(str(f))
     assert field in str(e.value) and str(f) in str(e.value)
+
+
+EXIO = ["Cultivation of paddy rice", "Mining of coal and lignite; extraction of peat (10)",
+        "Extraction of crude petroleum and services related to crude oil extraction, excluding surveying",
+        "Petroleum Refinery", "Manufacture of basic iron and steel and of ferro-alloys and first products thereof",
+        "Manufacture of cement, lime and plaster", "Manufacture of motor vehicles, trailers and semi-trailers (34)",
+        ("Sale, maintenance, repair of motor vehicles, motor vehicles parts, motorcycles, motor cycles parts and "
+         "accessoiries"), "Manufacture of gas; distribution of gaseous fuels through mains",
+        "Production of electricity by coal", "Transport via railways", "Other land transportation",
+        "Air transport (62)", "Manufacture of office machinery and computers (30)", "Chemicals nec",
+        "Retail trade, except of motor vehicles and motorcycles; repair of personal and household goods (52)"]
+
+
+def test_exiobase_groups_on_its_own_names():
+    import numpy as np
+    import pandas as pd
+
+    from industwin.data.mrio import MRIO
+    n = len(EXIO)
+    m = MRIO(np.eye(n), np.ones((n, 1)), np.full(n, 2.0), index=pd.MultiIndex.from_product([["AT"], EXIO]),
+             fd_index=pd.MultiIndex.from_tuples([("AT", "hh")]), unit="M EUR")
+    assert table_family(m) == "exiobase"
+    manu = set(sector_group(m, "manufacturing"))
+    assert EXIO[6] in manu and EXIO[4] in manu and EXIO[3] in manu
+    assert EXIO[8] not in manu and EXIO[7] not in manu                    # gas supply is a utility, trade a service
+    mht = set(sector_group(m, "medium_high_tech"))
+    assert {EXIO[6], EXIO[13], EXIO[14]} <= mht and EXIO[7] not in mht     # car repair is no high-tech industry
+    ci = set(sector_group(m, "carbon_intensive"))
+    assert {EXIO[10], EXIO[11], EXIO[12], EXIO[9], EXIO[4], EXIO[5]} <= ci and EXIO[15] not in ci
+    assert sector_group(m, "electricity") == [EXIO[9]]

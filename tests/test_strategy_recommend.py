@@ -75,6 +75,7 @@ def test_ranking_and_evidence():
      "templates.decarbonisation.scenario.measures[0].sectors", "sector-group directive"),
     (lambda b: b["rules"].append(dict(b["rules"][0])), "rules[14].id", "given twice"),
     (lambda b: b["rules"][0].update(threshold=float("nan")), "rules[0].threshold", "finite"),
+    (lambda b: b["rules"][1].update(threshold=75), "rules[1].threshold", "not a share of peers"),
 ])
 def test_the_rules_file_is_checked_when_loaded(tmp_path, change, field, problem):
     book = yaml.safe_load(RULES_FILE.read_text())

@@ -23,16 +23,17 @@ from industwin.errors import SelectionError
 
 __all__ = ["EconomyProfile", "economy_profile", "manufacturing_sectors"]
 
-# WIOD 2013 (NACE rev. 1): c3 Food … c16 Manufacturing n.e.c.; recycling
-WIOD_MANUFACTURING = tuple(f"c{i}" for i in range(3, 17))
-
-
 def manufacturing_sectors(mrio: MRIO) -> list[str]:
-    """Manufacturing sectors of a table (WIOD codes, or names containing 'manufactur')."""
-    secs = list(mrio.sectors)
-    if set(WIOD_MANUFACTURING) <= set(secs):
-        return list(WIOD_MANUFACTURING)
-    return [s for s in secs if "manufactur" in mrio.sector_label(s).lower() or s.upper().startswith("C")]
+    """Manufacturing sectors of a table: the ``manufacturing`` group of its family
+    (:mod:`industwin.data.sector_groups`), else the sectors whose name says 'manufactur' or whose code starts
+    with C (ISIC section C)."""
+    from industwin.data.sector_groups import sector_group
+    from industwin.errors import SelectionError
+    try:
+        return sector_group(mrio, "manufacturing")
+    except SelectionError:
+        return [s for s in map(str, mrio.sectors)
+                if "manufactur" in mrio.sector_label(s).lower() or s.upper().startswith("C")]
 
 
 @dataclass(frozen=True)

@@ -19,18 +19,12 @@ from industwin.data.mrio import MRIO
 from industwin.errors import SelectionError
 
 __all__ = [
-    "CARBON_INTENSIVE_WIOD16",
     "employment_multipliers",
     "jobs_by_final_demand",
     "jobs_by_skill",
     "jobs_idle",
     "transition_exposure",
 ]
-
-# Energy- and emission-intensive activities in WIOD 2016 / ISIC rev. 4 codes (mining, coke and refined
-# petroleum, chemicals, non-metallic minerals, basic metals, electricity and gas, transport by land, water, air)
-CARBON_INTENSIVE_WIOD16 = ("B", "C19", "C20", "C23", "C24", "D35", "H49", "H50", "H51")
-
 
 def _emp(mrio: MRIO, satellite: str) -> tuple[np.ndarray, str]:
     if satellite not in mrio.satellites:

@@ -117,11 +117,11 @@ class ReportRequest(TableRequest):
 
     # ------------------------------------------------------------------ every economy
     def _all(self, m, past, risk, progress: Progress, res: Result) -> Result:
-        from industwin.strategy.indicators import _inputs
+        from industwin.strategy.indicators import diagnosis_inputs
         from industwin.viz.pages import plotly_js
         economies = [r for r in m.regions if r != "RoW"]
         sats = self._satellites()
-        inputs = _inputs(m, sats, risk, past)
+        inputs = diagnosis_inputs(m, sats, risk, past)
         chunks = [economies[i::_workers(self.dask)] for i in range(_workers(self.dask))]
         job = dict(source=self.source, year=m.year, unit=self.unit, allow_negative=self.allow_negative,
                    past_year=None if past is None else past.year, risk=risk, satellites=sats, pdf=self.pdf)
@@ -136,7 +136,7 @@ class ReportRequest(TableRequest):
         docs = {e: d for part in pages for e, d in part.items()}
         index = _index_table(P, docs)
         from industwin.viz.report import index_html
-        html = index_html(index, P, m, inputs)
+        html = index_html(index, P, m, inputs, pdf=self.pdf)
         res.title = f"Strategy reports of {len(economies)} economies, {m.name} {m.year or ''}"
         key = [c for c in ("findings", "emission_intensity_va", "footprint_ratio", "critical_input_concentration",
                            "medium_high_tech_va_share", "foreign_demand_jobs_share") if c in index.columns]
@@ -193,9 +193,9 @@ def _tables(job: dict, local):
 
 
 def _matrix_part(job: dict, local=None):
-    from industwin.strategy.indicators import _inputs, indicator_matrix
+    from industwin.strategy.indicators import diagnosis_inputs, indicator_matrix
     m, past = _tables(job, local)
-    return indicator_matrix(m, job["regions"], _inputs(m, job["satellites"], job["risk"], past))
+    return indicator_matrix(m, job["regions"], diagnosis_inputs(m, job["satellites"], job["risk"], past))
 
 
 def _render_part(job: dict, local=None) -> dict:
@@ -227,10 +227,17 @@ def _map(fn, jobs: list[dict], dask: bool, local) -> list:
 
 
 def _index_table(P: pd.DataFrame, docs: dict) -> pd.DataFrame:
-    """Economies × indicators: each economy's percentile among all the others (1 = highest value), and the
-    findings of its report."""
-    ranks = P.T.rank(pct=True)
-    ranks = ranks.loc[:, ranks.notna().any()]
+    """Economies × indicators: each economy's percentile among all the others — the share of the other economies
+    (with a value) whose value is lower, as in the reports — and the findings of its report."""
+    out = {}
+    for ind, v in P.iterrows():
+        v = v.astype(float)
+        ok = v.dropna()
+        if len(ok) < 2:
+            continue
+        below = np.asarray([(ok < x).sum() for x in v.to_numpy()], dtype=float) / (len(ok) - 1)
+        out[ind] = pd.Series(np.where(np.isfinite(v.to_numpy()), below, np.nan), index=v.index)
+    ranks = pd.DataFrame(out)
     ranks["findings"] = [len(docs[e][2]) if e in docs else np.nan for e in ranks.index]
     ranks.index.name = "economy"
     return ranks.sort_values("findings", ascending=False)

@@ -94,10 +94,14 @@ def satellite_multipliers(mrio: MRIO, satellite: str | Satellite | None = None) 
 
     Column *j* is the stressor emitted anywhere in the world per unit of final
     demand for product *j* (Miller & Blair 2009, eq. 10.7). The ratio
-    ``M / S`` per sector is the supply-chain-to-direct multiplier.
+    ``M / S`` per sector is the supply-chain-to-direct multiplier. Columns of a satellite's gap regions are NaN.
     """
     s = _sat(mrio, satellite)
-    return _units(pd.DataFrame(_M(mrio, s), index=s.stressors, columns=mrio.index),
+    M = _M(mrio, s)
+    if s.gaps:              # a gap region's products carry its own unknown direct stressors: not known either
+        M = M.copy()
+        M[:, _gap_columns(s, mrio.index)] = np.nan
+    return _units(pd.DataFrame(M, index=s.stressors, columns=mrio.index),
                   {k: f"{u}/{mrio.unit}" for k, u in zip(s.stressors, s.units)}, s)
 
 

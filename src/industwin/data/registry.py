@@ -66,6 +66,9 @@ DATASETS: dict[str, Dataset] = {
 }
 
 
+SATELLITES_VERSION = "s1"   # in the cache key: a table cached before its satellites changed is built again
+
+
 def data_root() -> Path:
     """The data folder: ``$INDUSTWIN_DATA``, else ``../shared/data`` beside the working
     directory or beside the source checkout."""
@@ -160,7 +163,7 @@ def load(name: str | os.PathLike, year: int | None = None, *, fmt: str = "parque
                                  "tables you bring. Fix: drop it")
         if cache:
             from industwin.data.cache import cached
-            return cached(f"{ds.name}_{year}_{fmt}", lambda: _checked(ds.loader(data_root(), year, fmt)),
+            return cached(f"{ds.name}_{year}_{fmt}_{SATELLITES_VERSION}", lambda: _checked(ds.loader(data_root(), year, fmt)),
                           None if cache is True else Path(cache))
         return _checked(ds.loader(data_root(), year, fmt))
     path = Path(name).expanduser()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -28,7 +28,7 @@ class Family(Schema):
     description: str
     detect: str
     match: Literal["code", "name"] = "code"
-    groups: dict[str, list[str]] = Field(min_length=1)
+    groups: dict[str, Annotated[list[str], Field(min_length=1)]] = Field(min_length=1)
 
 
 class SectorGroups(Schema):

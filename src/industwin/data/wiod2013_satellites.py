@@ -255,8 +255,16 @@ def with_satellites(mrio: MRIO, root: Path) -> MRIO:
     notes += more
     if not emp and not more:
         notes.append(f"no employment accounts: {Path(root) / SEA_FOLDER / SEA_FILE} not found")
+    x = np.asarray(mrio.x)
     for s in sats.values():
         notes += s.caveats()
+        idle = (x == 0) & (np.nan_to_num(s.F) > 0).any(axis=0)      # values where the table has no output
+        if idle.any():
+            cells = [f"{r} {c}" for r, c in mrio.index[idle]]
+            amount = np.nan_to_num(s.F[:, idle]).sum(axis=1)
+            notes.append(f"{s.name}: {', '.join(f'{a:,.0f} {u}' for a, u in zip(amount, s.units))} sit in sectors "
+                         f"without output in the table ({', '.join(cells[:6])}{' …' if len(cells) > 6 else ''}): no "
+                         "account can pass them on (multipliers need output), so they are left out of the accounts")
     return mrio.replace(satellites=sats, meta={**mrio.meta, "satellite_notes": notes,
                                                 "satellite_sources": {
                                                     "co2": "JRC WIOD 2016 environmental accounts (Corsatea et al. "

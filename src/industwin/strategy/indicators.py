@@ -58,8 +58,8 @@ class IndicatorSpec:
 
 @dataclass(frozen=True)
 class DiagnosisInputs:
-    """What a diagnosis was computed from: the satellites used for emissions and jobs, the risk scores, the
-    earlier table, the peers and the table family (which decides the sector groups)."""
+    """What a diagnosis was computed from: the satellites (and their stressors) used for emissions and jobs, the
+    risk scores, the earlier table, the peers and the table family (which decides the sector groups)."""
 
     emissions: str | None = None
     employment: str | None = None
@@ -67,6 +67,10 @@ class DiagnosisInputs:
     past: MRIO | None = None
     family: str = ""
     caveats: tuple[str, ...] = ()
+    emissions_stressor: str | None = None
+    employment_stressor: str | None = None
+    emissions_unit: str = ""
+    employment_unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,17 +182,23 @@ def _upstreamness(w: _Workspace, region: str) -> Value:
     return Value(float((p["upstreamness"].to_numpy()[rows] * x).sum() / x.sum()))
 
 
-def _accounts(w: _Workspace):
+def _accounts(w: _Workspace, role: str = "emissions"):
+    """Production, consumption, embodied exports and imports of the satellite playing ``role``."""
     from industwin.core.accounts import embodied_accounts
-    return w.memo("accounts", lambda: embodied_accounts(w.mrio, w.inputs.emissions))
+    return w.memo(("accounts", role), lambda: embodied_accounts(w.mrio, getattr(w.inputs, role)))
+
+
+def _gap(w: _Workspace, role: str, region: str) -> bool:
+    """True when the satellite of ``role`` has no data for ``region`` (its own values unknown)."""
+    return region in w.mrio.satellites[getattr(w.inputs, role)].gaps
 
 
 def _emissions(w: _Workspace, region: str, kind: str) -> Value:
     sat = w.inputs.emissions
-    if sat is None:
+    if sat is None or _gap(w, "emissions", region):
         return Value(None)
     acc = _accounts(w)
-    st = acc.production.index[0]
+    st = w.inputs.emissions_stressor
     prod, cons = float(acc.production.loc[st, region]), float(acc.consumption.loc[st, region])
     ev = {"caveats": tuple(acc.production.attrs.get("caveats", ()))}
     if kind == "production":
@@ -202,8 +212,9 @@ def _emissions(w: _Workspace, region: str, kind: str) -> Value:
         return Value(prod / va if np.isfinite(prod) and va > 0 else None, ev)
     # supply-chain over direct emissions of manufacturing output
     from industwin.core.accounts import intensities, satellite_multipliers
-    d_all, m_all = w.memo("intensities", lambda: (intensities(w.mrio, sat).to_numpy()[0],
-                                                  satellite_multipliers(w.mrio, sat).to_numpy()[0]))
+    d_all, m_all = w.memo("intensities", lambda: (intensities(w.mrio, sat).loc[w.inputs.emissions_stressor].to_numpy(),
+                                                  satellite_multipliers(w.mrio, sat).loc[
+                                                      w.inputs.emissions_stressor].to_numpy()))
     rows = w.rows(region, "manufacturing")
     x = np.asarray(w.mrio.x)[rows]
     d, m = d_all[rows], m_all[rows]
@@ -213,9 +224,11 @@ def _emissions(w: _Workspace, region: str, kind: str) -> Value:
 
 
 def _persons(w: _Workspace) -> np.ndarray | None:
+    """Persons engaged by sector (the employment satellite's head-count stressor), NaN where it has a gap."""
     if w.inputs.employment is None:
         return None
-    return w.mrio.satellites[w.inputs.employment].F[0]
+    s = w.mrio.satellites[w.inputs.employment]
+    return s.F[s.stressors.get_loc(w.inputs.employment_stressor)]
 
 
 def _carbon_jobs(w: _Workspace, region: str) -> Value:
@@ -227,41 +240,28 @@ def _carbon_jobs(w: _Workspace, region: str) -> Value:
 
 
 def _foreign_demand_jobs(w: _Workspace, region: str) -> Value:
-    """Share of the economy's persons engaged whose work serves final demand abroad: ``e_r' L y_{−r} / e_r' L y``."""
-    emp = _persons(w)
-    if emp is None or not np.isfinite(emp[w.rows(region)]).all():
+    """Share of the economy's persons engaged whose work serves final demand abroad, all tiers: the embodied
+    export account over the production account of the employment satellite, ``D_exp,r / D_pba,r`` (Peters 2008)."""
+    if w.inputs.employment is None or _gap(w, "employment", region):
         return Value(None)
-    from industwin.core.accounts import _final_demand_by_region, _output_by_fd_region
-    Yc, regs, _ = w.memo("fd", lambda: _final_demand_by_region(w.mrio))
-    X = w.memo("X", lambda: _output_by_fd_region(w.mrio, Yc))            # output serving each region's demand
-    rows = w.rows(region)
-    e = emp[rows] / np.where(np.asarray(w.mrio.x)[rows] > 0, np.asarray(w.mrio.x)[rows], np.inf)
-    jobs = e @ X[rows]                                                    # persons by demanding region
-    own = regs.get_loc(region) if region in regs else None
-    total = jobs.sum()
-    foreign = total - (jobs[own] if own is not None else 0.0)
-    return Value(float(foreign / total) if total > 0 else None, {"persons": float(total)})
+    acc = _accounts(w, "employment")
+    st = w.inputs.employment_stressor
+    prod = float(acc.production.loc[st, region])
+    return Value(float(acc.exports.loc[st, region]) / prod if prod > 0 else None, {"persons": prod})
 
 
 def _jobs_abroad(w: _Workspace, region: str) -> Value:
-    """Share of the persons the economy's final demand employs (all tiers, everywhere) who work abroad:
-    ``Σ_{i∉r} e_i (L y_r)_i / Σ_i e_i (L y_r)_i``; regions without employment data (RoW) are left out of both."""
-    if w.inputs.employment is None:
+    """Share of the persons the economy's final demand employs (all tiers, everywhere) who work abroad: the
+    embodied import account over the consumption account, ``D_imp,c / D_cba,c``; regions without employment data
+    (RoW in WIOD 2013) are left out of both, and an economy without data has no value."""
+    if w.inputs.employment is None or _gap(w, "employment", region):
         return Value(None)
-    from industwin.core.accounts import _final_demand_by_region, _output_by_fd_region
-    s = w.mrio.satellites[w.inputs.employment]
-    Yc, regs, _ = w.memo("fd", lambda: _final_demand_by_region(w.mrio))
-    if region not in regs:
-        return Value(None)
-    X = w.memo("X", lambda: _output_by_fd_region(w.mrio, Yc))
-    x = np.asarray(w.mrio.x)
-    e = s.known[0] / np.where(x > 0, x, np.inf)
-    jobs = e * X[:, regs.get_loc(region)]
-    total = jobs.sum()
-    if total <= 0:
-        return Value(None)
-    return Value(float(jobs[~w.rows(region)].sum() / total),
-                 {"persons": float(total), "left_out": tuple(s.gaps)})
+    acc = _accounts(w, "employment")
+    st = w.inputs.employment_stressor
+    cons = float(acc.consumption.loc[st, region])
+    gaps = tuple(w.mrio.satellites[w.inputs.employment].gaps)
+    return Value(float(acc.imports.loc[st, region]) / cons if cons > 0 else None,
+                 {"persons": cons, "left_out": gaps})
 
 
 def _declining(w: _Workspace, region: str) -> Value:
@@ -285,10 +285,11 @@ def _risk(w: _Workspace, region: str) -> Value:
     m = w.mrio
     y = pd.Series(np.asarray(m.Y)[:, np.asarray(m.fd_index.get_level_values(0) == region)].sum(axis=1), index=m.index)
     hs = risk_hotspots(m, risk, y, top=len(m.index))
-    foreign = hs[hs.index.get_level_values(0) != region]
+    foreign = hs[(hs.index.get_level_values(0) != region) & (hs["exposure"] > 0)]
+    scored = {"scored": int((risk > 0).sum()), "of": len(m.index)}
     if not len(foreign):
-        return Value(0.0)
-    return Value(float(foreign["share"].iloc[0]), {"risk_top": tuple(foreign.index[0])})
+        return Value(0.0, scored)                     # no foreign exposure: no hot spot to name
+    return Value(float(foreign["share"].iloc[0]), {"risk_top": tuple(foreign.index[0]), **scored})
 
 
 def _spec(id, challenge, name, unit, direction, method, source, needs, compute) -> IndicatorSpec:
@@ -354,8 +355,9 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
           "over e'L y", "the employment satellite", JOBS, _foreign_demand_jobs),
     _spec("declining_sectors_share", "workforce", "Jobs (or, without employment accounts, value added) in sectors "
           "whose value added fell over the past five years", "share", "exposure",
-          "sectors with lower value added (current prices) than five years before; their share of the economy's "
-          "jobs, or of value added when the table has no employment accounts", "the same table five years earlier",
+          "sectors with lower value added (current prices, the table's currency: exchange-rate swings count too) "
+          "than five years before; their share of the economy's jobs, or of value added when the table has no "
+          "employment accounts", "the same table five years earlier",
           "the same table five years earlier (past=)", _declining),
     _spec("foreign_jobs_footprint_share", "social_value", "Jobs abroad behind the economy's consumption",
           "share of jobs", "exposure", "persons employed abroad, all tiers, to meet the economy's final demand, over "
@@ -401,29 +403,56 @@ class Diagnosis:
         return pd.DataFrame(rows, index=pd.Index(list(self.results), name="indicator"))
 
 
-def _inputs(mrio: MRIO, satellites: Mapping[str, str | None] | None, risk, past) -> DiagnosisInputs:
-    """Which satellites carry emissions and jobs: as given, else ``co2`` / ``employment`` when the table has them."""
+def diagnosis_inputs(mrio: MRIO, satellites: Mapping[str, str | None] | None = None, risk=None,
+                     past: MRIO | None = None) -> DiagnosisInputs:
+    """Which satellites carry emissions and jobs: as given, else ``co2`` / ``employment`` when the table has them;
+    checked by unit — emissions in a mass (``kt CO2`` …; the stressor named CO2 when there are several), jobs in
+    persons (the ``persons`` stressor, else the first head count)."""
+    from industwin.data.units import is_head_count, is_mass
     sats = dict(satellites or {})
     unknown = sorted(set(sats) - {"emissions", "employment"})
     if unknown:
         raise SelectionError(f"unknown satellite role(s) {unknown}. Fix: use emissions= and employment=")
-    chosen = {}
+    chosen, stressor, unit = {}, {}, {}
     for role, default in (("emissions", "co2"), ("employment", "employment")):
         name = sats.get(role, default if default in mrio.satellites else None)
         if name is not None and name not in mrio.satellites:
             raise SelectionError(f"no satellite {name!r} for {role}; the table has "
                                  f"{plain_list(list(mrio.satellites), 10) or 'none'}. Fix: name one of them")
         chosen[role] = name
+        if name is None:
+            stressor[role], unit[role] = None, ""
+            continue
+        s = mrio.satellites[name]
+        units = dict(zip(map(str, s.stressors), s.units))
+        if role == "emissions":
+            named = [k for k in units if k.lower() in ("co2", "co2e", "ghg")]
+            pick = next(iter(units)) if len(units) == 1 else (named[0] if named else None)
+            if pick is None:
+                raise SelectionError(f"satellite {name!r} has {len(units)} stressors ({plain_list(list(units), 6)}) "
+                                     "and none is named CO2: which are the emissions? Fix: give a satellite of "
+                                     "one emissions stressor (or one named CO2)")
+            if not is_mass(units[pick]):
+                raise SelectionError(f"satellite {name!r} ({pick}: {units[pick]!r}) is not in a mass of emissions "
+                                     "(t, kt, Gg, Mt …). Fix: name the table's emissions satellite with --emissions")
+        else:
+            heads = [k for k, u in units.items() if is_head_count(u)]
+            pick = "persons" if "persons" in heads else (heads[0] if heads else None)
+            if pick is None:
+                raise SelectionError(f"satellite {name!r} has no head count (units "
+                                     f"{plain_list(sorted(set(units.values())), 6)}): jobs are counted in persons. "
+                                     "Fix: name the table's employment satellite with --employment")
+        stressor[role], unit[role] = pick, units[pick]
     caveats = tuple(c for role in ("emissions", "employment") if chosen[role]
                     for c in mrio.satellites[chosen[role]].caveats())
-    return DiagnosisInputs(chosen["emissions"], chosen["employment"], risk, past, table_family(mrio), caveats)
+    return DiagnosisInputs(chosen["emissions"], chosen["employment"], risk, past, table_family(mrio), caveats,
+                           stressor["emissions"], stressor["employment"], unit["emissions"], unit["employment"])
 
 
 def _unit(spec: IndicatorSpec, mrio: MRIO, inputs: DiagnosisInputs) -> str:
-    if spec.unit == "emissions" and inputs.emissions:
-        return mrio.satellites[inputs.emissions].units[0]
-    if spec.unit == "emissions per value added" and inputs.emissions:
-        return f"{mrio.satellites[inputs.emissions].units[0]} per {mrio.unit}"
+    if spec.unit.startswith("emissions") and inputs.emissions:
+        u = inputs.emissions_unit
+        return u if spec.unit == "emissions" else f"{u} per {mrio.unit}"
     return spec.unit
 
 
@@ -477,7 +506,7 @@ def diagnose(mrio: MRIO, economy: str, peers: list[str] | None = None, *, satell
     (:func:`indicator_matrix`, e.g. once for every economy of a table).
     """
     peers = _check(mrio, economy, peers)
-    inputs = _inputs(mrio, satellites, risk, past)
+    inputs = diagnosis_inputs(mrio, satellites, risk, past)
     if not sector_group(mrio, "manufacturing"):
         raise SelectionError(f"{mrio.name or 'this table'} ({inputs.family} family) has no manufacturing sector: the "
                              "indicators are about manufacturing. Fix: use a table with its manufacturing industries")

@@ -150,6 +150,8 @@ def _check_book(book: RuleBook, fw: Framework, src: str) -> None:
         for c in r.cases:
             if c not in cases:
                 bad(f"{where}.cases", f"unknown case study {c!r}", "name the framework's case ids")
+        if r.basis == "percentile" and not 0.0 <= r.threshold <= 1.0:
+            bad(f"{where}.threshold", f"{r.threshold:g} is not a share of peers", "give a percentile between 0 and 1")
         if r.template is not None and r.template not in book.templates:
             bad(f"{where}.template", f"unknown template {r.template!r}", f"use one of {sorted(book.templates)}")
     if issues:
@@ -205,6 +207,9 @@ def fill_template(template: Template, d: Diagnosis, mrio_like, dataset: str, boo
     needed = {ph for _, v in _walk(template.scenario) if isinstance(v, str) for ph in PLACEHOLDER.findall(v)}
     if any(vals.get(ph) is None for ph in needed):
         return None
+    for _, v in _walk(template.scenario):          # a sector group this table has no sector of: no scenario
+        if isinstance(v, dict) and not sector_group(mrio_like, v.get("$group", v.get("$first", v.get("$nodes")))):
+            return None
     return fill(template.scenario)
 
 

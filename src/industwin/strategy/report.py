@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from industwin.data.mrio import MRIO
@@ -74,8 +73,8 @@ class StrategyReport:
         p, c = res["production_emissions"], res["consumption_emissions"]
         if not (p.available and c.available):
             return None
-        unit = p.unit
-        scale, u = (1e3, "Mt CO2") if unit == "kt CO2" else (1.0, unit)
+        from industwin.data.units import tonnes_per_unit
+        scale, u = 1e6 / tonnes_per_unit(p.unit), "Mt " + (p.unit.split(" ", 1)[1] if " " in p.unit else "CO2")
         ratio = c.value / p.value
         side = ("more than its industries emit: a net importer of embodied emissions" if ratio > 1.02 else
                 "less than its industries emit: a net exporter of embodied emissions" if ratio < 0.98 else
@@ -100,7 +99,9 @@ class StrategyReport:
         parts = []
         persons = f.evidence.get("persons")
         if persons:
-            parts.append(f"{persons / 1e3:,.1f} million persons work in the economy's industries")
+            from industwin.data.units import persons_per_unit
+            per = persons_per_unit(self.diagnosis.inputs.employment_unit)
+            parts.append(f"{persons * per / 1e6:,.1f} million persons work in the economy's industries")
         if ci.available:
             parts.append(f"{ci.value:.1%} of them in carbon-intensive industries and transport (more than "
                          f"{ci.percentile:.0%} of peers)")
@@ -110,15 +111,19 @@ class StrategyReport:
 
 
 def fmt_value(v, unit: str) -> str:
-    """A value for people: shares in %, other units with theirs."""
+    """A value for people: shares in %, emissions in Mt (per unit of value added in kg per currency unit), other
+    units with theirs."""
+    from industwin.data.units import is_mass, tonnes_per_unit
     if v is None or pd.isna(v):
         return "n/a"
     if unit.startswith("share"):
         return f"{100 * v:.1f} %"
-    if unit == "kt CO2":
-        return f"{v / 1e3:,.1f} Mt CO2"
-    if unit.startswith("kt CO2 per M USD"):
-        return f"{v:.2f} kg CO2 per USD"
+    mass, _, per = unit.partition(" per ")
+    gas = mass.split(" ", 1)[1] if " " in mass else "CO2"
+    if is_mass(mass) and not per:
+        return f"{v * tonnes_per_unit(mass) / 1e6:,.1f} Mt {gas}"
+    if is_mass(mass) and per.startswith("M "):                 # e.g. kt CO2 per M USD = kg per USD × 1000 / 1000
+        return f"{v * tonnes_per_unit(mass) * 1e3 / 1e6:.2f} kg {gas} per {per[2:]}"
     return f"{v:,.3g}" + ("" if unit in ("ratio", "steps from final use") else f" {unit}")
 
 
@@ -145,9 +150,3 @@ def build_report(mrio: MRIO, economy: str, *, peers: list[str] | None = None, pa
     caveats = tuple(dict.fromkeys([*d.inputs.caveats, *meta.get("satellite_notes", ())]))
     return StrategyReport(economy, mrio.year, f"{mrio.name} {mrio.year or ''}".strip(), d, recs, fw, cons, meta,
                           caveats)
-
-
-def peer_ranks(rep: StrategyReport) -> pd.DataFrame:
-    """The economy's percentile on every available indicator (for the index of many reports)."""
-    return pd.DataFrame({k: {"value": r.value, "percentile": r.percentile} for k, r in rep.diagnosis.results.items()
-                         if np.isfinite(r.value)}).T

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-__all__ = ["carbon_border_figures", "carbon_border_page", "chart_tables", "write_carbon_border_page"]
+__all__ = ["carbon_border_figures", "carbon_border_page", "chart_tables"]
 
 WITHOUT, WITH = "#1f77b4", "#d62728"
 
@@ -116,13 +116,3 @@ def carbon_border_page(res, title: str, names: Mapping[str, str] | None = None, 
     if len(res.blocs):
         tables = {"Blocs": res.blocs, **tables}
     return page_html(title, carbon_border_figures(res, names, top), tables, notes)
-
-
-def write_carbon_border_page(path: str | Path, res, title: str, names: Mapping[str, str] | None = None,
-                             notes: str = "", top: int = 20) -> Path:
-    """Write the page with the shared page writer (atomically)."""
-    from industwin.viz.pages import write_page
-    tables = chart_tables(res, names, top)
-    if len(res.blocs):
-        tables = {"Blocs": res.blocs, **tables}
-    return write_page(path, title, carbon_border_figures(res, names, top), tables, notes)

@@ -35,14 +35,29 @@ def _rows(rep: StrategyReport, challenge: str):
 
 
 def _scale(r) -> tuple[float, str]:
-    """Display scale and axis label of an indicator."""
+    """Display scale and axis label of an indicator (as :func:`industwin.strategy.report.fmt_value` writes it)."""
+    from industwin.data.units import is_mass, tonnes_per_unit
     if r.unit.startswith("share"):
         return 100.0, "%"
-    if r.unit == "kt CO2":
-        return 1e-3, "Mt CO2"
-    if r.unit.startswith("kt CO2 per M USD"):
-        return 1.0, "kg CO2 per USD"
+    mass, _, per = r.unit.partition(" per ")
+    gas = mass.split(" ", 1)[1] if " " in mass else "CO2"
+    if is_mass(mass) and not per:
+        return tonnes_per_unit(mass) / 1e6, f"Mt {gas}"
+    if is_mass(mass) and per.startswith("M "):
+        return tonnes_per_unit(mass) * 1e3 / 1e6, f"kg {gas} per {per[2:]}"
     return 1.0, r.unit
+
+
+def _emissions_mt(rep: StrategyReport) -> tuple[pd.Series, pd.Series, str] | None:
+    """Production- and consumption-based emissions of every economy in Mt (None without emissions)."""
+    from industwin.data.units import tonnes_per_unit
+    P = rep.diagnosis.peers
+    unit = rep.diagnosis.inputs.emissions_unit
+    if not unit or "production_emissions" not in P.index or not np.isfinite(P.loc["production_emissions"]).any():
+        return None
+    k = tonnes_per_unit(unit) / 1e6
+    gas = unit.split(" ", 1)[1] if " " in unit else "CO2"
+    return P.loc["production_emissions"] * k, P.loc["consumption_emissions"] * k, f"Mt {gas}"
 
 
 def challenge_figure(rep: StrategyReport, challenge: str) -> go.Figure | None:
@@ -71,20 +86,20 @@ def challenge_figure(rep: StrategyReport, challenge: str) -> go.Figure | None:
 def emissions_figure(rep: StrategyReport) -> go.Figure | None:
     """Production- against consumption-based emissions of every economy of the table (log axes; the diagonal:
     emissions caused = emissions made)."""
-    P = rep.diagnosis.peers
-    if "production_emissions" not in P.index or not np.isfinite(P.loc["production_emissions"]).any():
+    got = _emissions_mt(rep)
+    if got is None:
         return None
-    prod, cons = P.loc["production_emissions"] / 1e3, P.loc["consumption_emissions"] / 1e3
+    prod, cons, mt = got
     ok = np.isfinite(prod) & np.isfinite(cons) & (prod > 0)
     fig = go.Figure()
     fig.add_scatter(x=prod[ok], y=cons[ok], mode="markers+text", text=list(prod[ok].index), textposition="top center",
                     marker=dict(color=[RED if e == rep.economy else GREY for e in prod[ok].index], size=9),
-                    hovertemplate="%{text}: production %{x:,.0f} Mt, footprint %{y:,.0f} Mt<extra></extra>",
+                    hovertemplate=f"%{{text}}: production %{{x:,.0f}} {mt}, footprint %{{y:,.0f}} {mt}<extra></extra>",
                     showlegend=False)
     lo, hi = float(min(prod[ok].min(), cons[ok].min())), float(max(prod[ok].max(), cons[ok].max()))
     fig.add_scatter(x=[lo, hi], y=[lo, hi], mode="lines", line=dict(color="#555", dash="dot"), showlegend=False)
-    fig.update_layout(title="Production- and consumption-based CO2 (Mt): above the line, net importers of embodied "
-                            "emissions", xaxis_type="log", yaxis_type="log", height=480,
+    fig.update_layout(title=f"Production- and consumption-based emissions ({mt}): above the line, net importers of "
+                            "embodied emissions", xaxis_type="log", yaxis_type="log", height=480,
                       xaxis_title="production-based (industries' own emissions)",
                       yaxis_title="consumption-based (footprint of final demand)")
     return fig
@@ -123,13 +138,13 @@ def challenge_png(rep: StrategyReport, challenge: str, width_in: float = 7.0) ->
 
 
 def emissions_png(rep: StrategyReport) -> bytes | None:
-    P = rep.diagnosis.peers
-    if "production_emissions" not in P.index or not np.isfinite(P.loc["production_emissions"]).any():
+    got = _emissions_mt(rep)
+    if got is None:
         return None
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    prod, cons = P.loc["production_emissions"] / 1e3, P.loc["consumption_emissions"] / 1e3
+    prod, cons, mt = got
     ok = np.isfinite(prod) & np.isfinite(cons) & (prod > 0)
     fig, ax = plt.subplots(figsize=(7, 3.6))
     for e in prod[ok].index:
@@ -141,8 +156,8 @@ def emissions_png(rep: StrategyReport) -> bytes | None:
     ax.plot([lo, hi], [lo, hi], ls=":", color="#555", lw=0.8)
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("production-based CO2 (Mt)", fontsize=8)
-    ax.set_ylabel("consumption-based CO2 (Mt)", fontsize=8)
+    ax.set_xlabel(f"production-based ({mt})", fontsize=8)
+    ax.set_ylabel(f"consumption-based ({mt})", fontsize=8)
     ax.set_title("Above the line: net importers of embodied emissions", fontsize=8, loc="left")
     ax.tick_params(labelsize=7)
     fig.tight_layout()
@@ -369,11 +384,12 @@ def index_figure(P: pd.DataFrame, names: dict[str, str]) -> go.Figure:
         fig.update_xaxes(tickfont=dict(size=6), row=k // cols + 1, col=k % cols + 1)
     fig.update_annotations(font_size=10)
     fig.update_layout(height=230 * rows, margin=dict(l=30, r=20, t=60, b=30),
-                      title="Every economy on every indicator (each panel sorted; units as in the reports)")
+                      title="Every economy on every indicator (each panel sorted; raw values: shares as fractions, "
+                            "emissions and jobs in their satellites' units)")
     return fig
 
 
-def index_html(index: pd.DataFrame, P: pd.DataFrame, mrio, inputs) -> str:
+def index_html(index: pd.DataFrame, P: pd.DataFrame, mrio, inputs, pdf: bool = True) -> str:
     """The index of a folder of reports: a sortable ranking table (percentile among the others) linking each
     economy's report, and small multiples of every indicator."""
     from industwin.strategy.indicators import SPECS
@@ -385,7 +401,8 @@ def index_html(index: pd.DataFrame, P: pd.DataFrame, mrio, inputs) -> str:
     for econ, row in index.iterrows():
         cells = "".join(f"<td data-v='{v:.6f}'>{v:.2f}</td>" if np.isfinite(v) else "<td data-v='-1'></td>"
                         for c, v in row.items() if c != "findings")
-        body.append(f"<tr><td><a href='{e(econ)}.html'>{e(econ)}</a> (<a href='{e(econ)}.pdf'>pdf</a>)</td>"
+        link = f" (<a href='{e(econ)}.pdf'>pdf</a>)" if pdf else ""
+        body.append(f"<tr><td><a href='{e(econ)}.html'>{e(econ)}</a>{link}</td>"
                     f"<td>{int(row['findings'])}</td>{cells}</tr>")
     notes = "".join(f"<li>{e(c)}</li>" for c in inputs.caveats)
     parts = [f"<h1>Strategy reports: {len(index)} economies of {e(mrio.name)} {mrio.year or ''}</h1>",

@@ -10,8 +10,17 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, field_validator, model_validator
 
-from industwin.analysis.carbon_border.model import (CBAM_SECTORS_WIOD13, DOC, GROUPS, _T_PER, Bloc, BorderResult,
-                                                    _people_per_unit, carbon_border, money_unit)
+from industwin.analysis.carbon_border.model import (
+    _T_PER,
+    CBAM_SECTORS_WIOD13,
+    DOC,
+    GROUPS,
+    Bloc,
+    BorderResult,
+    _people_per_unit,
+    carbon_border,
+    money_unit,
+)
 from industwin.analysis.decarbonisation import TableRef
 from industwin.data.io import read_mapping, validate
 from industwin.data.mrio import MRIO
