@@ -76,6 +76,8 @@ def test_ranking_and_evidence():
     (lambda b: b["rules"].append(dict(b["rules"][0])), "rules[14].id", "given twice"),
     (lambda b: b["rules"][0].update(threshold=float("nan")), "rules[0].threshold", "finite"),
     (lambda b: b["rules"][1].update(threshold=75), "rules[1].threshold", "not a share of peers"),
+    (lambda b: b["bindings"]["risk_region"].update(evidence="hotspot"), "bindings.risk_region.evidence",
+     "gives no evidence 'hotspot'"),
 ])
 def test_the_rules_file_is_checked_when_loaded(tmp_path, change, field, problem):
     book = yaml.safe_load(RULES_FILE.read_text())
@@ -195,6 +197,9 @@ def test_risk_indicator_and_its_scenario(wiod2011):
     rule = BOOK.rule("supply_base_risk")
     assert rule.fires(d) is (d.value("risk_hotspot_share") >= 0.2)
     sc = fill_template(BOOK.templates[rule.template], d, wiod2011, "wiod2013", BOOK)
+    # every indicator gives only the evidence its spec declares (the rules file's bindings are checked against it)
+    for k, r in d.results.items():
+        assert set(r.evidence) <= set(r.spec.evidence), k
     assert sc["shocks"]["trade"][0]["origin"] == foreign.index[0][0]
     check_scenario(wiod2011, read_scenario(sc))
 

@@ -24,7 +24,7 @@ class ReportRequest(TableRequest):
     """The strategy report of one economy (HTML and, unless ``pdf`` is false, the PDF beside it), or with
     ``all`` of every economy of the table into the folder ``out`` with an index page ranking them."""
 
-    economy: str = Field("DEU", min_length=1)
+    economy: str | None = Field(None, min_length=1)    # one report: DEU unless given; none with ``all``
     peers: list[str] | None = Field(None, min_length=1)
     survey: PathArg | None = None
     risk: PathArg | None = None
@@ -47,13 +47,21 @@ class ReportRequest(TableRequest):
         y = self._year()
         if self.all:
             return Path(f"industwin-reports{'' if y is None else f'-{y}'}")
-        return Path(f"industwin-report-{self.economy}{'' if y is None else f'-{y}'}.html")
+        return Path(f"industwin-report-{self.focus}{'' if y is None else f'-{y}'}.html")
+
+    @property
+    def focus(self) -> str:
+        """The economy of a single report (DEU unless given)."""
+        return self.economy or "DEU"
 
     def check(self) -> None:
         super().check()
         if self.all and self.survey is not None:
             raise SelectionError(f"--survey {self.survey}: a survey belongs to one economy's report, --all writes "
                                  "every economy's. Fix: drop one of them")
+        if self.all and self.economy is not None:
+            raise SelectionError(f"--economy {self.economy}: --all writes every economy's report. Fix: drop one of "
+                                 "them")
         if self.all and self.peers is not None:
             raise SelectionError("--all compares every economy with all the others; --peers would change the peer set "
                                  "of each. Fix: drop --peers")
@@ -92,11 +100,11 @@ class ReportRequest(TableRequest):
         from industwin.strategy.report import build_report
         from industwin.viz.report import report_html, report_pdf
         n = (len(self.peers) if self.peers else len(m.regions) - 2) + 1
-        with progress.task(f"diagnosing {self.economy} and its peers", total=n) as t:
-            rep = build_report(m, self.economy, peers=self.peers, past=past, satellites=self._satellites(),
+        with progress.task(f"diagnosing {self.focus} and its peers", total=n) as t:
+            rep = build_report(m, self.focus, peers=self.peers, past=past, satellites=self._satellites(),
                                risk=risk, survey=responses, source=self.source,
                                progress=lambda k: t.update(completed=k))
-        res.title = f"{self.economy} {m.year or ''}: strategy diagnosis"
+        res.title = f"{self.focus} {m.year or ''}: strategy diagnosis"
         for p in rep.summary_points():
             res.line(f"• {p}")
         d = rep.diagnosis.table

@@ -13,7 +13,8 @@ from industwin.cli.common import AllowNegative, Unit, execute, parse_list
 
 
 @app.command()
-def report(economy: Annotated[str, typer.Option(help="economy to diagnose (a region of the table)")] = "DEU",
+def report(economy: Annotated[str | None, typer.Option(help="economy to diagnose (a region of the table; default "
+                                                            "DEU)")] = None,
            year: Annotated[int | None, typer.Option("--year", "-y", help="year of a named dataset (default: its "
                                                                       "latest, 2011 for wiod2013)")] = None,
            source: Annotated[str, typer.Option("--source", "--dataset", help="table with the economy and its peers "

@@ -54,6 +54,7 @@ class IndicatorSpec:
     source: str
     needs: str              # what fills it when it is not available
     compute: Callable[..., Value]
+    evidence: tuple[str, ...] = ()      # the evidence keys its results may carry (rules' bindings name them)
 
 
 @dataclass(frozen=True)
@@ -292,8 +293,17 @@ def _risk(w: _Workspace, region: str) -> Value:
     return Value(float(foreign["share"].iloc[0]), {"risk_top": tuple(foreign.index[0]), **scored})
 
 
+EVIDENCE = {"worst_supplier_loss": ("worst_supplier",), "risk_hotspot_share": ("risk_top", "scored", "of"),
+            "critical_input_concentration": ("input", "origin"), "foreign_demand_jobs_share": ("persons",),
+            "foreign_jobs_footprint_share": ("persons", "left_out"), "declining_sectors_share": ("weights", "past_year"),
+            "carbon_intensive_jobs_share": ("sectors",), "emission_intensive_va_share": ("sectors",),
+            "medium_high_tech_va_share": ("sectors",), **{k: ("caveats",) for k in (
+                "production_emissions", "consumption_emissions", "emission_intensity_va", "footprint_ratio",
+                "supply_chain_multiplier")}}
+
+
 def _spec(id, challenge, name, unit, direction, method, source, needs, compute) -> IndicatorSpec:
-    return IndicatorSpec(id, challenge, name, unit, direction, method, source, needs, compute)
+    return IndicatorSpec(id, challenge, name, unit, direction, method, source, needs, compute, EVIDENCE.get(id, ()))
 
 
 TABLE = "the table"

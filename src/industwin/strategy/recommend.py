@@ -119,6 +119,9 @@ def _check_book(book: RuleBook, fw: Framework, src: str) -> None:
     for name, b in book.bindings.items():
         if b.indicator not in SPECS:
             bad(f"bindings.{name}.indicator", f"unknown indicator {b.indicator!r}", f"use one of {sorted(SPECS)}")
+        elif b.evidence not in SPECS[b.indicator].evidence:
+            bad(f"bindings.{name}.evidence", f"{b.indicator} gives no evidence {b.evidence!r}",
+                f"use one of {list(SPECS[b.indicator].evidence) or 'none: it gives no evidence'}")
     known = set(BUILTIN) | set(book.bindings)
     for tid, t in book.templates.items():
         for where, v in _walk(t.scenario, f"templates.{tid}.scenario"):
