@@ -36,9 +36,21 @@ from industwin.core.cascades import CascadeOperators, build_operators, run_casca
 from industwin.core.firms import FirmNetwork
 from industwin.errors import DataError, SelectionError, plain, plain_list
 
-__all__ = ["Essentiality", "read_essentiality", "CascadeModel", "esri", "propagate", "shock_scenarios",
-           "supplier_impact", "Intervention", "second_supplier", "rewire", "reshore", "add_stock",
-           "assess_interventions"]
+__all__ = [
+    "CascadeModel",
+    "Essentiality",
+    "Intervention",
+    "add_stock",
+    "assess_interventions",
+    "esri",
+    "propagate",
+    "read_essentiality",
+    "reshore",
+    "rewire",
+    "second_supplier",
+    "shock_scenarios",
+    "supplier_impact",
+]
 
 
 @dataclass(frozen=True)
@@ -74,7 +86,7 @@ class Essentiality:
         object.__setattr__(self, "matrix", m.astype(np.int64))
 
     @classmethod
-    def uniform(cls, industries, value: int = 1) -> "Essentiality":
+    def uniform(cls, industries, value: int = 1) -> Essentiality:
         ind = [str(i) for i in industries]
         return cls(pd.DataFrame(value, index=ind, columns=ind))
 
@@ -266,21 +278,9 @@ def esri(network: FirmNetwork | CascadeModel, essentiality: Essentiality | None 
 
 def _esri_on_dask(model, pos, scheduler, chunk, replaceable, eps, put):
     """Chunks of firms as Dask tasks; the operators are scattered once to every worker."""
-    import os
-    from contextlib import ExitStack
+    from industwin.parallel import dask_client
 
-    with ExitStack() as stack:
-        if scheduler == "distributed":
-            from dask.distributed import Client, LocalCluster
-            from industwin.analysis.value_chains import _one_blas_thread_per_process
-            stack.enter_context(_one_blas_thread_per_process())
-            cluster = stack.enter_context(LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1,
-                                                       processes=True, dashboard_address=":0"))
-            client = stack.enter_context(Client(cluster))
-        elif hasattr(scheduler, "scatter") and hasattr(scheduler, "gather"):
-            client = scheduler
-        else:
-            raise SelectionError("scheduler must be None, 'distributed' or a dask.distributed.Client")
+    with dask_client(scheduler) as client:
         from dask.distributed import as_completed
         ops = client.scatter(model.ops, broadcast=True)
         damp = client.scatter(model.damp, broadcast=True) if model.damp is not None else None

@@ -40,7 +40,6 @@ Families of indicators
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -55,12 +54,25 @@ from industwin.core.leontief import Factorisation, ghosh, leontief, safe_recipro
 from industwin.data.mrio import MRIO, REGION, SECTOR
 from industwin.data.select import as_list, check_share, check_years, node_positions, region_positions, regions_of
 from industwin.errors import SelectionError
+from industwin.parallel import dask_client, one_blas_thread_per_process
 
 __all__ = [
-    "export_decomposition", "final_output_origin", "ProductOrigins", "chain_position",
-    "average_propagation_length", "supply_chain_exposure", "Exposure", "hypothetical_extraction", "Extraction",
-    "supplier_dependence", "gvc_indicators", "GVCIndicators", "over_years", "INDICATORS",
-    "economy_value_chains", "EconomyValueChains",
+    "INDICATORS",
+    "EconomyValueChains",
+    "Exposure",
+    "Extraction",
+    "GVCIndicators",
+    "ProductOrigins",
+    "average_propagation_length",
+    "chain_position",
+    "economy_value_chains",
+    "export_decomposition",
+    "final_output_origin",
+    "gvc_indicators",
+    "hypothetical_extraction",
+    "over_years",
+    "supplier_dependence",
+    "supply_chain_exposure",
 ]
 
 ORIGIN = "origin"
@@ -727,33 +739,6 @@ def over_years(indicator: str | Callable[..., Any], years: Iterable[int] | None 
     return dict(zip(ys, results))
 
 
-BLAS_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-@contextlib.contextmanager
-def _one_blas_thread_per_process():
-    """Worker processes started inside this block run BLAS on one thread each (unless the user
-    set the variables): one process per core is faster than processes fighting over threads.
-    Dask's nannies also make glibc return freed memory at once (``MALLOC_TRIM_THRESHOLD_``), which
-    turns every array temporary of a numerical loop into fresh page faults; for the local clusters
-    started here, arrays under 64 MB are kept in the heap instead."""
-    import dask
-    saved = {k: os.environ.get(k) for k in BLAS_THREAD_VARS}
-    for k in BLAS_THREAD_VARS:
-        os.environ.setdefault(k, "1")
-    env = "distributed.nanny.pre-spawn-environ"
-    cfg = dask.config.set({f"{env}.MALLOC_TRIM_THRESHOLD_": 1 << 27, f"{env}.MALLOC_MMAP_THRESHOLD_": 1 << 26})
-    try:
-        with cfg:
-            yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def _dask_map(dataset: str, years: list[int], fn: Callable, kwargs: dict, scheduler: Any) -> list:
     try:
         import dask
@@ -763,18 +748,10 @@ def _dask_map(dataset: str, years: list[int], fn: Callable, kwargs: dict, schedu
     if scheduler in ("threads", "synchronous"):
         return list(dask.compute(*tasks, scheduler=scheduler))
     if scheduler == "processes":
-        with _one_blas_thread_per_process():
+        with one_blas_thread_per_process():
             return list(dask.compute(*tasks, scheduler="processes", num_workers=min(len(years), os.cpu_count() or 1)))
-    if scheduler == "distributed":
-        from dask.distributed import Client, LocalCluster
-        with _one_blas_thread_per_process(), \
-                LocalCluster(n_workers=min(len(years), os.cpu_count() or 1), threads_per_worker=1, processes=True,
-                             dashboard_address=":0") as cluster, Client(cluster) as client:
-            return list(client.gather(client.compute(tasks)))
-    if hasattr(scheduler, "compute") and hasattr(scheduler, "gather"):  # a dask.distributed.Client
-        return list(scheduler.gather(scheduler.compute(tasks)))
-    raise SelectionError(f"unknown scheduler {scheduler!r}. Fix: None, 'threads', 'processes', 'distributed' "
-                         "or a dask.distributed.Client")
+    with dask_client(scheduler, min(len(years), os.cpu_count() or 1)) as client:
+        return list(client.gather(client.compute(tasks)))
 
 
 # ----------------------------------------------------------------------------- one economy, over the years

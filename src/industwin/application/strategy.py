@@ -225,13 +225,9 @@ def _map(fn, jobs: list[dict], dask: bool, local) -> list:
     core, each worker loading the table from its source (the same code runs on a cluster's Client)."""
     if not dask or len(jobs) == 1:
         return [fn(j, local) for j in jobs]
-    from dask.distributed import Client, LocalCluster
-
-    from industwin.analysis.value_chains import _one_blas_thread_per_process
-    with _one_blas_thread_per_process(), LocalCluster(n_workers=len(jobs), threads_per_worker=1, processes=True,
-                                                      dashboard_address=None) as cluster, Client(cluster) as client:
-        futures = client.map(fn, jobs, pure=False)
-        return client.gather(futures)
+    from industwin.parallel import dask_client
+    with dask_client("distributed", len(jobs)) as client:
+        return client.gather(client.map(fn, jobs, pure=False))
 
 
 def _index_table(P: pd.DataFrame, docs: dict) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from industwin.data.mrio import MRIO, REGION, SECTOR
 from industwin.data.select import node_positions
 from industwin.errors import SelectionError
 
-__all__ = ["RiskAssessment", "risk_assessment", "BYTES_PER_DRAW"]
+__all__ = ["BYTES_PER_DRAW", "RiskAssessment", "risk_assessment"]
 
 BYTES_PER_DRAW = 2048            # the draw's plan and result rows, in Python objects and the final table
 
@@ -104,25 +104,14 @@ def risk_assessment(mrio: MRIO, draws: int = 1000, seed: int = 0, nodes: Sequenc
     else:
         import dask
 
-        from industwin.analysis.value_chains import _one_blas_thread_per_process
+        from industwin.parallel import dask_client, one_blas_thread_per_process
         if scheduler in ("threads", "processes"):
-            with _one_blas_thread_per_process():
+            with one_blas_thread_per_process():
                 parts = dask.compute(*[dask.delayed(_mc_batch)(mrio, params, horizon, c) for c in chunks],
                                      scheduler=scheduler)
         else:
-            import os
-
-            from dask.distributed import Client, LocalCluster
-            if scheduler == "distributed":
-                with _one_blas_thread_per_process(), LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1,
-                                                                  processes=True, dashboard_address=":0") as cl, \
-                        Client(cl) as client:
-                    parts = _on_client(client, mrio, params, horizon, chunks)
-            elif hasattr(scheduler, "scatter"):
-                parts = _on_client(scheduler, mrio, params, horizon, chunks)
-            else:
-                raise SelectionError(f"unknown scheduler {scheduler!r}. Fix: None, 'threads', 'processes', "
-                                     "'distributed' or a dask.distributed.Client")
+            with dask_client(scheduler) as client:
+                parts = _on_client(client, mrio, params, horizon, chunks)
     df = pd.DataFrame([r for p in parts for r in p]).sort_values("draw").set_index("draw")
     df.insert(0, "region", np.asarray(mrio.index.get_level_values(REGION))[df["row"]])
     df.insert(1, "sector", np.asarray(mrio.index.get_level_values(SECTOR))[df["row"]])
