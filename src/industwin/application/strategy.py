@@ -3,6 +3,8 @@ economy, or for every economy of a table at once (``all``: reports in parallel o
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 from pathlib import Path
 
@@ -133,14 +135,15 @@ class ReportRequest(TableRequest):
         chunks = [economies[i::_workers(self.dask)] for i in range(_workers(self.dask))]
         job = dict(source=self.source, year=m.year, unit=self.unit, allow_negative=self.allow_negative,
                    past_year=None if past is None else past.year, risk=risk, satellites=sats, pdf=self.pdf)
-        with progress.task(f"indicators of {len(economies)} economies" + (" on Dask" if self.dask else "")):
-            parts = _map(_matrix_part, [dict(job, regions=c) for c in chunks], self.dask, (m, past))
-        P = pd.concat([p for p, _ in parts], axis=1)[economies]
-        evidence = {k: v for _, e in parts for k, v in e.items()}
-        with progress.task(f"writing {len(economies)} reports (HTML, PDF with charts)" +
-                           (" on Dask" if self.dask else "")):
-            pages = _map(_render_part, [dict(job, economies=c, matrix=(P, evidence)) for c in chunks], self.dask,
-                         (m, past))
+        on = " on Dask" if len(chunks) > 1 else ""
+        with _cluster(len(chunks)) as client:     # one cluster for both steps; each worker loads the table once
+            with progress.task(f"indicators of {len(economies)} economies{on}"):
+                parts = _map(client, _matrix_part, [dict(job, regions=c) for c in chunks], (m, past))
+            P = pd.concat([p for p, _ in parts], axis=1)[economies]
+            evidence = {k: v for _, e in parts for k, v in e.items()}
+            with progress.task(f"writing {len(economies)} reports (HTML, PDF with charts){on}"):
+                pages = _map(client, _render_part, [dict(job, economies=c, matrix=(P, evidence)) for c in chunks],
+                             (m, past))
         docs = {e: d for part in pages for e, d in part.items()}
         index = _index_table(P, docs)
         from industwin.viz.report import index_html
@@ -189,14 +192,20 @@ def _check_risk(risk: pd.Series, m) -> None:
                         "country-sector not listed scores 0")
 
 
+@functools.lru_cache(maxsize=4)
+def _load(source: str, year: int | None, unit: str | None, allow_negative: bool):
+    from industwin.data.registry import load
+    return load(source, year, unit=unit, allow_negative=allow_negative)
+
+
 def _tables(job: dict, local):
-    """The table (and the table five years earlier) in a worker: loaded again from the source, or the caller's."""
+    """The table (and the table five years earlier) in a worker: loaded from the source once per worker process,
+    or the caller's."""
     if local is not None:
         return local
-    from industwin.data.registry import load
-    m = load(job["source"], job["year"], unit=job["unit"], allow_negative=job["allow_negative"])
-    past = None if job["past_year"] is None else load(job["source"], job["past_year"], unit=job["unit"],
-                                                      allow_negative=job["allow_negative"])
+    m = _load(job["source"], job["year"], job["unit"], job["allow_negative"])
+    past = None if job["past_year"] is None else _load(job["source"], job["past_year"], job["unit"],
+                                                       job["allow_negative"])
     return m, past
 
 
@@ -220,14 +229,20 @@ def _render_part(job: dict, local=None) -> dict:
     return out
 
 
-def _map(fn, jobs: list[dict], dask: bool, local) -> list:
-    """Run ``fn`` on each job: in this process (``local`` tables), or on a Dask LocalCluster of one process per
-    core, each worker loading the table from its source (the same code runs on a cluster's Client)."""
-    if not dask or len(jobs) == 1:
-        return [fn(j, local) for j in jobs]
+def _cluster(workers: int):
+    """A Dask client of ``workers`` processes (:func:`industwin.parallel.dask_client`), or None for one."""
+    if workers < 2:
+        return contextlib.nullcontext(None)
     from industwin.parallel import dask_client
-    with dask_client("distributed", len(jobs)) as client:
-        return client.gather(client.map(fn, jobs, pure=False))
+    return dask_client("distributed", workers)
+
+
+def _map(client, fn, jobs: list[dict], local) -> list:
+    """Run ``fn`` on each job: in this process with the caller's tables (no client), or as Dask tasks whose
+    workers load the table from its source (the same code runs on a cluster's Client)."""
+    if client is None:
+        return [fn(j, local) for j in jobs]
+    return client.gather(client.map(fn, jobs, pure=False))
 
 
 def _index_table(P: pd.DataFrame, docs: dict) -> pd.DataFrame:

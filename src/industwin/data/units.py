@@ -43,19 +43,19 @@ def persons_per_unit(unit: str) -> float:
     return 1e3 if m.group(1) else 1.0
 
 
-def is_mass(unit: str) -> bool:
-    """True for a unit of emissions by mass (``kt CO2``, ``t CO2e``, ``Gg`` …)."""
+def _parses(parse, unit: str) -> bool:
     try:
-        tonnes_per_unit(unit)
+        parse(unit)
         return True
     except SelectionError:
         return False
+
+
+def is_mass(unit: str) -> bool:
+    """True for a unit of emissions by mass (``kt CO2``, ``t CO2e``, ``Gg`` …)."""
+    return _parses(tonnes_per_unit, unit)
 
 
 def is_head_count(unit: str) -> bool:
     """True for a unit of persons (``persons``, ``1000 persons``, ``jobs`` …)."""
-    try:
-        persons_per_unit(unit)
-        return True
-    except SelectionError:
-        return False
+    return _parses(persons_per_unit, unit)

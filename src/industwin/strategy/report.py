@@ -73,14 +73,13 @@ class StrategyReport:
         p, c = res["production_emissions"], res["consumption_emissions"]
         if not (p.available and c.available):
             return None
-        from industwin.data.units import tonnes_per_unit
-        scale, u = 1e6 / tonnes_per_unit(p.unit), "Mt " + (p.unit.split(" ", 1)[1] if " " in p.unit else "CO2")
+        k, u = display_scale(p.unit)
         ratio = c.value / p.value
         side = ("more than its industries emit: a net importer of embodied emissions" if ratio > 1.02 else
                 "less than its industries emit: a net exporter of embodied emissions" if ratio < 0.98 else
                 "about what its industries emit")
-        text = (f"Emissions: the economy's industries emit {p.value / scale:,.0f} {u}; its final demand causes "
-                f"{c.value / scale:,.0f} {u} worldwide ({ratio:.2f} times production, {side}).")
+        text = (f"Emissions: the economy's industries emit {p.value * k:,.0f} {u}; its final demand causes "
+                f"{c.value * k:,.0f} {u} worldwide ({ratio:.2f} times production, {side}).")
         i = res["emission_intensity_va"]
         if i.available:
             text += (f" Each unit of value added emits {fmt_value(i.value, i.unit)}, more than {i.percentile:.0%} "
@@ -110,20 +109,32 @@ class StrategyReport:
         return "Jobs: " + "; ".join(parts) + "."
 
 
-def fmt_value(v, unit: str) -> str:
-    """A value for people: shares in %, emissions in Mt (per unit of value added in kg per currency unit), other
-    units with theirs."""
+def display_scale(unit: str) -> tuple[float, str]:
+    """How an indicator's value is shown: the factor and the unit people read — shares in %, emissions in Mt of
+    their gas, emissions per value added in kg per currency unit; other units as they are."""
     from industwin.data.units import is_mass, tonnes_per_unit
-    if v is None or pd.isna(v):
-        return "n/a"
     if unit.startswith("share"):
-        return f"{100 * v:.1f} %"
+        return 100.0, "%"
     mass, _, per = unit.partition(" per ")
     gas = mass.split(" ", 1)[1] if " " in mass else "CO2"
     if is_mass(mass) and not per:
-        return f"{v * tonnes_per_unit(mass) / 1e6:,.1f} Mt {gas}"
-    if is_mass(mass) and per.startswith("M "):                 # e.g. kt CO2 per M USD = kg per USD × 1000 / 1000
-        return f"{v * tonnes_per_unit(mass) * 1e3 / 1e6:.2f} kg {gas} per {per[2:]}"
+        return tonnes_per_unit(mass) / 1e6, f"Mt {gas}"
+    if is_mass(mass) and per.startswith("M "):                 # e.g. kt CO2 per M USD = kg CO2 per USD
+        return tonnes_per_unit(mass) * 1e3 / 1e6, f"kg {gas} per {per[2:]}"
+    return 1.0, unit
+
+
+def fmt_value(v, unit: str) -> str:
+    """A value for people, in the unit of :func:`display_scale`."""
+    if v is None or pd.isna(v):
+        return "n/a"
+    k, shown = display_scale(unit)
+    if shown == "%":
+        return f"{k * v:.1f} %"
+    if shown.startswith("Mt "):
+        return f"{k * v:,.1f} {shown}"
+    if shown.startswith("kg "):
+        return f"{k * v:.2f} {shown}"
     return f"{v:,.3g}" + ("" if unit in ("ratio", "steps from final use") else f" {unit}")
 
 

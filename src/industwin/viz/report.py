@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import yaml
 from plotly.subplots import make_subplots
 
-from industwin.strategy.report import StrategyReport, fmt_value
+from industwin.strategy.report import StrategyReport, display_scale, fmt_value
 from industwin.viz.pages import document, figure_html
 
 __all__ = [
@@ -35,29 +35,34 @@ def _rows(rep: StrategyReport, challenge: str):
 
 
 def _scale(r) -> tuple[float, str]:
-    """Display scale and axis label of an indicator (as :func:`industwin.strategy.report.fmt_value` writes it)."""
-    from industwin.data.units import is_mass, tonnes_per_unit
-    if r.unit.startswith("share"):
-        return 100.0, "%"
-    mass, _, per = r.unit.partition(" per ")
-    gas = mass.split(" ", 1)[1] if " " in mass else "CO2"
-    if is_mass(mass) and not per:
-        return tonnes_per_unit(mass) / 1e6, f"Mt {gas}"
-    if is_mass(mass) and per.startswith("M "):
-        return tonnes_per_unit(mass) * 1e3 / 1e6, f"kg {gas} per {per[2:]}"
-    return 1.0, r.unit
+    """Display scale and axis label of an indicator (as the report's text writes it)."""
+    return display_scale(r.unit)
 
 
 def _emissions_mt(rep: StrategyReport) -> tuple[pd.Series, pd.Series, str] | None:
     """Production- and consumption-based emissions of every economy in Mt (None without emissions)."""
-    from industwin.data.units import tonnes_per_unit
     P = rep.diagnosis.peers
     unit = rep.diagnosis.inputs.emissions_unit
     if not unit or "production_emissions" not in P.index or not np.isfinite(P.loc["production_emissions"]).any():
         return None
-    k = tonnes_per_unit(unit) / 1e6
-    gas = unit.split(" ", 1)[1] if " " in unit else "CO2"
-    return P.loc["production_emissions"] * k, P.loc["consumption_emissions"] * k, f"Mt {gas}"
+    k, mt = display_scale(unit)
+    return P.loc["production_emissions"] * k, P.loc["consumption_emissions"] * k, mt
+
+
+def _png(fig) -> bytes:
+    """A matplotlib figure as PNG bytes (160 dpi), closed."""
+    import matplotlib.pyplot as plt
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=160)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _pyplot():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
 
 
 def challenge_figure(rep: StrategyReport, challenge: str) -> go.Figure | None:
@@ -110,9 +115,7 @@ def challenge_png(rep: StrategyReport, challenge: str, width_in: float = 7.0) ->
     rows = _rows(rep, challenge)
     if not rows:
         return None
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
     fig, axes = plt.subplots(len(rows), 1, figsize=(width_in, 0.95 * len(rows) + 0.3), squeeze=False)
     for ax, r in zip(axes[:, 0], rows):
         s, label = _scale(r)
@@ -131,19 +134,14 @@ def challenge_png(rep: StrategyReport, challenge: str, width_in: float = 7.0) ->
         for side in ("left", "right", "top"):
             ax.spines[side].set_visible(False)
     fig.tight_layout(h_pad=0.6)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=160)
-    plt.close(fig)
-    return buf.getvalue()
+    return _png(fig)
 
 
 def emissions_png(rep: StrategyReport) -> bytes | None:
     got = _emissions_mt(rep)
     if got is None:
         return None
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
     prod, cons, mt = got
     ok = np.isfinite(prod) & np.isfinite(cons) & (prod > 0)
     fig, ax = plt.subplots(figsize=(7, 3.6))
@@ -161,10 +159,7 @@ def emissions_png(rep: StrategyReport) -> bytes | None:
     ax.set_title("Above the line: net importers of embodied emissions", fontsize=8, loc="left")
     ax.tick_params(labelsize=7)
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=160)
-    plt.close(fig)
-    return buf.getvalue()
+    return _png(fig)
 
 
 def _display(rep: StrategyReport, challenge: str) -> pd.DataFrame:
