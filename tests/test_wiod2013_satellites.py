@@ -141,7 +141,7 @@ def test_values_in_sectors_without_output_are_said_to_be_left_out(m11):
     idle = (x == 0) & (F > 0)
     assert idle.any()                                  # e.g. Indonesia's motor-vehicle trade (c19) is not in the table
     note = next(n for n in m11.meta["satellite_notes"] if n.startswith("co2:") and "without output" in n)
-    assert f"{F[idle].sum():,.0f} kt CO2" in note and "IDN c19" in note
+    assert f"{F[idle].sum():,.0f} (in kt CO2)" in note and "IDN c19" in note
     # the production accounts carry exactly the emissions of the sectors with output, up to the table's rounding
     acc = embodied_accounts(m11, "co2")
     assert acc.production.to_numpy().sum() == pytest.approx(F[x > 0].sum(), rel=2e-3)

@@ -262,7 +262,7 @@ def with_satellites(mrio: MRIO, root: Path) -> MRIO:
         if idle.any():
             cells = [f"{r} {c}" for r, c in mrio.index[idle]]
             amount = np.nan_to_num(s.F[:, idle]).sum(axis=1)
-            notes.append(f"{s.name}: {', '.join(f'{a:,.0f} {u}' for a, u in zip(amount, s.units))} sit in sectors "
+            notes.append(f"{s.name}: {', '.join(f'{a:,.0f} (in {u})' for a, u in zip(amount, s.units))} sit in sectors "
                          f"without output in the table ({', '.join(cells[:6])}{' …' if len(cells) > 6 else ''}): no "
                          "account can pass them on (multipliers need output), so they are left out of the accounts")
     return mrio.replace(satellites=sats, meta={**mrio.meta, "satellite_notes": notes,
