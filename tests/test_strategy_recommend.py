@@ -1,66 +1,143 @@
 """Indicators on WIOD 2011 (with peers, emissions and jobs) and the recommendation rules (data, checked when
-loaded) on constructed diagnoses: each rule fires when, and only when, its condition holds; every scenario a
-template fills is valid on the table."""
+loaded) on constructed diagnoses: a rule fires only for a material gap — beyond the peers' spread for their number
+and worth 1 % of the economy's value added, jobs or emissions (property tests on synthetic peer distributions) —
+ranked on one scale; every scenario a template fills is valid on the table."""
 
 from __future__ import annotations
 
+import math
 from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from industwin.analysis.disruption import check_scenario, read_scenario
 from industwin.errors import SelectionError, ValidationError
 from industwin.strategy.indicators import INDICATORS, SPECS, Diagnosis, DiagnosisInputs, IndicatorResult, diagnose
-from industwin.strategy.recommend import RULES_FILE, load_rules, recommend
+from industwin.strategy.materiality import STAKE_MIN, STAKES, peer_test, robust_spread, z_needed
+from industwin.strategy.peers import PeerSet
+from industwin.strategy.recommend import RULES_FILE, assess, load_rules, recommend
 
 BOOK = load_rules()
+# evidence and totals that make every stake factor 1 (emissions per value added: 10), so a gap's stake is the gap
+EVIDENCE = {"output": 1000.0, "requirement": 1000.0, "foreign_inputs": 1000.0, "exports": 1000.0, "persons": 100.0}
+TOTALS = {"value added": 1000.0, "jobs": 100.0, "emissions": 100.0}
 
 
-def _result(spec, value: float, pct: float) -> IndicatorResult:
-    """A result whose percentile among 100 peers is ``pct`` (a multiple of 0.01)."""
-    k = round(pct * 100)
-    peers = pd.Series([value - 1.0] * k + [value + 1.0] * (100 - k), index=[f"P{i}" for i in range(100)])
-    return IndicatorResult(spec, value, peers, {}, spec.unit)
+def _diagnosis(economy: dict, peers: dict) -> Diagnosis:
+    """Economy XXX with ``economy[indicator]`` against peers P0… with ``peers[indicator]`` (the same count for
+    every indicator; indicators not given: NaN)."""
+    n = len(next(iter(peers.values()))) if peers else 10
+    names = [f"P{i}" for i in range(n)]
+    M = pd.DataFrame(np.nan, index=[s.id for s in INDICATORS], columns=["XXX", *names])
+    for k, v in economy.items():
+        M.loc[k, "XXX"] = v
+    for k, v in peers.items():
+        M.loc[k, names] = np.asarray(v, float)
+    res = {s.id: IndicatorResult(s, float(M.loc[s.id, "XXX"]), M.loc[s.id, names], dict(EVIDENCE), s.unit)
+           for s in INDICATORS}
+    ps = PeerSet("test", tuple(names), "synthetic peers")
+    return Diagnosis("XXX", 2011, MappingProxyType(res), M, DiagnosisInputs(), M, MappingProxyType({"test": ps}),
+                     MappingProxyType({}), MappingProxyType(TOTALS), MappingProxyType({}))
 
 
-def _diagnosis(values: dict, percentiles: dict) -> Diagnosis:
-    res = {s.id: _result(s, values.get(s.id, np.nan), percentiles.get(s.id, 0.5)) for s in INDICATORS}
-    return Diagnosis("XXX", 2011, MappingProxyType(res), pd.DataFrame(), DiagnosisInputs())
+def _plant(rule, peers: np.ndarray, k: float) -> float:
+    """A value ``k`` robust spreads from the peers' median on the rule's side of concern."""
+    return float(np.median(peers) + (1 if rule.side == "high" else -1) * k * robust_spread(peers))
+
+
+peer_samples = st.integers(5, 60).flatmap(lambda n: st.tuples(
+    st.floats(0.5, 2.0), st.floats(0.02, 0.3), st.integers(0, 2**31 - 1), st.just(n)))
 
 
 @pytest.mark.parametrize("rule", BOOK.rules, ids=lambda r: r.id)
-def test_each_rule_fires_when_and_only_when_its_condition_holds(rule):
-    t = rule.threshold
-    if rule.basis == "value":
-        inside, outside = (t + 1e-9, t - 0.01) if rule.test == ">=" else (t - 1e-9, t + 0.01)
-        cases = ((inside, True), (t, True), (outside, False), (np.nan, False))
-    else:                                    # percentiles move in steps of 1/100 peers
-        inside, outside = (t + 0.01, t - 0.01) if rule.test == ">=" else (t - 0.01, t + 0.01)
-        cases = ((inside, True), (t, True), (outside, False))
-    for measure, expect in cases:
-        if rule.basis == "value":
-            d = _diagnosis({rule.indicator: measure}, {})
-        else:
-            d = _diagnosis({rule.indicator: 1.0}, {rule.indicator: measure})
-        fired = [r.rule.id for r in recommend(d)]
-        assert (rule.id in fired) is expect, (rule.id, measure)
-    # only the rules of this indicator fire when only it is set past the threshold
-    d = _diagnosis({rule.indicator: inside if rule.basis == "value" else 1.0},
-                   {rule.indicator: inside} if rule.basis == "percentile" else {})
-    assert {r.rule.id for r in recommend(d)} <= {x.id for x in BOOK.rules if x.indicator == rule.indicator}
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sample=peer_samples, where=st.floats(0.25, 0.75))
+def test_no_rule_fires_on_a_gap_within_the_peers_noise(rule, sample, where):
+    centre, spread, seed, n = sample
+    peers = np.random.default_rng(seed).normal(centre, spread, n)
+    value = float(np.quantile(peers, where))          # inside the peers' interquartile range
+    d = _diagnosis({rule.indicator: value}, {rule.indicator: peers})
+    a = assess(rule, d)
+    assert abs(a.test.z) < a.test.needed and not a.material
+    assert rule.id not in {r.rule.id for r in recommend(d)}
 
 
-def test_ranking_and_evidence():
-    d = _diagnosis({"critical_input_concentration": 0.9, "worst_supplier_loss": 0.011}, {})
+@pytest.mark.parametrize("rule", BOOK.rules, ids=lambda r: r.id)
+@settings(max_examples=25, deadline=None)
+@given(sample=peer_samples, extra=st.floats(0.01, 5.0))
+def test_a_planted_material_gap_always_fires(rule, sample, extra):
+    centre, spread, seed, n = sample
+    peers = np.random.default_rng(seed).normal(centre, spread, n)
+    value = _plant(rule, peers, z_needed(n) + extra)
+    d = _diagnosis({rule.indicator: value}, {rule.indicator: peers})
+    a = assess(rule, d)
+    if a.stake.share < STAKE_MIN or (rule.also and not rule.also.holds(value)):
+        return                                        # large against the peers but too small a stake: not material
+    assert a.material and a.score >= 1.0
     recs = recommend(d)
-    assert [r.rule.id for r in recs] == ["concentrated_critical_input", "single_supplier_exposure"]
-    assert recs[0].gap == pytest.approx(0.8) and "critical_input_concentration = 0.9" in recs[0].evidence
-    assert {"stockpiling", "restructure_essential_chains"} <= set(recs[0].priorities["id"])
-    assert set(recs[0].cases["id"]) == {"manufacturing_x", "siemens_singapore"}
-    assert recs[0].scenario is None                      # no table given: nothing to fill the template for
+    assert rule.id in {r.rule.id for r in recs}
+    # only rules on this indicator fire when only it is set
+    assert {r.rule.id for r in recs} <= {x.id for x in BOOK.rules if x.indicator == rule.indicator}
+
+
+@pytest.mark.parametrize("n", [5, 8, 10, 20, 40])
+def test_an_economy_drawn_from_its_peers_is_flagged_rarely(n):
+    """Within the peers' noise: an economy drawn from the peers' own distribution passes the peer count about as
+    often as 1.5 σ on one side of a normal (6.7 %) for every size of peer set."""
+    rng = np.random.default_rng(n)
+    hits = sum(peer_test(rng.normal(), rng.normal(size=n), "high").passes for _ in range(3000))
+    assert 0.04 < hits / 3000 < 0.09
+
+
+def test_the_two_counts_and_their_thresholds():
+    peers = np.array([0.08, 0.09, 0.10, 0.10, 0.11, 0.12, 0.10, 0.09, 0.11, 0.10])   # median 0.10
+    peers = np.concatenate([peers, peers])                                             # 20 peers
+    rule = BOOK.rule("emission_intensive_structure")                                 # a share of value added
+    sd = robust_spread(peers)
+    assert sd == pytest.approx(1.4826 * np.median(np.abs(peers - 0.10)))
+    from scipy import stats
+    assert z_needed(10) == pytest.approx(stats.t.isf(stats.norm.sf(1.5), 0.3675 * 9) * math.sqrt(1 + math.pi / 20))
+    assert z_needed(5) > z_needed(10) > z_needed(40) > 1.5 and z_needed(1) == math.inf
+    # far beyond the spread but only 0.9 % of value added: not material on the second count
+    a = assess(rule, _diagnosis({rule.indicator: 0.10 + 0.009}, {rule.indicator: 0.10 + (peers - 0.10) / 10}))
+    assert a.test.passes and a.stake.share == pytest.approx(0.009) and not a.material
+    # 3 points of value added but within the spread: not material on the first count
+    wide = 0.10 + (peers - 0.10) * 5
+    a = assess(rule, _diagnosis({rule.indicator: 0.13}, {rule.indicator: wide}))
+    assert a.stake.share == pytest.approx(0.03) and not a.test.passes and not a.material
+    # both: material; the score is the geometric mean of the two ratios
+    a = assess(rule, _diagnosis({rule.indicator: 0.16}, {rule.indicator: peers}))
+    t = peer_test(0.16, peers, "high")
+    assert a.material and a.score == pytest.approx(math.sqrt(t.z / t.needed * 0.06 / 0.01))
+    # the other side is no concern, however far
+    assert not assess(rule, _diagnosis({rule.indicator: 0.01}, {rule.indicator: peers})).material
+    # too few peers: no peer-based finding
+    assert not assess(rule, _diagnosis({rule.indicator: 0.5}, {rule.indicator: peers[:4]})).material
+
+
+def test_ranking_on_one_scale_and_no_finding_is_an_answer():
+    rng = np.random.default_rng(1)
+    peers = {"critical_input_concentration": rng.normal(0.5, 0.05, 20), "worst_supplier_loss": rng.normal(0.01, 0.003, 20),
+             "emission_intensity_va": rng.normal(0.3, 0.05, 20)}
+    d = _diagnosis({"critical_input_concentration": 0.9, "worst_supplier_loss": 0.03, "emission_intensity_va": 0.3},
+                   peers)
+    recs = recommend(d)
+    assert [r.rule.id for r in recs] == sorted([r.rule.id for r in recs], key=lambda i: -assess(BOOK.rule(i), d).score)
+    assert {r.rule.id for r in recs} == {"concentrated_critical_input", "single_supplier_exposure"}
+    top = recs[0]
+    assert "critical_input_concentration = 0.9" in top.evidence and top.score > recs[1].score
+    assert {"stockpiling", "restructure_essential_chains"} <= set(top.priorities["id"])
+    assert top.scenario is None                       # no table given: nothing to fill the template for
+    assert recommend(_diagnosis({k: float(np.median(v)) for k, v in peers.items()}, peers)) == []
+
+
+def test_every_rule_indicator_has_a_stake():
+    assert {r.indicator for r in BOOK.rules} <= set(STAKES)
 
 
 @pytest.mark.parametrize("change, field, problem", [
@@ -74,8 +151,11 @@ def test_ranking_and_evidence():
     (lambda b: b["templates"]["decarbonisation"]["scenario"]["measures"][0].update(sectors={"$group": "steel"}),
      "templates.decarbonisation.scenario.measures[0].sectors", "sector-group directive"),
     (lambda b: b["rules"].append(dict(b["rules"][0])), "rules[14].id", "given twice"),
-    (lambda b: b["rules"][0].update(threshold=float("nan")), "rules[0].threshold", "finite"),
-    (lambda b: b["rules"][1].update(threshold=75), "rules[1].threshold", "not a share of peers"),
+    (lambda b: b["rules"][6].update(also={"test": ">=", "value": float("nan"), "why": "x"}), "rules[6].also.value",
+     "finite"),
+    (lambda b: b["rules"][1].update(side="up"), "rules[1].side", "high"),
+    (lambda b: b["rules"][1].update(indicator="production_emissions", challenge="sustainability",
+                                    priorities=["green_regulation"]), "rules[1].indicator", "has no stake"),
     (lambda b: b["bindings"]["risk_region"].update(evidence="hotspot"), "bindings.risk_region.evidence",
      "gives no evidence 'hotspot'"),
 ])
@@ -104,8 +184,11 @@ def test_diagnosis_of_germany_and_china_with_peers(wiod2011):
     assert d.peers.loc["gvc_participation", "CHN"] == pytest.approx(c.value("gvc_participation"))
     assert c.value("emission_intensive_va_share") > d.value("emission_intensive_va_share")
     assert c.value("emission_intensity_va") > 3 * d.value("emission_intensity_va")
-    recs = recommend(c, mrio=wiod2011)
-    assert {"emission_intensive_structure", "carbon_intensive_production"} <= {r.rule.id for r in recs}
+    full = diagnose(wiod2011, "CHN")                        # default peers: the structural set (income and size)
+    assert full.primary.name in ("structural", "income") and "DEU" not in full.primary.members
+    recs = recommend(full, mrio=wiod2011)
+    assert "carbon_intensive_production" in {r.rule.id for r in recs}
+    assert all(r.assessment.material and r.score >= 1 for r in recs)
     with pytest.raises(SelectionError, match="unknown economy"):
         diagnose(wiod2011, "XYZ")
     with pytest.raises(SelectionError, match="no satellite 'ghg' for emissions"):
@@ -148,7 +231,8 @@ def test_every_template_fills_a_valid_what_if(wiod2011):
     va_now, va_then = wiod2011.V.sum(axis=0), iw.load("wiod2013", 2006).V.sum(axis=0)
     rows = np.asarray(wiod2011.index.get_level_values(0) == "IND")
     emp = wiod2011.satellites["employment"].F[0]               # weighted by persons engaged
-    assert d.value("declining_sectors_share") == pytest.approx(emp[rows & (va_now < va_then)].sum()
+    share_now, share_then = va_now / va_now[rows].sum(), va_then / va_then[rows].sum()
+    assert d.value("declining_sectors_share") == pytest.approx(emp[rows & (share_now < 0.9 * share_then)].sum()
                                                                / emp[rows].sum())
     for tid, t in BOOK.templates.items():
         sc = fill_template(t, d, wiod2011, "wiod2013", BOOK)
@@ -159,6 +243,7 @@ def test_every_template_fills_a_valid_what_if(wiod2011):
             plan = read_plan(sc)
             check_plan(plan, wiod2011)
             assert plan.satellite == "co2" and plan.measures[0].sectors == ["c11", "c12"]
+            assert plan.measures[0].regions == ["IND"] and plan.focus == "IND"      # the economy's own industry
     # without risk scores the responsible-sourcing template has nothing to fill: no scenario, never a made-up one
     d2 = diagnose(wiod2011, "IND", peers=["CHN"])
     assert fill_template(BOOK.templates["responsible_sourcing"], d2, wiod2011, "wiod2013", BOOK) is None
@@ -195,7 +280,7 @@ def test_risk_indicator_and_its_scenario(wiod2011):
     assert d.value("risk_hotspot_share") == pytest.approx(foreign["share"].iloc[0])
     from industwin.strategy.recommend import fill_template
     rule = BOOK.rule("supply_base_risk")
-    assert rule.fires(d) is (d.value("risk_hotspot_share") >= 0.2)
+    assert not assess(rule, d).material                   # one peer: no peer-based finding, however large
     sc = fill_template(BOOK.templates[rule.template], d, wiod2011, "wiod2013", BOOK)
     # every indicator gives only the evidence its spec declares (the rules file's bindings are checked against it)
     for k, r in d.results.items():

@@ -84,12 +84,23 @@ def _share(v: float, what: str) -> float:
     return float(v)
 
 
+def _in_regions(mrio: MRIO, rows: np.ndarray, regions) -> np.ndarray:
+    """The rows of ``rows`` in ``regions`` (all of them when ``regions`` is empty)."""
+    if not regions:
+        return rows
+    unknown = [r for r in regions if r not in set(mrio.index.get_level_values(0))]
+    if unknown:
+        raise SelectionError(f"region(s) {unknown} are not in the table. Fix: use its regions, e.g. "
+                             f"{list(dict.fromkeys(mrio.index.get_level_values(0)))[:6]}")
+    return rows[np.isin(np.asarray(mrio.index.get_level_values(0))[rows], list(regions))]
+
+
 def efficiency(mrio: MRIO, tech: Technology, sectors, energy, reduction: float, combustion_share: float = 1.0,
-               name: str | None = None) -> Technology:
-    """``sectors`` use ``reduction`` less of the ``energy`` inputs; their direct emissions fall by
-    ``reduction × combustion_share``."""
+               name: str | None = None, regions=()) -> Technology:
+    """``sectors`` (in ``regions``; every region when empty) use ``reduction`` less of the ``energy`` inputs
+    (from any origin); their direct emissions fall by ``reduction × combustion_share``."""
     r, c = _share(reduction, "reduction"), _share(combustion_share, "combustion_share")
-    S, E = _pos(mrio, sectors), _pos(mrio, energy)
+    S, E = _in_regions(mrio, _pos(mrio, sectors), regions), _pos(mrio, energy)
     A, d = tech.A.copy(), tech.d.copy()
     A[np.ix_(E, S)] *= 1 - r
     d[S] *= 1 - r * c
@@ -97,17 +108,26 @@ def efficiency(mrio: MRIO, tech: Technology, sectors, energy, reduction: float, 
 
 
 def fuel_switch(mrio: MRIO, tech: Technology, sectors, fuels, electricity, share: float, cost_ratio: float = 1.0,
-                combustion_share: float = 1.0, name: str | None = None) -> Technology:
-    """``sectors`` replace ``share`` of their ``fuels`` inputs by ``electricity`` (``cost_ratio`` units of
-    electricity per unit of fuel replaced); their direct emissions fall by ``share × combustion_share``."""
+                combustion_share: float = 1.0, name: str | None = None, regions=()) -> Technology:
+    """``sectors`` (in ``regions``; every region when empty) replace ``share`` of their ``fuels`` inputs (from any
+    origin) by ``electricity`` (``cost_ratio`` units of electricity per unit of fuel replaced — from every region's
+    electricity sector equally, or, with ``regions``, from the buyer's own region); their direct emissions fall by
+    ``share × combustion_share``."""
     s, c = _share(share, "share"), _share(combustion_share, "combustion_share")
     if cost_ratio < 0:
         raise SelectionError("cost_ratio must be non-negative")
-    S, F, e = _pos(mrio, sectors), _pos(mrio, fuels), _pos(mrio, electricity)
+    S, F, e = _in_regions(mrio, _pos(mrio, sectors), regions), _pos(mrio, fuels), _pos(mrio, electricity)
     A, d = tech.A.copy(), tech.d.copy()
     moved = s * A[np.ix_(F, S)].sum(axis=0)
     A[np.ix_(F, S)] *= 1 - s
-    A[np.ix_(e, S)] += cost_ratio * moved / len(e)
+    if regions:
+        reg = np.asarray(mrio.index.get_level_values(0))
+        for r in regions:
+            cols, own = S[reg[S] == r], e[reg[e] == r]
+            if len(cols) and len(own):
+                A[np.ix_(own, cols)] += cost_ratio * moved[reg[S] == r] / len(own)
+    else:
+        A[np.ix_(e, S)] += cost_ratio * moved / len(e)
     d[S] *= 1 - s * c
     return Technology(name or f"{tech.name} + fuel switch {s:.0%}", A, d, tech.notes + (f"fuel switch {s:.0%}",))
 
@@ -136,20 +156,23 @@ def recipe(mrio: MRIO, tech: Technology, sector, inputs: dict, direct_intensity:
 
 
 def compare_scenarios(mrio: MRIO, scenarios: list[Technology], baseline: Technology, final_demand=None,
-                      carbon_price: float = 0.0, jobs: str | None = None) -> pd.DataFrame:
+                      carbon_price: float = 0.0, jobs: str | None = None, focus: str | None = None) -> pd.DataFrame:
     """Emissions, output, jobs and the carbon-price effect on prices of each scenario against the baseline,
     for the same final demand (default: the table's total final demand).
 
     Columns: ``emissions`` (d'L y, the satellite's unit), ``emissions_change_pct``, ``output`` (1'L y),
     ``output_change_pct``, ``jobs`` (with an employment satellite ``jobs``), ``price_rise_pct_mean`` /
     ``_max`` (``τ d'L`` over the unit price, output-weighted mean and largest, with ``carbon_price`` τ in
-    currency units per unit of the satellite)."""
+    currency units per unit of the satellite); with a ``focus`` region, ``emissions_<focus>`` and ``jobs_<focus>``
+    (its industries' direct emissions ``d ∘ x`` and persons engaged). Jobs count the regions with employment
+    data (a region without, e.g. WIOD's RoW, is left out)."""
     n = len(mrio.index)
     y = np.asarray(mrio.Y, float).sum(axis=1) if final_demand is None else np.asarray(
         final_demand.reindex(mrio.index).fillna(0.0) if isinstance(final_demand, pd.Series) else final_demand, float)
     if y.shape != (n,):
         raise SelectionError(f"final demand must have {n} entries aligned with the table")
-    e = intensities(mrio, jobs).to_numpy()[0] if jobs else None
+    e = np.nan_to_num(intensities(mrio, jobs).to_numpy()[0]) if jobs else None
+    mine = None if focus is None else np.asarray(mrio.index.get_level_values(0) == focus)
     rows = {}
     I = np.eye(n)
     for t in [baseline, *scenarios]:
@@ -162,6 +185,10 @@ def compare_scenarios(mrio: MRIO, scenarios: list[Technology], baseline: Technol
                "price_rise_pct_max": float(100 * dp.max()) if n else 0.0}
         if e is not None:
             row["jobs"] = float(e @ x)
+        if mine is not None:
+            row[f"emissions_{focus}"] = float(t.d[mine] @ x[mine])
+            if e is not None:
+                row[f"jobs_{focus}"] = float(e[mine] @ x[mine])
         rows[t.name] = row
     df = pd.DataFrame.from_dict(rows, orient="index")
     base = df.iloc[0]
@@ -169,6 +196,8 @@ def compare_scenarios(mrio: MRIO, scenarios: list[Technology], baseline: Technol
     df.insert(3, "output_change_pct", 100 * (df["output"] / base["output"] - 1))
     if "jobs" in df:
         df["jobs_change_pct"] = 100 * (df["jobs"] / base["jobs"] - 1)
+    if focus is not None and base.get(f"emissions_{focus}"):
+        df[f"emissions_{focus}_change_pct"] = 100 * (df[f"emissions_{focus}"] / base[f"emissions_{focus}"] - 1)
     df.index.name = "scenario"
     return df
 
@@ -182,6 +211,7 @@ class EfficiencyMeasure(Schema):
     kind: Literal["efficiency"]
     name: str | None = None
     sectors: list[str] = Field(min_length=1)
+    regions: list[str] = Field(default_factory=list, description="regions whose sectors act (empty: every region)")
     energy: list[str] = Field(min_length=1)
     reduction: Share
     combustion_share: Share = 1.0
@@ -191,6 +221,7 @@ class FuelSwitchMeasure(Schema):
     kind: Literal["fuel_switch"]
     name: str | None = None
     sectors: list[str] = Field(min_length=1)
+    regions: list[str] = Field(default_factory=list, description="regions whose sectors act (empty: every region)")
     fuels: list[str] = Field(min_length=1)
     electricity: str
     share: Share
@@ -254,6 +285,7 @@ class Plan(Schema):
     measures: list[Annotated[EfficiencyMeasure | FuelSwitchMeasure | RecipeMeasure,
                              Field(discriminator="kind")]] = Field(min_length=1)
     combined: bool = True
+    focus: str | None = Field(None, min_length=1, description="a region whose own emissions and jobs are reported")
 
     @model_validator(mode="after")
     def _names(self) -> "Plan":
@@ -298,6 +330,12 @@ def check_plan(plan: Plan, mrio: MRIO, source: str = "plan") -> None:
         issues.append(ValidationIssue(source, "measures", f"scenarios {', '.join(map(repr, twice))} would share a "
                                       "name (a name given equals another measure's default)",
                                       "give the measures distinct names with 'name:'"))
+    regions = set(map(str, mrio.index.get_level_values(0)))
+    for where, r in [*((f"measures[{k}].regions", r) for k, m in enumerate(plan.measures)
+                       for r in getattr(m, "regions", ())), *([("focus", plan.focus)] if plan.focus else [])]:
+        if r not in regions:
+            issues.append(ValidationIssue(source, where, f"unknown region {r!r}",
+                                          f"use the table's regions, e.g. {', '.join(sorted(regions)[:8])}"))
     for k, m in enumerate(plan.measures):
         for fld in ("sectors", "energy", "fuels"):
             for c in getattr(m, fld, None) or []:
@@ -350,7 +388,8 @@ def attach_emissions(mrio: MRIO, ref: EmissionsRef, name: str = "ghg") -> MRIO:
 
 
 def run_plan(plan: Plan, mrio: MRIO | None = None) -> pd.DataFrame:
-    """Each measure of a plan on its own, and all together, against the baseline (see :func:`compare_scenarios`)."""
+    """Each measure of a plan on its own, and all together, against the baseline (see :func:`compare_scenarios`;
+    the plan's ``focus`` region gets its own emissions and jobs columns)."""
     if mrio is None:
         mrio = plan.table.load()
     if plan.emissions is not None and plan.satellite not in mrio.satellites:
@@ -360,9 +399,10 @@ def run_plan(plan: Plan, mrio: MRIO | None = None) -> pd.DataFrame:
     jobs = plan.jobs if plan.jobs in mrio.satellites else None
     def apply(m, t0: Technology) -> Technology:
         if m.kind == "efficiency":
-            return efficiency(mrio, t0, m.sectors, m.energy, m.reduction, m.combustion_share)
+            return efficiency(mrio, t0, m.sectors, m.energy, m.reduction, m.combustion_share, regions=m.regions)
         if m.kind == "fuel_switch":
-            return fuel_switch(mrio, t0, m.sectors, m.fuels, m.electricity, m.share, m.cost_ratio, m.combustion_share)
+            return fuel_switch(mrio, t0, m.sectors, m.fuels, m.electricity, m.share, m.cost_ratio, m.combustion_share,
+                               regions=m.regions)
         return recipe(mrio, t0, m.sector, m.inputs, m.direct_intensity, m.scale)
 
     singles, together = [], base
@@ -372,4 +412,4 @@ def run_plan(plan: Plan, mrio: MRIO | None = None) -> pd.DataFrame:
         together = apply(m, together)
     scen = singles + ([Technology("all measures", together.A, together.d, together.notes)]
                       if plan.combined and len(singles) > 1 else [])
-    return compare_scenarios(mrio, scen, base, carbon_price=plan.carbon_price, jobs=jobs)
+    return compare_scenarios(mrio, scen, base, carbon_price=plan.carbon_price, jobs=jobs, focus=plan.focus)

@@ -87,6 +87,13 @@ class ReportRequest(TableRequest):
             return None
         return self.load(progress, year=m.year - 5)
 
+    def _history_years(self, m) -> list[int]:
+        """The other years of the named dataset the report uses (neighbours, 5 and 10 years before)."""
+        from industwin.data.registry import DATASETS
+        from industwin.strategy.report import history_years
+        ds = DATASETS.get(self.source.lower())
+        return [] if ds is None else history_years(m.year, ds.years)
+
     def compute(self, progress: Progress) -> Result:
         from industwin.strategy.consultation import read_responses
         responses = None if self.survey is None else read_responses(self.survey)     # read before the long work
@@ -101,13 +108,20 @@ class ReportRequest(TableRequest):
             return self._all(m, past, risk, progress, res)
         from industwin.strategy.report import build_report
         from industwin.viz.report import report_html, report_pdf
-        n = (len(self.peers) if self.peers else len(m.regions) - 2) + 1
-        with progress.task(f"diagnosing {self.focus} and its peers", total=n) as t:
+        years = self._history_years(m)
+        history = {y: (past if past is not None and y == past.year else self.load(progress, year=y)) for y in years}
+        n = len([r for r in m.regions if r != "RoW"])
+        with progress.task(f"diagnosing {self.focus} against its peers ({m.year}, and {len(years)} other years for "
+                           "trends and checks), running the what-ifs", total=n) as t:
             rep = build_report(m, self.focus, peers=self.peers, past=past, satellites=self._satellites(),
-                               risk=risk, survey=responses, source=self.source,
+                               risk=risk, survey=responses, source=self.source, history=history,
                                progress=lambda k: t.update(completed=k))
         res.title = f"{self.focus} {m.year or ''}: strategy diagnosis"
+        res.line("Material findings, ranked:" if rep.recommendations else "Findings:")
         for p in rep.summary_points():
+            res.line(f"• {p}")
+        res.line("Key figures:")
+        for p in rep.key_figures():
             res.line(f"• {p}")
         d = rep.diagnosis.table
         res.show("indicators against peers", d[d["available"]][["challenge", "value", "peer_median", "percentile"]],
@@ -136,14 +150,28 @@ class ReportRequest(TableRequest):
         job = dict(source=self.source, year=m.year, unit=self.unit, allow_negative=self.allow_negative,
                    past_year=None if past is None else past.year, risk=risk, satellites=sats, pdf=self.pdf)
         on = " on Dask" if len(chunks) > 1 else ""
-        with _cluster(len(chunks)) as client:     # one cluster for both steps; each worker loads the table once
-            with progress.task(f"indicators of {len(economies)} economies{on}"):
-                parts = _map(client, _matrix_part, [dict(job, regions=c) for c in chunks], (m, past))
-            P = pd.concat([p for p, _ in parts], axis=1)[economies]
-            evidence = {k: v for _, e in parts for k, v in e.items()}
-            with progress.task(f"writing {len(economies)} reports (HTML, PDF with charts){on}"):
-                pages = _map(client, _render_part, [dict(job, economies=c, matrix=(P, evidence)) for c in chunks],
-                             (m, past))
+        years = self._history_years(m)
+        local = {"table": m, "past": past}
+        variants = [("main", m.year), *(("year", y) for y in years), ("rounded", m.year)]
+        with _cluster(len(chunks)) as client:     # one cluster for both steps; each worker loads the tables once
+            with progress.task(f"indicators of {len(economies)} economies in {m.year}, {len(years)} other years and "
+                               f"the rounding check{on}"):
+                parts = _map(client, _matrix_part, [dict(job, regions=c, variant=v, at=y) for v, y in variants
+                                                    for c in chunks], local)
+            k = len(chunks)
+            mats = {}
+            for i, (v, y) in enumerate(variants):
+                got = parts[i * k:(i + 1) * k]
+                if any(p is None for p in got):
+                    continue
+                mats[(v, y)] = (pd.concat([p for p, _ in got], axis=1)[economies],
+                                {kk: vv for _, e in got for kk, vv in e.items()})
+            P, evidence = mats[("main", m.year)]
+            history = {y: mats[("year", y)][0] for _, y in variants[1:-1] if ("year", y) in mats}
+            rounded = mats[("rounded", m.year)][0] if ("rounded", m.year) in mats else False
+            with progress.task(f"writing {len(economies)} reports (HTML, PDF with charts, what-ifs run){on}"):
+                pages = _map(client, _render_part, [dict(job, economies=c, matrix=(P, evidence), history=history,
+                                                         rounded=rounded) for c in chunks], local)
         docs = {e: d for part in pages for e, d in part.items()}
         index = _index_table(P, docs)
         from industwin.viz.report import index_html
@@ -198,21 +226,37 @@ def _load(source: str, year: int | None, unit: str | None, allow_negative: bool)
     return load(source, year, unit=unit, allow_negative=allow_negative)
 
 
-def _tables(job: dict, local):
-    """The table (and the table five years earlier) in a worker: loaded from the source once per worker process,
-    or the caller's."""
-    if local is not None:
-        return local
-    m = _load(job["source"], job["year"], job["unit"], job["allow_negative"])
-    past = None if job["past_year"] is None else _load(job["source"], job["past_year"], job["unit"],
-                                                       job["allow_negative"])
+def _tables(job: dict, local, year: int | None = None):
+    """The table of ``year`` (default: the job's) and, for the job's year, the table five years earlier: the
+    caller's when it has them, else loaded from the source once per worker process."""
+    year = job["year"] if year is None else year
+    if local is not None and year == job["year"]:
+        return local["table"], local["past"]
+    m = _load(job["source"], year, job["unit"], job["allow_negative"])
+    past = None if job["past_year"] is None or year != job["year"] else \
+        _load(job["source"], job["past_year"], job["unit"], job["allow_negative"])
     return m, past
 
 
 def _matrix_part(job: dict, local=None):
+    """Indicator values of the job's regions: on the table (``variant`` main), on the table of another year, or on
+    the table with its cells moved within their rounding (None when its cells are not rounded)."""
     from industwin.strategy.indicators import diagnosis_inputs, indicator_matrix
-    m, past = _tables(job, local)
-    return indicator_matrix(m, job["regions"], diagnosis_inputs(m, job["satellites"], job["risk"], past))
+    from industwin.strategy.materiality import rounded_table
+    variant = job.get("variant", "main")
+    m, past = _tables(job, local, job.get("at"))
+    sats = job["satellites"]
+    if variant == "year":                  # the same satellites where that year's table has them
+        base, _ = _tables(job, local)
+        chosen = diagnosis_inputs(base, sats, job["risk"])
+        sats = {r: getattr(chosen, r) for r in ("emissions", "employment") if getattr(chosen, r) in m.satellites}
+        past = None
+    inputs = diagnosis_inputs(m, sats, job["risk"], past)
+    if variant == "rounded":
+        m = rounded_table(m)
+        if m is None:
+            return None
+    return indicator_matrix(m, job["regions"], inputs)
 
 
 def _render_part(job: dict, local=None) -> dict:
@@ -223,7 +267,7 @@ def _render_part(job: dict, local=None) -> dict:
     out = {}
     for e in job["economies"]:
         rep = build_report(m, e, past=past, satellites=job["satellites"], risk=job["risk"], source=job["source"],
-                           matrix=(P, evidence))
+                           matrix=(P, evidence), history=job.get("history"), rounding=job.get("rounded", False))
         out[e] = (report_html(rep, shared_js=True), report_pdf(rep) if job["pdf"] else None,
                   [r.rule.id for r in rep.recommendations])
     return out

@@ -72,6 +72,7 @@ class DiagnosisInputs:
     employment_stressor: str | None = None
     emissions_unit: str = ""
     employment_unit: str = ""
+    estimated: Mapping[str, tuple[str, ...]] = field(default_factory=dict)    # role → regions with estimated values
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def _mht_exports(w: _Workspace, region: str) -> Value:
     from industwin.analysis.value_chains import export_decomposition
     d = w.memo("sector_decomposition", lambda: export_decomposition(w.mrio, "sector"))
     ex = d.loc[region, "gross_exports"]
-    return Value(float(ex[ex.index.isin(w.group("medium_high_tech"))].sum() / ex.sum()))
+    return Value(float(ex[ex.index.isin(w.group("medium_high_tech"))].sum() / ex.sum()), {"exports": float(ex.sum())})
 
 
 def _exposure(w: _Workspace, region: str):
@@ -146,18 +147,21 @@ def _exposure(w: _Workspace, region: str):
 
 
 def _foreign_va(w: _Workspace, region: str) -> Value:
-    return Value(float(_exposure(w, region).summary["foreign_value_added_share"]))
+    s = _exposure(w, region).summary
+    return Value(float(s["foreign_value_added_share"]), {"output": float(s["output"])})
 
 
 def _hidden(w: _Workspace, region: str) -> Value:
-    return Value(float(_exposure(w, region).summary["hidden_share_of_foreign"]))
+    s = _exposure(w, region).summary
+    return Value(float(s["hidden_share_of_foreign"]),
+                 {"foreign_inputs": float(s["foreign_inputs_tier1"] + s["foreign_inputs_tier2plus"])})
 
 
 def _concentration(w: _Workspace, region: str) -> Value:
     c = _exposure(w, region).concentration
     foreign = c["top_foreign_share"].astype(float)
     top = foreign.idxmax()
-    ev = {"input": top}
+    ev = {"input": top, "requirement": float(c.loc[top, "total"])}
     if "top_foreign_origin" in c.columns:
         ev["origin"] = c.loc[top, "top_foreign_origin"]
     return Value(float(foreign.max()), ev)
@@ -172,7 +176,7 @@ def _worst_loss(w: _Workspace, region: str) -> Value:
 def _participation(w: _Workspace, region: str) -> Value:
     from industwin.analysis.value_chains import export_decomposition
     d = w.memo("country_decomposition", lambda: export_decomposition(w.mrio, "country"))
-    return Value(float(d.loc[region, "participation"]))
+    return Value(float(d.loc[region, "participation"]), {"exports": float(d.loc[region, "gross_exports"])})
 
 
 def _upstreamness(w: _Workspace, region: str) -> Value:
@@ -265,13 +269,19 @@ def _jobs_abroad(w: _Workspace, region: str) -> Value:
                  {"persons": cons, "left_out": gaps})
 
 
+DECLINE = 0.10
+
+
 def _declining(w: _Workspace, region: str) -> Value:
     past = w.inputs.past
     if past is None or not past.index.equals(w.mrio.index):
         return Value(None)
     va_now, va_then = _va(w.mrio), _va(past)
     mine = w.rows(region)
-    falling = mine & (va_now < va_then)
+    # a sector losing a tenth or more of its weight in the economy's value added: shares, so that exchange-rate
+    # swings of the table's currency (which move every sector of an economy together) do not count as decline
+    now, then = va_now[mine].sum(), va_then[mine].sum()
+    falling = mine & (va_now * then < (1 - DECLINE) * va_then * now)
     emp = _persons(w)
     base = emp if emp is not None and np.isfinite(emp[mine]).all() else va_now
     return Value(float(base[falling].sum() / base[mine].sum()),
@@ -290,11 +300,14 @@ def _risk(w: _Workspace, region: str) -> Value:
     scored = {"scored": int((risk > 0).sum()), "of": len(m.index)}
     if not len(foreign):
         return Value(0.0, scored)                     # no foreign exposure: no hot spot to name
-    return Value(float(foreign["share"].iloc[0]), {"risk_top": tuple(foreign.index[0]), **scored})
+    return Value(float(foreign["share"].iloc[0]), {"risk_top": tuple(foreign.index[0]),
+                                                   "output": float(foreign["output"].iloc[0]), **scored})
 
 
-EVIDENCE = {"worst_supplier_loss": ("worst_supplier",), "risk_hotspot_share": ("risk_top", "scored", "of"),
-            "critical_input_concentration": ("input", "origin"), "foreign_demand_jobs_share": ("persons",),
+EVIDENCE = {"worst_supplier_loss": ("worst_supplier",), "risk_hotspot_share": ("risk_top", "output", "scored", "of"),
+            "critical_input_concentration": ("input", "requirement", "origin"), "foreign_demand_jobs_share": ("persons",),
+            "foreign_va_share_manufacturing": ("output",), "hidden_exposure": ("foreign_inputs",),
+            "gvc_participation": ("exports",), "medium_high_tech_export_share": ("exports",),
             "foreign_jobs_footprint_share": ("persons", "left_out"), "declining_sectors_share": ("weights", "past_year"),
             "carbon_intensive_jobs_share": ("sectors",), "emission_intensive_va_share": ("sectors",),
             "medium_high_tech_va_share": ("sectors",), **{k: ("caveats",) for k in (
@@ -364,10 +377,11 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
           "exposure", "persons engaged whose work serves other economies' final demand, all tiers: e'L y_abroad "
           "over e'L y", "the employment satellite", JOBS, _foreign_demand_jobs),
     _spec("declining_sectors_share", "workforce", "Jobs (or, without employment accounts, value added) in sectors "
-          "whose value added fell over the past five years", "share", "exposure",
-          "sectors with lower value added (current prices, the table's currency: exchange-rate swings count too) "
-          "than five years before; their share of the economy's jobs, or of value added when the table has no "
-          "employment accounts", "the same table five years earlier",
+          "in decline: their weight in value added fell by a tenth or more over five years", "share", "exposure",
+          "sectors whose share of the economy's value added is at least 10 % (relative) lower than five years "
+          "before — shares, so that exchange-rate swings of the table's currency do not count as decline; their "
+          "share of the economy's jobs, or of value added when the table has no employment accounts",
+          "the same table five years earlier",
           "the same table five years earlier (past=)", _declining),
     _spec("foreign_jobs_footprint_share", "social_value", "Jobs abroad behind the economy's consumption",
           "share of jobs", "exposure", "persons employed abroad, all tiers, to meet the economy's final demand, over "
@@ -384,13 +398,22 @@ SPECS = {s.id: s for s in INDICATORS}
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """One economy's indicator results and the peers' values (``peers``: indicator × economy)."""
+    """One economy's indicator results against its primary peer set (``peers``: indicator × [economy, peers]),
+    with what the sensitivity checks need: every economy's values (``matrix``), the peer sets
+    (:func:`industwin.strategy.peers.peer_sets`, the primary first), the values of other years (``history``:
+    year → indicator × economy) and the economy's totals (value added, persons engaged, emissions) in ``units``."""
 
     economy: str
     year: int | None
     results: Mapping[str, IndicatorResult]
     peers: pd.DataFrame
     inputs: DiagnosisInputs
+    matrix: pd.DataFrame | None = None
+    peer_sets: Mapping[str, Any] = field(default_factory=dict)
+    history: Mapping[int, pd.DataFrame] = field(default_factory=dict)
+    totals: Mapping[str, float] = field(default_factory=dict)
+    units: Mapping[str, str] = field(default_factory=dict)
+    rounded: pd.DataFrame | None = None           # values on the table with its cells moved within their rounding
 
     def value(self, indicator: str) -> float:
         return float(self.results[indicator].value)
@@ -399,17 +422,38 @@ class Diagnosis:
         return self.results[indicator].evidence
 
     @property
+    def primary(self):
+        """The peer set the findings are judged against (the first of ``peer_sets``)."""
+        return next(iter(self.peer_sets.values())) if self.peer_sets else None
+
+    def values_of(self, year: int | None = None) -> pd.DataFrame | None:
+        """Indicator × economy values of ``year`` (None: the diagnosis year)."""
+        if year is None or year == self.year:
+            return self.matrix if self.matrix is not None else self.peers
+        return self.history.get(year)
+
+    def change(self, indicator: str, years: int) -> float:
+        """The economy's value now minus ``years`` earlier (NaN when that year is not at hand)."""
+        if self.year is None:
+            return np.nan
+        then = self.history.get(self.year - years)
+        if then is None or self.economy not in then.columns:
+            return np.nan
+        return float(self.results[indicator].value - then.loc[indicator, self.economy])
+
+    @property
     def table(self) -> pd.DataFrame:
         """The results as a table: challenge, name, value, unit, direction, peer median / min / max, percentile,
-        available, method, source."""
+        change over 5 and 10 years (where the table has those years), available, method, source."""
         rows = []
         for r in self.results.values():
             pv = r.peers.dropna()
             rows.append({"challenge": r.spec.challenge, "name": r.spec.name, "value": r.value, "unit": r.unit,
                          "direction": r.spec.direction, "peer_median": pv.median() if len(pv) else np.nan,
                          "peer_min": pv.min() if len(pv) else np.nan, "peer_max": pv.max() if len(pv) else np.nan,
-                         "percentile": r.percentile, "available": r.available, "method": r.spec.method,
-                         "source": r.source})
+                         "percentile": r.percentile, "change_5y": self.change(r.spec.id, 5),
+                         "change_10y": self.change(r.spec.id, 10), "available": r.available,
+                         "method": r.spec.method, "source": r.source})
         return pd.DataFrame(rows, index=pd.Index(list(self.results), name="indicator"))
 
 
@@ -455,8 +499,10 @@ def diagnosis_inputs(mrio: MRIO, satellites: Mapping[str, str | None] | None = N
         stressor[role], unit[role] = pick, units[pick]
     caveats = tuple(c for role in ("emissions", "employment") if chosen[role]
                     for c in mrio.satellites[chosen[role]].caveats())
+    estimated = {role: tuple(mrio.satellites[chosen[role]].estimated) for role in chosen if chosen[role]}
     return DiagnosisInputs(chosen["emissions"], chosen["employment"], risk, past, table_family(mrio), caveats,
-                           stressor["emissions"], stressor["employment"], unit["emissions"], unit["employment"])
+                           stressor["emissions"], stressor["employment"], unit["emissions"], unit["employment"],
+                           estimated)
 
 
 def _unit(spec: IndicatorSpec, mrio: MRIO, inputs: DiagnosisInputs) -> str:
@@ -505,30 +551,87 @@ def _check(mrio: MRIO, economy: str, peers: list[str] | None) -> list[str]:
     return peers
 
 
+def _totals(mrio: MRIO, economy: str, inputs: DiagnosisInputs) -> tuple[dict[str, float], dict[str, str]]:
+    """The economy's value added (the table's money), persons engaged and direct emissions (NaN where unknown)."""
+    rows = np.asarray(mrio.index.get_level_values(0) == economy)
+    tot = {"value added": float(_va(mrio)[rows].sum()), "jobs": np.nan, "emissions": np.nan}
+    units = {"value added": mrio.unit, "jobs": inputs.employment_unit, "emissions": inputs.emissions_unit}
+    for role, key in (("employment", "jobs"), ("emissions", "emissions")):
+        name = getattr(inputs, role)
+        if name is None or economy in mrio.satellites[name].gaps:
+            continue
+        s = mrio.satellites[name]
+        f = s.F[s.stressors.get_loc(getattr(inputs, f"{role}_stressor"))][rows]
+        tot[key] = float(f.sum()) if np.isfinite(f).all() else np.nan
+    return tot, units
+
+
+def _history(mrio: MRIO, history, regions: list[str], inputs: DiagnosisInputs) -> dict[int, pd.DataFrame]:
+    """Indicator values of other years: tables are diagnosed with the same satellites where they have them."""
+    out = {}
+    for year, h in dict(history or {}).items():
+        if isinstance(h, pd.DataFrame):
+            out[int(year)] = h
+            continue
+        if not h.index.equals(mrio.index):
+            raise SelectionError(f"the table of {year} has other regions or sectors than the {mrio.year} table. Fix: "
+                                 "give the same dataset's table of that year")
+        sats = {role: getattr(inputs, role) for role in ("emissions", "employment")
+                if getattr(inputs, role) in h.satellites}
+        before = dict(history).get(int(year) - 5)            # that year's own past, when given (declining sectors)
+        hin = diagnosis_inputs(h, sats, inputs.risk, before if isinstance(before, MRIO) else None)
+        out[int(year)] = indicator_matrix(h, regions, hin)[0]
+    return dict(sorted(out.items()))
+
+
 def diagnose(mrio: MRIO, economy: str, peers: list[str] | None = None, *, satellites: Mapping[str, str | None]
              | None = None, risk: pd.Series | None = None, past: MRIO | None = None, progress=None,
-             matrix: tuple[pd.DataFrame, dict] | None = None) -> Diagnosis:
-    """Every indicator for ``economy`` and its ``peers`` (default: every other region of the table but RoW).
+             matrix: tuple[pd.DataFrame, dict] | None = None, history=None, rounding: bool | pd.DataFrame = False
+             ) -> Diagnosis:
+    """Every indicator for ``economy`` against its peers: the economies named in ``peers``, else its income group
+    (widened when small), with the economies of similar size and every economy of the table as the other peer
+    sets (:func:`industwin.strategy.peers.peer_sets`).
 
     ``satellites``: ``{"emissions": name, "employment": name}`` (default: ``co2`` and ``employment`` when the table
     has them); ``risk``: risk scores per country-sector; ``past``: the same table five years earlier (declining
-    sectors); ``matrix``: indicator values and evidence already computed for these regions
-    (:func:`indicator_matrix`, e.g. once for every economy of a table).
+    sectors); ``matrix``: indicator values and evidence already computed for the table's economies
+    (:func:`indicator_matrix`, e.g. once for every economy of a table); ``history``: the same table for other years
+    (year → MRIO, or year → an indicator matrix already computed) for trends and neighbouring-year checks;
+    ``rounding``: also diagnose the table with its cells moved within their rounding
+    (:func:`industwin.strategy.materiality.rounded_table`), or those values already computed.
     """
-    peers = _check(mrio, economy, peers)
+    from industwin.strategy.peers import peer_sets
+    peers = None if peers is None else _check(mrio, economy, peers)
     inputs = diagnosis_inputs(mrio, satellites, risk, past)
     if not sector_group(mrio, "manufacturing"):
         raise SelectionError(f"{mrio.name or 'this table'} ({inputs.family} family) has no manufacturing sector: the "
                              "indicators are about manufacturing. Fix: use a table with its manufacturing industries")
+    _check(mrio, economy, None)
+    sets = peer_sets(mrio, economy, peers)
+    regions = list(dict.fromkeys([economy, *(r for ps in sets.values() for r in ps.members)]))
     if matrix is None:
-        matrix = indicator_matrix(mrio, [economy, *peers], inputs, progress)
+        matrix = indicator_matrix(mrio, regions, inputs, progress)
     P, evidence = matrix
-    missing = [r for r in [economy, *peers] if r not in P.columns]
+    missing = [r for r in regions if r not in P.columns]
     if missing:
         raise SelectionError(f"the indicator matrix has no {plain_list(missing)}. Fix: compute it for them")
-    P = P[[economy, *peers]]
+    primary = list(next(iter(sets.values())).members)
+    view = P[[economy, *primary]]
     used = {EMISSIONS: f"the table's {inputs.emissions} satellite" if inputs.emissions else "",
             "the employment satellite": f"the table's {inputs.employment} satellite" if inputs.employment else ""}
-    results = {s.id: IndicatorResult(s, float(P.loc[s.id, economy]), P.loc[s.id, peers], evidence[(s.id, economy)],
+    results = {s.id: IndicatorResult(s, float(P.loc[s.id, economy]), P.loc[s.id, primary], evidence[(s.id, economy)],
                                      _unit(s, mrio, inputs), used.get(s.source, "")) for s in INDICATORS}
-    return Diagnosis(economy, mrio.year, MappingProxyType(results), P, inputs)
+    tot, units = _totals(mrio, economy, inputs)
+    hist = _history(mrio, history, regions, inputs)
+    rounded = rounding if isinstance(rounding, pd.DataFrame) else rounded_matrix(mrio, regions, inputs) \
+        if rounding else None
+    return Diagnosis(economy, mrio.year, MappingProxyType(results), view, inputs, P[regions],
+                     MappingProxyType(sets), MappingProxyType(hist), MappingProxyType(tot), MappingProxyType(units),
+                     rounded)
+
+
+def rounded_matrix(mrio: MRIO, regions: list[str], inputs: DiagnosisInputs) -> pd.DataFrame | None:
+    """Indicator values on the table with its cells moved within their rounding (None when they are not rounded)."""
+    from industwin.strategy.materiality import rounded_table
+    t = rounded_table(mrio)
+    return None if t is None else indicator_matrix(t, regions, inputs)[0]

@@ -1,12 +1,17 @@
-"""Transparent recommendations: rules that map a diagnosis to the framework's priorities.
+"""Transparent recommendations: rules that map a diagnosis to the framework's priorities — only for gaps that are
+material.
 
 The rules and their scenario templates are data (``rules.yaml`` beside the framework), checked when loaded:
-every indicator, priority, case study, template, placeholder and sector group they name must exist. Each rule
-reads one indicator result, states its condition (an absolute threshold, or a position among the peers), names
-the priorities it points to and the case studies that show them at work, and fills a ready "what if" scenario
-from the result's evidence (a disruption scenario for ``industwin simulate``, a decarbonisation plan for
-``industwin decarbonise``). A recommendation is the rule that fired, with the numbers behind it; they are ranked
-by the size of the gap — how far the indicator is past the rule's threshold, relative to it.
+every indicator, priority, case study, template, placeholder and sector group they name must exist, and every
+rule's indicator must have a stake (:data:`industwin.strategy.materiality.STAKES`). Each rule reads one indicator
+result and names the side of concern (a high or a low value); it fires only when the gap is material on both
+counts of :mod:`industwin.strategy.materiality` — far enough from the peers' median for the peer set's size, and
+worth at least 1 % of the economy's value added, jobs or emissions — and, where the rule states one, an absolute
+condition holds (e.g. a footprint above production). A fired rule is a :class:`Recommendation`: the finding with
+its numbers, its score on the one ranking scale, its trend, its sensitivity checks and confidence, the
+priorities and case studies it points to, and a ready "what if" scenario filled from the result's evidence
+(a disruption scenario for ``industwin simulate``, a decarbonisation plan for ``industwin decarbonise``) — run
+by the report (:mod:`industwin.strategy.consequences`).
 """
 
 from __future__ import annotations
@@ -25,8 +30,10 @@ from industwin.data.schema import Schema
 from industwin.errors import SelectionError, ValidationError, ValidationIssue
 from industwin.strategy.indicators import SPECS, Diagnosis
 from industwin.strategy.knowledge import Framework, load_framework
+from industwin.strategy.materiality import (STAKE_MIN, STAKES, Check, Confidence, PeerTest, Stake, Trend,
+                                            confidence, peer_test, score, stake, trend)
 
-__all__ = ["Recommendation", "Rule", "RuleBook", "fill_template", "load_rules", "recommend"]
+__all__ = ["Assessment", "Recommendation", "Rule", "RuleBook", "assess", "fill_template", "load_rules", "recommend"]
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 BUILTIN = ("economy", "year", "dataset", "others", "emissions")
@@ -44,37 +51,33 @@ class Template(Schema):
     scenario: dict[str, Any]
 
 
+class Condition(Schema):
+    """An absolute condition a rule adds to materiality, with its reason (e.g. a footprint above production)."""
+
+    test: Literal[">=", "<="]
+    value: float
+    why: str = Field(min_length=1)
+
+    def holds(self, v: float) -> bool:
+        return bool(np.isfinite(v)) and (v >= self.value if self.test == ">=" else v <= self.value)
+
+
 class Rule(Schema):
     id: str
     challenge: str
     indicator: str
-    test: Literal[">=", "<="]
-    threshold: float
-    basis: Literal["value", "percentile"]
+    side: Literal["high", "low"]
+    also: Condition | None = None
     finding: str = Field(min_length=1)
     priorities: list[str] = Field(min_length=1)
     cases: list[str] = Field(default_factory=list)
     template: str | None = None
 
-    def measure(self, d: Diagnosis) -> float:
-        r = d.results[self.indicator]
-        return float(r.value if self.basis == "value" else r.percentile)
-
-    def fires(self, d: Diagnosis) -> bool:
-        m = self.measure(d)
-        if np.isnan(m):
-            return False
-        return m >= self.threshold if self.test == ">=" else m <= self.threshold
-
-    def gap(self, d: Diagnosis) -> float:
-        """How far past the threshold, relative to it (percentile rules: in percentile points)."""
-        m = self.measure(d)
-        diff = m - self.threshold if self.test == ">=" else self.threshold - m
-        return float(diff if self.basis == "percentile" else diff / abs(self.threshold or 1.0))
-
     def condition(self) -> str:
-        what = "value" if self.basis == "value" else "percentile among peers"
-        return f"{self.indicator} ({what}) {self.test} {self.threshold:g}"
+        s = (f"{self.indicator} material on the {self.side} side: robust z ≥ z*(n) among the peers and a stake ≥ "
+             f"{STAKE_MIN:.0%} of value added, jobs or emissions")
+        return s + (f", and {self.indicator} {self.also.test} {self.also.value:g} ({self.also.why})" if self.also
+                    else "")
 
 
 class RuleBook(Schema):
@@ -153,8 +156,11 @@ def _check_book(book: RuleBook, fw: Framework, src: str) -> None:
         for c in r.cases:
             if c not in cases:
                 bad(f"{where}.cases", f"unknown case study {c!r}", "name the framework's case ids")
-        if r.basis == "percentile" and not 0.0 <= r.threshold <= 1.0:
-            bad(f"{where}.threshold", f"{r.threshold:g} is not a share of peers", "give a percentile between 0 and 1")
+        if r.indicator in SPECS and r.indicator not in STAKES:
+            bad(f"{where}.indicator", f"{r.indicator} has no stake (a level, not a gap): a rule on it can never be "
+                "material", f"use an indicator with a stake: {sorted(STAKES)}")
+        if r.also is not None and not np.isfinite(r.also.value):
+            bad(f"{where}.also.value", "not a finite number", "give a number")
         if r.template is not None and r.template not in book.templates:
             bad(f"{where}.template", f"unknown template {r.template!r}", f"use one of {sorted(book.templates)}")
     if issues:
@@ -174,7 +180,8 @@ def load_rules(path: str | None = None, framework_path: str | None = None) -> Ru
 
 def _values(d: Diagnosis, dataset: str, book: RuleBook) -> dict[str, Any]:
     vals: dict[str, Any] = {"economy": d.economy, "year": d.year, "dataset": dataset,
-                            "others": [r for r in d.peers.columns if r != d.economy],
+                            "others": [r for r in (d.matrix if d.matrix is not None else d.peers).columns
+                                       if r != d.economy],
                             "emissions": d.inputs.emissions}
     for name, b in book.bindings.items():
         ev = d.results[b.indicator].evidence.get(b.evidence) if b.indicator in d.results else None
@@ -217,38 +224,160 @@ def fill_template(template: Template, d: Diagnosis, mrio_like, dataset: str, boo
 
 
 @dataclass(frozen=True)
-class Recommendation:
+class Assessment:
+    """A rule tested on a diagnosis: the peer test (primary peers), the stake, the score, and whether it is
+    material (both counts and the rule's own condition)."""
+
     rule: Rule
     value: float
-    measure: float
-    gap: float
+    test: PeerTest
+    stake: Stake | None
+    also_holds: bool
+
+    @property
+    def material(self) -> bool:
+        return self.test.passes and self.stake is not None and self.stake.material and self.also_holds
+
+    @property
+    def score(self) -> float:
+        return score(self.test, self.stake)
+
+
+def _assess_values(rule: Rule, d: Diagnosis, values: pd.DataFrame | None, peers, label: str,
+                   evidence=None) -> Assessment | None:
+    if values is None or d.economy not in values.columns or rule.indicator not in values.index:
+        return None
+    row = values.loc[rule.indicator]
+    v = float(row[d.economy])
+    t = peer_test(v, row.reindex([p for p in peers if p in row.index]), rule.side, label)
+    res = d.results[rule.indicator]
+    st = stake(rule.indicator, t, res.evidence if evidence is None else evidence, d.totals, d.units)
+    return Assessment(rule, v, t, st, rule.also.holds(v) if rule.also else True)
+
+
+def assess(rule: Rule, d: Diagnosis) -> Assessment:
+    """The rule on the diagnosis year against the primary peer set."""
+    ps = d.primary
+    peers = ps.members if ps is not None else [c for c in d.peers.columns if c != d.economy]
+    values = d.matrix if d.matrix is not None else d.peers
+    return _assess_values(rule, d, values, peers, ps.name if ps is not None else "peers")
+
+
+def _checks(rule: Rule, d: Diagnosis) -> list[Check]:
+    """The finding re-tested: each other peer set, the neighbouring years (primary peers), the rounded table."""
+    out = []
+    sets = list(d.peer_sets.values())
+    for ps in sets[1:]:
+        a = _assess_values(rule, d, d.matrix, ps.members, ps.name)
+        if a is not None and a.test.n:
+            out.append(Check("peers", f"against {_set_words(ps)}", a.material,
+                             f"z {a.test.z:.2f} (needs {a.test.needed:.2f}), stake {a.stake.share:.1%}"
+                             if a.stake is not None else f"z {a.test.z:.2f}"))
+    if d.year is not None and sets:
+        near = [y for y in (d.year - 1, d.year + 1) if y in d.history]
+        if len(near) < 2 and d.year - 2 in d.history:
+            near.append(d.year - 2)
+        for y in sorted(near):
+            a = _assess_values(rule, d, d.history[y], sets[0].members, sets[0].name)
+            if a is not None and np.isfinite(a.value):
+                out.append(Check("year", f"in {y}", a.material, f"z {a.test.z:.2f}"))
+    if d.rounded is not None and sets:
+        a = _assess_values(rule, d, d.rounded, sets[0].members, sets[0].name)
+        if a is not None:
+            out.append(Check("rounding", "with the table's cells moved within their rounding", a.material,
+                             f"z {a.test.z:.2f}"))
+    return out
+
+
+def _set_words(ps) -> str:
+    return {"structural": "the structural peers (income group and size)", "income": "the income-group peers", "size": "the economies of similar size", "all": "every economy",
+            "named": "the named peers"}.get(ps.name, ps.name)
+
+
+def _flags(rule: Rule, d: Diagnosis, a: Assessment) -> list[str]:
+    res = d.results[rule.indicator]
+    flags = []
+    named = [v for k in ("worst_supplier", "origin", "risk_top") for v in
+             ([res.evidence[k]] if k in res.evidence else [])]
+    if any(v == "RoW" or (isinstance(v, tuple) and v and v[0] == "RoW") for v in named):
+        flags.append("it rests on the rest of the world, an aggregate of many countries: the supplier named is not "
+                     "one country")
+    role = "emissions" if res.spec.source.startswith("an emissions") else         "employment" if "employment" in res.spec.source else None
+    if role and d.economy in d.inputs.estimated.get(role, ()):
+        flags.append(f"the economy's {role} values are estimates, not accounts")
+    ps = d.primary
+    if ps is not None and a.test.n < len(ps):
+        flags.append(f"{len(ps) - a.test.n} of the {len(ps)} peers have no value for it")
+    return flags
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A material finding: the rule, its assessment (value, peer test, stake, score), trends, sensitivity checks
+    and confidence, the priorities and case studies, and the filled what-if scenario."""
+
+    rule: Rule
+    assessment: Assessment
+    trends: tuple[Trend, ...]
+    confidence: Confidence
     priorities: pd.DataFrame
     cases: pd.DataFrame
     scenario: dict | None = field(default=None)
     command: str | None = None
 
     @property
+    def value(self) -> float:
+        return self.assessment.value
+
+    @property
+    def score(self) -> float:
+        return self.assessment.score
+
+    @property
+    def test(self) -> PeerTest:
+        return self.assessment.test
+
+    @property
+    def stake(self) -> Stake:
+        return self.assessment.stake
+
+    @property
     def evidence(self) -> str:
-        r = self.rule
-        basis = f"{self.measure:.0%} of peers lower" if r.basis == "percentile" else f"threshold {r.threshold:g}"
-        return f"{r.indicator} = {self.value:.3g} ({basis}): {r.finding}"
+        t = self.test
+        return (f"{self.rule.indicator} = {self.value:.3g} (peer median {t.median:.3g}, robust z {t.z:.2f} ≥ "
+                f"{t.needed:.2f} among {t.n} {t.peers} peers; stake {self.stake.share:.1%} of {self.stake.basis}; "
+                f"score {self.score:.2f}): {self.rule.finding}")
+
+    def trend_words(self) -> str:
+        known = [t for t in self.trends if t.direction != "unknown"]
+        return "; ".join(t.words() for t in known) if known else "no earlier year at hand"
 
 
 def recommend(d: Diagnosis, framework: Framework | None = None, rules: RuleBook | None = None, *, mrio=None,
               dataset: str = "wiod2013") -> list[Recommendation]:
-    """The rules that fire for a diagnosis, largest gap first, each with its priorities, cases and scenario
-    (filled for ``mrio``'s sector groups and named ``dataset``; none when ``mrio`` is not given)."""
+    """The rules whose gap is material for a diagnosis, highest score first, each with its trend (5 and 10
+    years, where the diagnosis has those years), sensitivity checks and confidence, priorities, cases and scenario
+    (filled for ``mrio``'s sector groups and named ``dataset``; none when ``mrio`` is not given). An empty list is
+    a valid answer: no material finding."""
     fw = framework or load_framework()
     book = rules or load_rules()
     pri, cases = fw.priorities(), fw.cases()
     out = []
     for r in book.rules:
-        if r.indicator not in d.results or not r.fires(d):
+        if r.indicator not in d.results:
             continue
+        a = assess(r, d)
+        if a is None or not a.material:
+            continue
+        ps = d.primary
+        peers = ps.members if ps is not None else [c for c in d.peers.columns if c != d.economy]
+        trends = tuple(trend(a.test, d.history.get(d.year - k) if d.year else None, d.economy, r.indicator, peers,
+                             r.side, k, (d.year or 0) - k) for k in (5, 10))
+        conf = confidence(_checks(r, d), _flags(r, d, a))
         p = pri[pri["id"].isin(r.priorities) & (pri["challenge"] == r.challenge)]
         t = book.templates.get(r.template) if r.template else None
         sc = fill_template(t, d, mrio, dataset, book) if t is not None and mrio is not None else None
-        out.append(Recommendation(r, d.value(r.indicator), r.measure(d), r.gap(d), p.reset_index(drop=True),
+        out.append(Recommendation(r, a, trends, conf, p.reset_index(drop=True),
                                   cases[cases["id"].isin(r.cases)].reset_index(drop=True), sc,
                                   t.command if sc is not None else None))
-    return sorted(out, key=lambda x: -x.gap)
+    return sorted(out, key=lambda x: -x.score)

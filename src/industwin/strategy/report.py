@@ -1,7 +1,9 @@
-"""The strategy report as an explicit pipeline: the caller loads the table (and, if wanted, the table five years
-earlier, risk scores and a survey); :func:`build_report` diagnoses the economy against its peers, applies the
-recommendation rules (data: ``rules.yaml``), aggregates the consultation and returns a :class:`StrategyReport` —
-results and the words that state them. Rendering (HTML, PDF, charts) lives in :mod:`industwin.viz.report`.
+"""The strategy report as an explicit pipeline: the caller loads the table (and, if wanted, the same table in other
+years, risk scores and a survey); :func:`build_report` diagnoses the economy against its peer sets, keeps the
+material findings of the recommendation rules (data: ``rules.yaml``; :mod:`industwin.strategy.materiality`),
+runs each finding's "what if" (:mod:`industwin.strategy.consequences`), aggregates the consultation and returns
+a :class:`StrategyReport` — results and the words that state them. Rendering (HTML, PDF, charts) lives in
+:mod:`industwin.viz.report`.
 """
 
 from __future__ import annotations
@@ -15,11 +17,25 @@ from industwin.data.mrio import MRIO
 from industwin.strategy.consultation import aggregate, read_responses
 from industwin.strategy.indicators import Diagnosis, diagnose
 from industwin.strategy.knowledge import Framework, load_framework
-from industwin.strategy.recommend import Recommendation, RuleBook, recommend
+from industwin.strategy.recommend import Assessment, Recommendation, RuleBook, recommend
 
-__all__ = ["SECTIONS", "StrategyReport", "build_report", "fmt_value"]
+__all__ = ["SECTIONS", "StrategyReport", "build_report", "fmt_value", "history_years"]
 
-SECTIONS = ("Executive summary", "Peer comparison", "Consultation", "Appendix: data and methods")
+SECTIONS = ("Executive summary", "Key figures", "Findings tested", "Peer comparison", "Consultation",
+            "Appendix: data and methods")
+WATCH_SCORE = 0.75        # a gap scoring this close to material is shown on the watch list, not in the summary
+
+
+def history_years(year: int | None, years) -> list[int]:
+    """The other years a report uses, where the dataset has them: the neighbouring years (one before and after,
+    or two before at the end of the series) and five and ten years before (trends)."""
+    if year is None:
+        return []
+    have = set(years)
+    near = [y for y in (year - 1, year + 1) if y in have]
+    if len(near) < 2 and year - 2 in have:
+        near.append(year - 2)
+    return sorted({*near, *(y for y in (year - 5, year - 10) if y in have)})
 
 
 @dataclass(frozen=True)
@@ -33,40 +49,99 @@ class StrategyReport:
     consultation: pd.DataFrame | None
     meta: Mapping
     caveats: tuple[str, ...] = field(default=())
+    assessments: tuple[Assessment, ...] = field(default=())       # every rule, concern side
+    strengths: tuple[Assessment, ...] = field(default=())         # material on the other side
+    consequences: Mapping = field(default_factory=dict)           # rule id → Consequence
 
     def challenge_title(self, cid: str) -> str:
         return self.framework.challenge(cid).title
 
+    @property
+    def watch(self) -> list[Assessment]:
+        """Gaps close to material (score ≥ WATCH_SCORE) that are not findings."""
+        fired = {r.rule.id for r in self.recommendations}
+        return sorted([a for a in self.assessments if a.rule.id not in fired and a.score >= WATCH_SCORE],
+                      key=lambda a: -a.score)
+
     # ------------------------------------------------------------------ words
+    def finding_words(self, rank: int, r: Recommendation) -> str:
+        """One finding as the summary states it: challenge, finding, numbers, score, trend, confidence, the what
+        if's result and the priorities."""
+        res = self.diagnosis.results[r.rule.indicator]
+        t, st = r.test, r.stake
+        amount = fmt_amount(st.amount, st.unit, st.basis)
+        text = (f"{rank}. {self.challenge_title(r.rule.challenge)}: {r.rule.finding} — "
+                f"{fmt_value(r.value, res.unit)} against a median of {fmt_value(t.median, res.unit)} among "
+                f"{t.n} {t.peers} peers ({t.z:.1f} peer spreads; needed {t.needed:.1f}); at stake "
+                f"{st.share:.1%} of {st.basis}{f' ({amount})' if amount else ''}; score {r.score:.1f}. "
+                f"Trend: {r.trend_words()}. {r.confidence.words()}")
+        c = self.consequences.get(r.rule.id)
+        if c is not None:
+            text += f" What if ({c.name}): {c.headline if c.ok else 'not computed — ' + c.error}"
+        titles = ", ".join(r.priorities["title"].head(3))
+        return text + f" Priorities: {titles}."
+
     def summary_points(self) -> list[str]:
-        """The executive summary: the largest gaps with their priorities, what emissions and jobs show, the
-        strengths, and the real data gaps with what would fill them."""
+        """The executive summary: the material findings, highest score first — or that there is none."""
+        if not self.recommendations:
+            ps = self.diagnosis.primary
+            near = self.watch[:1]
+            closest = (f" The closest: {near[0].rule.finding} (score {near[0].score:.2f}, 1 = material)."
+                       if near else "")
+            return [f"No material finding: no gap is both beyond the spread of the {len(ps) if ps else ''} "
+                    f"{ps.name if ps else ''} peers and worth 1 % or more of value added, jobs or emissions."
+                    + closest]
+        return [self.finding_words(k + 1, r) for k, r in enumerate(self.recommendations)]
+
+    def key_figures(self) -> list[str]:
+        """What emissions and jobs show, the material strengths, the watch list and the real data gaps."""
         res = self.diagnosis.results
         pts = []
-        if not self.recommendations:
-            pts.append("No rule flags a gap against its threshold; the indicators below show where the economy "
-                       "stands against its peers.")
-        for r in self.recommendations[:4]:
-            titles = ", ".join(r.priorities["title"].head(3))
-            where = ("" if r.rule.basis == "value" else f", above {r.measure:.0%} of peers" if r.rule.test == ">="
-                     else f", below {1 - r.measure:.0%} of peers")
-            pts.append(f"{self.challenge_title(r.rule.challenge)}: {r.rule.finding} "
-                       f"({fmt_value(r.value, res[r.rule.indicator].unit)}{where}). Priorities: {titles}.")
         e = self.emissions_summary()
         if e:
             pts.append(e)
         j = self.jobs_summary()
         if j:
             pts.append(j)
-        for r in res.values():
-            if r.spec.direction == "strength" and r.available and r.percentile >= 0.75:
-                pts.append(f"Strength: {r.spec.name.lower()} {fmt_value(r.value, r.unit)}, higher than "
-                           f"{r.percentile:.0%} of peers.")
+        for a in self.strengths:
+            r = res[a.rule.indicator]
+            pts.append(f"Strength: {r.spec.name.lower()} {fmt_value(a.value, r.unit)} against a peer median of "
+                       f"{fmt_value(a.test.median, r.unit)} ({a.test.z:.1f} peer spreads the favourable way; "
+                       f"{a.stake.share:.1%} of {a.stake.basis}).")
+        for a in self.watch:
+            why = [w for w, ok in (("not beyond the peers' spread", a.test.passes),
+                                   ("worth less than 1 % of value added, jobs or emissions", a.stake.material),
+                                   (a.rule.also.why if a.rule.also else "", a.also_holds)) if not ok and w]
+            pts.append(f"Watch: {a.rule.finding} (score {a.score:.2f}; {'; '.join(why)}).")
         missing = [r for r in res.values() if not r.available]
         if missing:
             pts.append("Not assessed for lack of data: " + "; ".join(f"{r.spec.name.lower()} (needs {r.spec.needs})"
                                                                     for r in missing) + ".")
         return pts
+
+    def findings_table(self) -> pd.DataFrame:
+        """Every rule tested: value, peer median, robust z and its bar, stake, score, material or not."""
+        rows = []
+        for a in self.assessments:
+            rows.append({"rule": a.rule.id, "challenge": a.rule.challenge, "indicator": a.rule.indicator,
+                         "side": a.rule.side, "value": a.value, "peer_median": a.test.median, "peers": a.test.n,
+                         "z": a.test.z, "z_needed": a.test.needed,
+                         "stake": a.stake.share if a.stake else float("nan"),
+                         "stake_of": a.stake.basis if a.stake else "", "score": a.score, "material": a.material})
+        return pd.DataFrame(rows).set_index("rule") if rows else pd.DataFrame()
+
+    def peer_sets_table(self) -> pd.DataFrame:
+        """Each peer set, its members, and the findings it would give."""
+        from industwin.strategy.recommend import _assess_values
+        d = self.diagnosis
+        rows = []
+        for k, ps in enumerate(d.peer_sets.values()):
+            fired = [a.rule.id for a in (_assess_values(x.rule, d, d.matrix, ps.members, ps.name)
+                                         for x in self.assessments) if a is not None and a.material]
+            rows.append({"peer set": ps.name + (" (primary)" if k == 0 else ""), "economies": len(ps),
+                         "how chosen": ps.description, "members": ", ".join(ps.members),
+                         "material findings": ", ".join(fired) or "none"})
+        return pd.DataFrame(rows).set_index("peer set")
 
     def emissions_summary(self) -> str | None:
         res = self.diagnosis.results
@@ -138,26 +213,57 @@ def fmt_value(v, unit: str) -> str:
     return f"{v:,.3g}" + ("" if unit in ("ratio", "steps from final use") else f" {unit}")
 
 
+def fmt_amount(v: float, unit: str, basis: str) -> str:
+    """A stake's amount for people: money in bn of its currency, persons in thousands or millions, emissions in Mt."""
+    import numpy as np
+    if v is None or not np.isfinite(v) or not unit:
+        return ""
+    from industwin.data.units import is_mass, persons_per_unit, tonnes_per_unit
+    if basis == "jobs":
+        p = v * persons_per_unit(unit)
+        return f"{p / 1e6:,.2f} million persons" if p >= 1e6 else f"{p:,.0f} persons"
+    if basis == "emissions" and is_mass(unit):
+        return f"{v * tonnes_per_unit(unit) / 1e6:,.1f} Mt"
+    if unit.startswith("M "):
+        return f"{v / 1e3:,.1f} bn {unit[2:]}"
+    return f"{v:,.3g} {unit}"
+
+
 def build_report(mrio: MRIO, economy: str, *, peers: list[str] | None = None, past: MRIO | None = None,
                  satellites: Mapping[str, str | None] | None = None, risk: pd.Series | None = None,
                  survey=None, source: str | None = None, framework: Framework | None = None,
-                 rules: RuleBook | None = None, progress=None, matrix=None) -> StrategyReport:
-    """Diagnose ``economy`` in ``mrio`` (a table with several economies: they are the peers), recommend, and
-    aggregate the consultation when a ``survey`` (CSV or DataFrame) is given.
+                 rules: RuleBook | None = None, progress=None, matrix=None, history=None,
+                 rounding: bool | pd.DataFrame = True, consequences: bool = True) -> StrategyReport:
+    """Diagnose ``economy`` in ``mrio`` (a table with several economies: they are the peers), keep the material
+    findings, run their what-ifs and aggregate the consultation when a ``survey`` (CSV or DataFrame) is given.
 
-    ``past``: the same table five years earlier (declining sectors); ``satellites``: ``{"emissions": name,
-    "employment": name}`` (default ``co2`` / ``employment`` when the table has them); ``risk``: risk scores per
-    country-sector; ``source``: the dataset name or path the scenarios of the recommendations should load
+    ``peers``: the primary peer set (default: the structural peers — income group and size); ``past``: the same
+    table five years earlier (declining sectors); ``history``: the same table in other years (year → MRIO or an
+    indicator matrix; :func:`history_years` says which) for trends and neighbouring-year checks; ``rounding``:
+    re-test the findings on the table with its cells moved within their rounding; ``satellites``:
+    ``{"emissions": name, "employment": name}`` (default ``co2`` / ``employment`` when the table has them);
+    ``risk``: risk scores per country-sector; ``source``: the dataset name or path the scenarios should load
     (default: the table's name); ``matrix``: indicator values already computed for every economy
-    (:func:`industwin.strategy.indicators.indicator_matrix`).
+    (:func:`industwin.strategy.indicators.indicator_matrix`); ``consequences``: run each finding's scenario.
     """
-    from industwin.strategy.recommend import load_rules
+    from industwin.strategy.consequences import run_consequences
+    from industwin.strategy.recommend import _assess_values, assess, load_rules
     fw = framework or load_framework()
     rules = rules or load_rules()                     # checked before the long work
-    d = diagnose(mrio, economy, peers, satellites=satellites, risk=risk, past=past, progress=progress, matrix=matrix)
+    d = diagnose(mrio, economy, peers, satellites=satellites, risk=risk, past=past, progress=progress, matrix=matrix,
+                 history=history, rounding=rounding)
     recs = recommend(d, fw, rules, mrio=mrio, dataset=source or mrio.name)
-    cons = aggregate(read_responses(survey, fw), fw) if survey is not None else None
+    every = tuple(a for a in (assess(r, d) for r in rules.rules if r.indicator in d.results) if a is not None)
+    strengths = []
+    ps = d.primary
+    for r in rules.rules:
+        flip = r.model_copy(update={"side": "low" if r.side == "high" else "high", "also": None})
+        a = _assess_values(flip, d, d.matrix, ps.members, ps.name) if ps is not None else None
+        if a is not None and a.material and all(x.rule.indicator != r.indicator for x in strengths):
+            strengths.append(a)
+    cons = run_consequences(recs, mrio, economy, d.inputs) if consequences else {}
+    survey_result = aggregate(read_responses(survey, fw), fw) if survey is not None else None
     meta = dict(mrio.meta)
     caveats = tuple(dict.fromkeys([*d.inputs.caveats, *meta.get("satellite_notes", ())]))
-    return StrategyReport(economy, mrio.year, f"{mrio.name} {mrio.year or ''}".strip(), d, recs, fw, cons, meta,
-                          caveats)
+    return StrategyReport(economy, mrio.year, f"{mrio.name} {mrio.year or ''}".strip(), d, recs, fw, survey_result,
+                          meta, caveats, every, tuple(sorted(strengths, key=lambda a: -a.score)), cons)

@@ -169,12 +169,55 @@ def _display(rep: StrategyReport, challenge: str) -> pd.DataFrame:
         if r.spec.challenge != challenge:
             continue
         pv = r.peers.dropna()
+        d = rep.diagnosis
         rows.append({"indicator": r.spec.name, "value": fmt_value(r.value, r.unit),
                      "peer median": fmt_value(pv.median(), r.unit) if len(pv) else "",
                      "peer range": f"{fmt_value(pv.min(), r.unit)} – {fmt_value(pv.max(), r.unit)}" if len(pv) else "",
                      "peers lower": f"{r.percentile:.0%}" if np.isfinite(r.percentile) else "",
+                     "change 5 y": _change(d.change(r.spec.id, 5), r.unit),
+                     "change 10 y": _change(d.change(r.spec.id, 10), r.unit),
                      "source": r.source})
     return pd.DataFrame(rows).set_index("indicator")
+
+
+def _change(v: float, unit: str) -> str:
+    """A change over years in the unit people read (percentage points for shares)."""
+    if v is None or not np.isfinite(v):
+        return ""
+    k, shown = display_scale(unit)
+    return f"{k * v:+.1f} pp" if shown == "%" else f"{k * v:+,.3g}" + ("" if shown in ("ratio",) else f" {shown}")
+
+
+def _finding_html(rep: StrategyReport, r) -> str:
+    """A material finding: numbers, checks, the what if's result, priorities, cases and the scenario file."""
+    e = html.escape
+    t, st = r.test, r.stake
+    out = [f"<h3>Finding (score {r.score:.1f}): {e(r.rule.finding)}</h3>",
+           f"<p><b>Rule</b> {e(r.rule.condition())}. <b>Evidence</b> {e(r.evidence)}. <b>Trend</b> "
+           f"{e(r.trend_words())}.</p>",
+           f"<p><b>{e(r.confidence.level.capitalize())} confidence.</b> {e(r.confidence.words())}</p>"]
+    if r.confidence.checks:
+        out.append(_table(pd.DataFrame([{"check": c.label, "holds": "yes" if c.holds else "no", "detail": c.detail}
+                                        for c in r.confidence.checks]).set_index("check")))
+    c = rep.consequences.get(r.rule.id)
+    if c is not None:
+        out.append(f"<p><b>What if — {e(c.name)}</b> (run with this report): "
+                   f"{e(c.headline if c.ok else 'not computed: ' + c.error)}</p>")
+        if c.figures:
+            out.append(_table(pd.DataFrame([{"figure": k, "value": v, "unit": u} for k, (v, u) in c.figures.items()])
+                              .set_index("figure")))
+    out.append("<p><b>Priorities</b></p><ul>" + "".join(
+        f"<li><b>{e(p.title)}</b> ({p.actor} sector; {e(p.instruments)}): {e(p.summary)}</li>"
+        for p in r.priorities.itertuples()) + "</ul>")
+    if len(r.cases):
+        out.append("<p><b>Cases</b></p><ul>" + "".join(
+            f"<li><b>{e(k.initiative)}</b> ({e(k.country)}): {e(k.summary)}"
+            f"{' — ' + e(k.figures) if k.figures else ''}</li>" for k in r.cases.itertuples()) + "</ul>")
+    if r.scenario:
+        out.append(f"<details><summary>The scenario file (rerun with <code>industwin {r.command} scenario.yaml"
+                   f"</code>)</summary><pre>{e(yaml.safe_dump(r.scenario, sort_keys=False, allow_unicode=True))}"
+                   "</pre></details>")
+    return "".join(out)
 
 
 def _table(df: pd.DataFrame) -> str:
@@ -201,11 +244,16 @@ def report_html(rep: StrategyReport, shared_js: bool = False) -> str:
         return figure_html(f, n[0] == 1, shared_js)
     parts.append(f"<h1>{e(rep.economy)} {rep.year or ''}: an industrial strategy diagnosis across five grand "
                  "challenges</h1>")
-    parts.append(f"<p class='note'>Twin: {e(rep.table_name)} · peers: {len(d.peers.columns) - 1} economies of the "
-                 f"same table · framework: WEF–UNIDO–CIIP (2024), knowledge base {e(rep.framework.version)} · "
+    ps = d.primary
+    parts.append(f"<p class='note'>Twin: {e(rep.table_name)} · peers: {e(ps.description if ps else 'the table')} · "
+                 f"framework: WEF–UNIDO–CIIP (2024), knowledge base {e(rep.framework.version)} · "
                  f"emissions: {e(d.inputs.emissions or 'none')} · jobs: {e(d.inputs.employment or 'none')}</p>")
-    parts.append("<h2>Executive summary</h2><ul>" + "".join(f"<li>{e(p)}</li>" for p in rep.summary_points())
-                 + "</ul>")
+    parts.append("<h2>Executive summary</h2><p class='note'>Material findings only — beyond the peers' spread "
+                 "(robust z ≥ 1.5·√(1+π/2n)) and worth 1 % or more of value added, jobs or emissions — ranked by "
+                 "score (1 = at both thresholds), each with its trend, confidence and the result of its what-if."
+                 "</p><ol>" + "".join(f"<li>{e(p.split('. ', 1)[1] if p[:1].isdigit() else p)}</li>"
+                                     for p in rep.summary_points()) + "</ol>")
+    parts.append("<h2>Key figures</h2><ul>" + "".join(f"<li>{e(p)}</li>" for p in rep.key_figures()) + "</ul>")
     for c in rep.framework.challenges:
         parts.append(f"<h2>Challenge {c.number}: {e(c.title)}</h2><p>{e(c.summary)}</p>")
         parts.append(_table(_display(rep, c.id)))
@@ -218,24 +266,19 @@ def report_html(rep: StrategyReport, shared_js: bool = False) -> str:
                 parts.append(fig(f))
         recs = [r for r in rep.recommendations if r.rule.challenge == c.id]
         if not recs:
-            parts.append("<p class='note'>No rule of this challenge fires for this economy.</p>")
+            parts.append("<p class='note'>No material finding in this challenge for this economy.</p>")
         for r in recs:
-            parts.append(f"<h3>Recommendation: {e(r.rule.finding)}</h3>")
-            parts.append(f"<p><b>Rule</b> {e(r.rule.condition())} · <b>evidence</b> {e(r.evidence)} · "
-                         f"<b>gap</b> {r.gap:.2f}</p>")
-            parts.append("<p><b>Priorities</b></p><ul>" + "".join(
-                f"<li><b>{e(p.title)}</b> ({p.actor} sector; {e(p.instruments)}): {e(p.summary)}</li>"
-                for p in r.priorities.itertuples()) + "</ul>")
-            if len(r.cases):
-                parts.append("<p><b>Cases</b></p><ul>" + "".join(
-                    f"<li><b>{e(k.initiative)}</b> ({e(k.country)}): {e(k.summary)}"
-                    f"{' — ' + e(k.figures) if k.figures else ''}</li>" for k in r.cases.itertuples()) + "</ul>")
-            if r.scenario:
-                parts.append(f"<p><b>What if</b> — save as scenario.yaml and run <code>industwin {r.command} "
-                             f"scenario.yaml</code>:</p><pre>"
-                             f"{e(yaml.safe_dump(r.scenario, sort_keys=False, allow_unicode=True))}</pre>")
+            parts.append(_finding_html(rep, r))
         parts.append(f"<p class='note'>Open debates: {e('; '.join(x.title for x in c.debates))}.</p>")
-    parts.append("<h2>Peer comparison</h2>")
+    parts.append("<h2>Findings tested</h2><p class='note'>Every rule on the primary peers: robust z (in peer "
+                 "spreads, on the side of concern) against the bar for the peer set's size, the stake (share of "
+                 "value added, jobs or emissions) and the score.</p>")
+    ft = rep.findings_table()
+    if len(ft):
+        parts.append(_table(ft.round(4)))
+    parts.append("<h2>Peer comparison</h2><p class='note'>The peer sets and the findings each would give — how the "
+                 "diagnosis changes with another reasonable set.</p>")
+    parts.append(_table(rep.peer_sets_table()))
     parts.append(_table(d.peers.T.round(4)))
     parts.append("<h2>Consultation</h2>")
     if rep.consultation is None:
@@ -294,12 +337,16 @@ def report_pdf(rep: StrategyReport) -> bytes:
 
     d = rep.diagnosis
     text(f"{rep.economy} {rep.year or ''}: an industrial strategy diagnosis across five grand challenges", 16, "B")
-    text(f"Twin: {rep.table_name}; peers: {len(d.peers.columns) - 1} economies; framework: WEF-UNIDO-CIIP (2024), "
+    text(f"Twin: {rep.table_name}; peers: {d.primary.description if d.primary else 'the table'}; framework: "
+         "WEF-UNIDO-CIIP (2024), "
          f"knowledge base {rep.framework.version}; emissions: {d.inputs.emissions or 'none'}; jobs: "
          f"{d.inputs.employment or 'none'}", 8)
-    text("Executive summary", 13, "B")
+    text("Executive summary (material findings, ranked)", 13, "B")
     for p in rep.summary_points():
-        text(f"- {p}", 10)
+        text(p, 10)
+    text("Key figures", 13, "B")
+    for p in rep.key_figures():
+        text(f"- {p}", 9)
     for c in rep.framework.challenges:
         pdf.add_page()
         text(f"Challenge {c.number}: {c.title}", 13, "B")
@@ -317,8 +364,12 @@ def report_pdf(rep: StrategyReport) -> bytes:
         if c.id == "sustainability":
             image(emissions_png(rep))
         for r in [r for r in rep.recommendations if r.rule.challenge == c.id]:
-            text(f"Recommendation: {r.rule.finding}", 10, "B")
-            text(f"Rule {r.rule.condition()}; evidence {r.evidence}", 8)
+            text(f"Finding (score {r.score:.1f}): {r.rule.finding}", 10, "B")
+            text(f"Rule {r.rule.condition()}; evidence {r.evidence}. Trend: {r.trend_words()}.", 8)
+            text(r.confidence.words(), 8)
+            cq = rep.consequences.get(r.rule.id)
+            if cq is not None:
+                text(f"What if ({cq.name}): {cq.headline if cq.ok else 'not computed: ' + cq.error}", 9)
             text("Priorities: " + "; ".join(r.priorities["title"]), 9)
             if len(r.cases):
                 text("Cases: " + "; ".join(f"{k.initiative} ({k.country})" for k in r.cases.itertuples()), 9)
