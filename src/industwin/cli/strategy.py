@@ -19,8 +19,9 @@ def report(economy: Annotated[str | None, typer.Option(help="economy to diagnose
                                                                       "latest, 2011 for wiod2013)")] = None,
            source: Annotated[str, typer.Option("--source", "--dataset", help="table with the economy and its peers "
                                                                              "(dataset name or path)")] = "wiod2013",
-           peers: Annotated[str | None, typer.Option(help="peer economies, comma-separated (default: all others but "
-                                                          "RoW)")] = None,
+           peers: Annotated[str | None, typer.Option(help="primary peer economies, comma-separated (default: the "
+                                                          "income group's economies closest in size; the income "
+                                                          "group, size peers and all others are checked too)")] = None,
            emissions: Annotated[str | None, typer.Option(help="the table's emissions satellite (default: co2 when "
                                                               "the table has it)")] = None,
            employment: Annotated[str | None, typer.Option(help="the table's employment satellite (default: "
@@ -37,9 +38,9 @@ def report(economy: Annotated[str | None, typer.Option(help="economy to diagnose
                                                                          "with --all a folder")] = None,
            pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="also write the PDF beside the HTML")] = True,
            unit: Unit = None, allow_negative: AllowNegative = False) -> None:
-    """The strategy report: diagnosis across the five grand challenges with emissions and jobs, peers,
-    recommendations with evidence, cases and what-if scenarios, the consultation, data and methods — HTML and PDF
-    with charts; --all for every economy of the table."""
+    """The strategy report: diagnosis across the five grand challenges with emissions and jobs against peer sets
+    (income group and size), material findings ranked with their trend, confidence and what-if results, cases, the
+    consultation, data and methods — HTML and PDF with charts; --all for every economy of the table."""
     execute(ReportRequest, economy=economy, year=year, source=source, peers=parse_list(peers), emissions=emissions,
             employment=employment, risk=risk, survey=survey, all=all_, dask=dask, out=out, pdf=pdf, unit=unit,
             allow_negative=allow_negative)
