@@ -17,14 +17,16 @@ from hypothesis import strategies as st
 
 from industwin.analysis.disruption import check_scenario, read_scenario
 from industwin.errors import SelectionError, ValidationError
-from industwin.strategy.indicators import INDICATORS, SPECS, Diagnosis, DiagnosisInputs, IndicatorResult, diagnose
+from industwin.strategy.diagnosis import Diagnosis, diagnose
+from industwin.strategy.indicators import INDICATORS, SPECS, DiagnosisInputs, IndicatorResult
 from industwin.strategy.materiality import STAKE_MIN, STAKES, peer_test, robust_spread, z_needed
 from industwin.strategy.peers import PeerSet
 from industwin.strategy.recommend import RULES_FILE, assess, load_rules, recommend
 
 BOOK = load_rules()
 # evidence and totals that make every stake factor 1 (emissions per value added: 10), so a gap's stake is the gap
-EVIDENCE = {"output": 1000.0, "requirement": 1000.0, "foreign_inputs": 1000.0, "exports": 1000.0, "persons": 100.0}
+EVIDENCE = {"output": 1000.0, "requirement": 1000.0, "foreign_value_added": 1000.0, "exports": 1000.0,
+            "persons": 100.0}
 TOTALS = {"value added": 1000.0, "jobs": 100.0, "emissions": 100.0}
 
 

@@ -171,8 +171,10 @@ def compare_scenarios(mrio: MRIO, scenarios: list[Technology], baseline: Technol
         final_demand.reindex(mrio.index).fillna(0.0) if isinstance(final_demand, pd.Series) else final_demand, float)
     if y.shape != (n,):
         raise SelectionError(f"final demand must have {n} entries aligned with the table")
-    e = np.nan_to_num(intensities(mrio, jobs).to_numpy()[0]) if jobs else None
+    e_raw = intensities(mrio, jobs).to_numpy()[0] if jobs else None
+    e = None if e_raw is None else np.nan_to_num(e_raw)
     mine = None if focus is None else np.asarray(mrio.index.get_level_values(0) == focus)
+    focus_jobs = e is not None and mine is not None and bool(np.isfinite(e_raw[mine]).all())
     rows = {}
     I = np.eye(n)
     for t in [baseline, *scenarios]:
@@ -187,8 +189,8 @@ def compare_scenarios(mrio: MRIO, scenarios: list[Technology], baseline: Technol
             row["jobs"] = float(e @ x)
         if mine is not None:
             row[f"emissions_{focus}"] = float(t.d[mine] @ x[mine])
-            if e is not None:
-                row[f"jobs_{focus}"] = float(e[mine] @ x[mine])
+            if e is not None:             # NaN for a focus without employment data (e.g. WIOD's RoW)
+                row[f"jobs_{focus}"] = float(e[mine] @ x[mine]) if focus_jobs else np.nan
         rows[t.name] = row
     df = pd.DataFrame.from_dict(rows, orient="index")
     base = df.iloc[0]

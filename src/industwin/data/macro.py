@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from industwin.errors import DataError, SelectionError, plain_list
+from industwin.errors import DataError, SelectionError
 
 __all__ = ["INCOME_GROUPS", "gdp_per_capita", "income_group", "income_groups", "iso3"]
 
@@ -43,7 +43,7 @@ def _macro() -> pd.DataFrame:
                             "INDUSTWIN_DATA at the shared data folder holding atlas_complexity/, or name the peers")
         try:
             df = pd.read_parquet(p, columns=["iso3_code", "year", "gdppc", "population"])
-        except Exception as e:              # a damaged or foreign file: say which, never a traceback
+        except (OSError, ValueError, KeyError) as e:     # a damaged or foreign file: say which, never a traceback
             raise DataError(f"{p}: not readable as the WDI/IMF extract ({type(e).__name__}: {e}). Fix: restore the "
                             "file from the shared data folder") from None
         df["source"] = "WDI" if name.startswith("wdi") else "IMF WEO"

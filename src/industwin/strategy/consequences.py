@@ -51,6 +51,11 @@ def _per_output(mrio: MRIO, satellite: str | None, stressor: str | None) -> np.n
         return np.nan_to_num(np.where(x > 0, f / x, 0.0))
 
 
+def _gas(unit: str) -> str:
+    """The gas of an emissions unit ("kt CO2" → "CO2"; a bare mass → "CO2e")."""
+    return unit.split(" ", 1)[1] if " " in unit else "CO2e"
+
+
 def _money(v: float, unit: str) -> str:
     return f"{v:,.0f} {unit}" if abs(v) >= 100 else f"{v:,.1f} {unit}"
 
@@ -67,31 +72,35 @@ def _simulate(sc: dict, mrio: MRIO, economy: str, inputs) -> Consequence:
     mine = np.asarray(mrio.index.get_level_values(0) == economy)
     va_world = float(base["value_added_loss"])
     va_here = float(b.value_added_loss.to_numpy()[mine].sum())
-    fig = {"value added lost, world": (va_world, u), f"value added lost, {economy}": (va_here, u),
-           "output lost, world": (float(base["output_loss"]), u)}
+    fig = {"value added change, world": (-va_world, u), f"value added change, {economy}": (-va_here, u),
+           "output change, world": (-float(base["output_loss"]), u)}
     jobs = _per_output(mrio, inputs.employment, inputs.employment_stressor)
     if jobs is not None:
         per = persons_per_unit(inputs.employment_unit)
-        fig["work lost, world"] = (float(jobs @ loss) * per, "person-years")
-        fig[f"work lost, {economy}"] = (float(jobs[mine] @ loss[mine]) * per, "person-years")
+        fig["work change, world"] = (-float(jobs @ loss) * per, "person-years")
+        fig[f"work change, {economy}"] = (-float(jobs[mine] @ loss[mine]) * per, "person-years")
     co2 = _per_output(mrio, inputs.emissions, inputs.emissions_stressor)
     if co2 is not None:
-        fig["emissions not emitted, world"] = (float(co2 @ loss) * tonnes_per_unit(inputs.emissions_unit) / 1e6,
-                                               "Mt CO2")
+        fig["emissions change, world"] = (-float(co2 @ loss) * tonnes_per_unit(inputs.emissions_unit) / 1e6,
+                                          f"Mt {_gas(inputs.emissions_unit)}")
     work = ""
-    if "work lost, world" in fig:
-        w = fig[f"work lost, {economy}"][0]
-        work = f" ({abs(w):,.0f} person-years of work {'gained' if w < 0 else 'lost'} there)"
+    if f"work change, {economy}" in fig and np.isfinite(fig[f"work change, {economy}"][0]):
+        w = fig[f"work change, {economy}"][0]
+        work = f" ({abs(w):,.0f} person-years of work {'gained' if w > 0 else 'lost'} there)"
     if out.static is not None and "leontief" in out.static.index.get_level_values("model"):
         st = out.static.xs("leontief", level="model")
         lw, lh = float(st["value_added_change"].sum()), float(st["value_added_change"].get(economy, 0.0))
-        fig["value added gained, world (Leontief)"] = (lw, u)
-        fig[f"value added gained, {economy} (Leontief)"] = (lh, u)
+        fig["value added change, world (Leontief)"] = (lw, u)
+        fig[f"value added change, {economy} (Leontief)"] = (lh, u)
         fig["added demand unmet (ARIO)"] = (float(base["final_demand_unmet"]), u)
-        text = (f"without capacity limits (Leontief) the added demand brings {_money(lw, u)} of value added "
-                f"worldwide, {_money(lh, u)} of it in {economy}; with the twin's capacity limits (ARIO, "
-                f"{scen.horizon} days) {_money(-va_world, u)} and {_money(-va_here, u)}{work}, "
-                f"{_money(float(base['final_demand_unmet']), u)} of demand left unmet: capacity, not demand, binds")
+        unmet = float(base["final_demand_unmet"])
+        more = lw >= 0
+        text = (f"without capacity limits (Leontief) the change in demand {'adds' if more else 'removes'} "
+                f"{_money(abs(lw), u)} of value added worldwide, {_money(abs(lh), u)} in {economy}; the twin with "
+                f"capacity limits and inventories (ARIO, {scen.horizon} days): {_money(-va_world, u)} and "
+                f"{_money(-va_here, u)}{work}")
+        if more and unmet > 0.5 * abs(lw):
+            text += f", with {_money(unmet, u)} of demand left unmet: capacity, not demand, binds"
     else:
         text = (f"{'adds' if va_world < 0 else 'costs'} {_money(abs(va_world), u)} of value added worldwide over "
                 f"{scen.horizon} days, {_money(abs(va_here), u)} of it in {economy}{work}")
@@ -103,8 +112,13 @@ def _simulate(sc: dict, mrio: MRIO, economy: str, inputs) -> Consequence:
         best = net.idxmax()
         fig[f"loss avoided in {economy} by {best}"] = (float(avoided[best]), u)
         fig[f"cost of {best}"] = (float(iv.loc[best, "cost"]), u)
-        text += (f"; the best response tested for {economy}, {best}, avoids {_money(float(avoided[best]), u)} of "
-                 f"its loss at a cost of {_money(float(iv.loc[best, 'cost']), u)}")
+        cost = float(iv.loc[best, "cost"])
+        if net[best] > 0:
+            text += (f"; the best response tested for {economy}, {best}, avoids {_money(float(avoided[best]), u)} of "
+                     f"its loss at a cost of {_money(cost, u)}")
+        else:
+            text += (f"; no response tested pays for itself in {economy}: the closest, {best}, avoids "
+                     f"{_money(float(avoided[best]), u)} at a cost of {_money(cost, u)}")
     return Consequence("simulate", scen.name, fig, text[0].upper() + text[1:] + ".")
 
 
@@ -112,19 +126,21 @@ def _decarbonise(sc: dict, mrio: MRIO, economy: str, inputs) -> Consequence:
     from industwin.analysis.decarbonisation import Plan, run_plan
     from industwin.data.io import validate
     from industwin.data.units import persons_per_unit, tonnes_per_unit
+    sc = {**sc, "jobs": inputs.employment}             # the diagnosis's employment satellite (None: no jobs)
     plan = validate(Plan, sc, "decarbonisation scenario", "industwin.analysis.decarbonisation")
+    gas = _gas(inputs.emissions_unit)
     df = run_plan(plan, mrio)
     row, base = df.iloc[-1], df.iloc[0]
     k = tonnes_per_unit(inputs.emissions_unit or "kt") / 1e6
     fig = {f"emissions change, {economy}": (float(row.get(f"emissions_{economy}", np.nan) -
-                                                  base.get(f"emissions_{economy}", np.nan)) * k, "Mt CO2"),
-           "emissions change, world": (float(row["emissions"] - base["emissions"]) * k, "Mt CO2"),
+                                                  base.get(f"emissions_{economy}", np.nan)) * k, f"Mt {gas}"),
+           "emissions change, world": (float(row["emissions"] - base["emissions"]) * k, f"Mt {gas}"),
            "mean price rise (carbon price)": (float(row["price_rise_pct_mean"]), "%")}
     pct = float(row.get(f"emissions_{economy}_change_pct", np.nan))
     text = (f"With all measures, {economy}'s industries emit {abs(fig[f'emissions change, {economy}'][0]):,.1f} Mt "
-            f"CO2 {'less' if fig[f'emissions change, {economy}'][0] <= 0 else 'more'} ({pct:+.1f} %), the world "
+            f"{gas} {'less' if fig[f'emissions change, {economy}'][0] <= 0 else 'more'} ({pct:+.1f} %), the world "
             f"{abs(fig['emissions change, world'][0]):,.1f} Mt {'less' if fig['emissions change, world'][0] <= 0 else 'more'}")
-    if f"jobs_{economy}" in df.columns:
+    if f"jobs_{economy}" in df.columns and np.isfinite(row[f"jobs_{economy}"]):
         dj = float(row[f"jobs_{economy}"] - base[f"jobs_{economy}"]) * persons_per_unit(inputs.employment_unit)
         fig[f"jobs change, {economy}"] = (dj, "persons")
         text += f"; jobs in {economy} change by {dj:+,.0f}"

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -25,13 +24,14 @@ from industwin.errors import SelectionError, plain_list
 
 __all__ = [
     "INDICATORS",
-    "Diagnosis",
     "DiagnosisInputs",
     "IndicatorResult",
     "IndicatorSpec",
     "Value",
-    "diagnose",
+    "diagnosis_inputs",
     "indicator_matrix",
+    "indicator_unit",
+    "value_added",
 ]
 
 
@@ -124,12 +124,13 @@ class _Workspace:
         return mine if group is None else mine & np.asarray(idx.get_level_values(1).isin(self.group(group)))
 
 
-def _va(mrio: MRIO) -> np.ndarray:
+def value_added(mrio: MRIO) -> np.ndarray:
+    """Value added by industry (the column sums of the table's value-added rows)."""
     return np.asarray(mrio.V, float).sum(axis=0)
 
 
 def _share_of_va(w: _Workspace, region: str, group: str) -> Value:
-    va = _va(w.mrio)
+    va = value_added(w.mrio)
     return Value(float(va[w.rows(region, group)].sum() / va[w.rows(region)].sum()),
                  {"sectors": tuple(w.group(group))})
 
@@ -152,9 +153,10 @@ def _foreign_va(w: _Workspace, region: str) -> Value:
 
 
 def _hidden(w: _Workspace, region: str) -> Value:
-    s = _exposure(w, region).summary
-    return Value(float(s["hidden_share_of_foreign"]),
-                 {"foreign_inputs": float(s["foreign_inputs_tier1"] + s["foreign_inputs_tier2plus"])})
+    e = _exposure(w, region)
+    va = e.value_added["value_added"]
+    return Value(float(e.summary["hidden_share_of_foreign"]),
+                 {"foreign_value_added": float(va[va.index != region].sum())})
 
 
 def _concentration(w: _Workspace, region: str) -> Value:
@@ -213,7 +215,7 @@ def _emissions(w: _Workspace, region: str, kind: str) -> Value:
     if kind == "ratio":
         return Value(cons / prod if np.isfinite(prod) and prod > 0 else None, ev)
     if kind == "intensity":                           # kt per M USD = kg per USD of value added
-        va = _va(w.mrio)[w.rows(region)].sum()
+        va = value_added(w.mrio)[w.rows(region)].sum()
         return Value(prod / va if np.isfinite(prod) and va > 0 else None, ev)
     # supply-chain over direct emissions of manufacturing output
     from industwin.core.accounts import intensities, satellite_multipliers
@@ -276,7 +278,7 @@ def _declining(w: _Workspace, region: str) -> Value:
     past = w.inputs.past
     if past is None or not past.index.equals(w.mrio.index):
         return Value(None)
-    va_now, va_then = _va(w.mrio), _va(past)
+    va_now, va_then = value_added(w.mrio), value_added(past)
     mine = w.rows(region)
     # a sector losing a tenth or more of its weight in the economy's value added: shares, so that exchange-rate
     # swings of the table's currency (which move every sector of an economy together) do not count as decline
@@ -306,7 +308,7 @@ def _risk(w: _Workspace, region: str) -> Value:
 
 EVIDENCE = {"worst_supplier_loss": ("worst_supplier",), "risk_hotspot_share": ("risk_top", "output", "scored", "of"),
             "critical_input_concentration": ("input", "requirement", "origin"), "foreign_demand_jobs_share": ("persons",),
-            "foreign_va_share_manufacturing": ("output",), "hidden_exposure": ("foreign_inputs",),
+            "foreign_va_share_manufacturing": ("output",), "hidden_exposure": ("foreign_value_added",),
             "gvc_participation": ("exports",), "medium_high_tech_export_share": ("exports",),
             "foreign_jobs_footprint_share": ("persons", "left_out"), "declining_sectors_share": ("weights", "past_year"),
             "carbon_intensive_jobs_share": ("sectors",), "emission_intensive_va_share": ("sectors",),
@@ -320,7 +322,7 @@ def _spec(id, challenge, name, unit, direction, method, source, needs, compute) 
 
 
 TABLE = "the table"
-EMISSIONS = "an emissions satellite (e.g. co2 of wiod2013, --emissions)"
+EMISSIONS = "an emissions satellite (wiod2013: co2, from 2000 on; other tables: --emissions)"
 JOBS = "an employment satellite (e.g. employment of wiod2013)"
 INDICATORS: tuple[IndicatorSpec, ...] = (
     _spec("emission_intensive_va_share", "sustainability", "Emission-intensive sectors' share of value added",
@@ -382,7 +384,7 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
           "before — shares, so that exchange-rate swings of the table's currency do not count as decline; their "
           "share of the economy's jobs, or of value added when the table has no employment accounts",
           "the same table five years earlier",
-          "the same table five years earlier (past=)", _declining),
+          "the same table five years earlier (the dataset's year − 5; past= in Python)", _declining),
     _spec("foreign_jobs_footprint_share", "social_value", "Jobs abroad behind the economy's consumption",
           "share of jobs", "exposure", "persons employed abroad, all tiers, to meet the economy's final demand, over "
           "all persons it employs (e'L y_r; regions without employment data — RoW in WIOD 2013 — left out): the "
@@ -394,67 +396,6 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
           "risk scores per country-sector (--risk FILE: region, sector, score)", _risk),
 )
 SPECS = {s.id: s for s in INDICATORS}
-
-
-@dataclass(frozen=True)
-class Diagnosis:
-    """One economy's indicator results against its primary peer set (``peers``: indicator × [economy, peers]),
-    with what the sensitivity checks need: every economy's values (``matrix``), the peer sets
-    (:func:`industwin.strategy.peers.peer_sets`, the primary first), the values of other years (``history``:
-    year → indicator × economy) and the economy's totals (value added, persons engaged, emissions) in ``units``."""
-
-    economy: str
-    year: int | None
-    results: Mapping[str, IndicatorResult]
-    peers: pd.DataFrame
-    inputs: DiagnosisInputs
-    matrix: pd.DataFrame | None = None
-    peer_sets: Mapping[str, Any] = field(default_factory=dict)
-    history: Mapping[int, pd.DataFrame] = field(default_factory=dict)
-    totals: Mapping[str, float] = field(default_factory=dict)
-    units: Mapping[str, str] = field(default_factory=dict)
-    rounded: pd.DataFrame | None = None           # values on the table with its cells moved within their rounding
-
-    def value(self, indicator: str) -> float:
-        return float(self.results[indicator].value)
-
-    def evidence(self, indicator: str) -> Mapping[str, Any]:
-        return self.results[indicator].evidence
-
-    @property
-    def primary(self):
-        """The peer set the findings are judged against (the first of ``peer_sets``)."""
-        return next(iter(self.peer_sets.values())) if self.peer_sets else None
-
-    def values_of(self, year: int | None = None) -> pd.DataFrame | None:
-        """Indicator × economy values of ``year`` (None: the diagnosis year)."""
-        if year is None or year == self.year:
-            return self.matrix if self.matrix is not None else self.peers
-        return self.history.get(year)
-
-    def change(self, indicator: str, years: int) -> float:
-        """The economy's value now minus ``years`` earlier (NaN when that year is not at hand)."""
-        if self.year is None:
-            return np.nan
-        then = self.history.get(self.year - years)
-        if then is None or self.economy not in then.columns:
-            return np.nan
-        return float(self.results[indicator].value - then.loc[indicator, self.economy])
-
-    @property
-    def table(self) -> pd.DataFrame:
-        """The results as a table: challenge, name, value, unit, direction, peer median / min / max, percentile,
-        change over 5 and 10 years (where the table has those years), available, method, source."""
-        rows = []
-        for r in self.results.values():
-            pv = r.peers.dropna()
-            rows.append({"challenge": r.spec.challenge, "name": r.spec.name, "value": r.value, "unit": r.unit,
-                         "direction": r.spec.direction, "peer_median": pv.median() if len(pv) else np.nan,
-                         "peer_min": pv.min() if len(pv) else np.nan, "peer_max": pv.max() if len(pv) else np.nan,
-                         "percentile": r.percentile, "change_5y": self.change(r.spec.id, 5),
-                         "change_10y": self.change(r.spec.id, 10), "available": r.available,
-                         "method": r.spec.method, "source": r.source})
-        return pd.DataFrame(rows, index=pd.Index(list(self.results), name="indicator"))
 
 
 def diagnosis_inputs(mrio: MRIO, satellites: Mapping[str, str | None] | None = None, risk=None,
@@ -471,8 +412,10 @@ def diagnosis_inputs(mrio: MRIO, satellites: Mapping[str, str | None] | None = N
     for role, default in (("emissions", "co2"), ("employment", "employment")):
         name = sats.get(role, default if default in mrio.satellites else None)
         if name is not None and name not in mrio.satellites:
-            raise SelectionError(f"no satellite {name!r} for {role}; the table has "
-                                 f"{plain_list(list(mrio.satellites), 10) or 'none'}. Fix: name one of them")
+            raise SelectionError(f"no satellite {name!r} for {role} in {mrio.name or 'the table'} "
+                                 f"{mrio.year or ''}; it has {plain_list(list(mrio.satellites), 10) or 'none'}. Fix: "
+                                 f"name its {role} satellite, or leave the option out when this table (or year) has "
+                                 f"no {role} accounts (wiod2013 has co2 from 2000 on)")
         chosen[role] = name
         if name is None:
             stressor[role], unit[role] = None, ""
@@ -505,7 +448,8 @@ def diagnosis_inputs(mrio: MRIO, satellites: Mapping[str, str | None] | None = N
                            estimated)
 
 
-def _unit(spec: IndicatorSpec, mrio: MRIO, inputs: DiagnosisInputs) -> str:
+def indicator_unit(spec: IndicatorSpec, mrio: MRIO, inputs: DiagnosisInputs) -> str:
+    """The unit of an indicator's values on this table (emissions in the satellite's unit)."""
     if spec.unit.startswith("emissions") and inputs.emissions:
         u = inputs.emissions_unit
         return u if spec.unit == "emissions" else f"{u} per {mrio.unit}"
@@ -527,111 +471,3 @@ def indicator_matrix(mrio: MRIO, regions: list[str], inputs: DiagnosisInputs, pr
         if progress:
             progress(n + 1)
     return pd.DataFrame(vals, index=pd.Index([s.id for s in INDICATORS], name="indicator")), evidence
-
-
-def _check(mrio: MRIO, economy: str, peers: list[str] | None) -> list[str]:
-    regions = list(dict.fromkeys(mrio.index.get_level_values(0)))
-    if economy not in regions:
-        raise SelectionError(f"unknown economy {economy!r}. Fix: choose a region of the table, e.g. "
-                             f"{plain_list(regions, 10)}")
-    peers = [r for r in regions if r not in (economy, "RoW")] if peers is None else list(peers)
-    bad = [p for p in peers if p not in regions]
-    if bad:
-        raise SelectionError(f"unknown peer economies {plain_list(bad)}. Fix: choose regions of the table, e.g. "
-                             f"{plain_list(regions, 10)}")
-    if economy in peers:
-        raise SelectionError(f"the peers include {economy} itself: an economy compared with itself sits at its own "
-                             "median. Fix: leave it out of the peers")
-    twice = sorted({p for p in peers if peers.count(p) > 1})
-    if twice:
-        raise SelectionError(f"peer(s) {plain_list(twice)} named more than once (they would weigh double). Fix: "
-                             "name each peer once")
-    if not peers:
-        raise SelectionError("no peer economies to compare with. Fix: name at least one peer")
-    return peers
-
-
-def _totals(mrio: MRIO, economy: str, inputs: DiagnosisInputs) -> tuple[dict[str, float], dict[str, str]]:
-    """The economy's value added (the table's money), persons engaged and direct emissions (NaN where unknown)."""
-    rows = np.asarray(mrio.index.get_level_values(0) == economy)
-    tot = {"value added": float(_va(mrio)[rows].sum()), "jobs": np.nan, "emissions": np.nan}
-    units = {"value added": mrio.unit, "jobs": inputs.employment_unit, "emissions": inputs.emissions_unit}
-    for role, key in (("employment", "jobs"), ("emissions", "emissions")):
-        name = getattr(inputs, role)
-        if name is None or economy in mrio.satellites[name].gaps:
-            continue
-        s = mrio.satellites[name]
-        f = s.F[s.stressors.get_loc(getattr(inputs, f"{role}_stressor"))][rows]
-        tot[key] = float(f.sum()) if np.isfinite(f).all() else np.nan
-    return tot, units
-
-
-def _history(mrio: MRIO, history, regions: list[str], inputs: DiagnosisInputs) -> dict[int, pd.DataFrame]:
-    """Indicator values of other years: tables are diagnosed with the same satellites where they have them."""
-    out = {}
-    for year, h in dict(history or {}).items():
-        if isinstance(h, pd.DataFrame):
-            out[int(year)] = h
-            continue
-        if not h.index.equals(mrio.index):
-            raise SelectionError(f"the table of {year} has other regions or sectors than the {mrio.year} table. Fix: "
-                                 "give the same dataset's table of that year")
-        sats = {role: getattr(inputs, role) for role in ("emissions", "employment")
-                if getattr(inputs, role) in h.satellites}
-        before = dict(history).get(int(year) - 5)            # that year's own past, when given (declining sectors)
-        hin = diagnosis_inputs(h, sats, inputs.risk, before if isinstance(before, MRIO) else None)
-        out[int(year)] = indicator_matrix(h, regions, hin)[0]
-    return dict(sorted(out.items()))
-
-
-def diagnose(mrio: MRIO, economy: str, peers: list[str] | None = None, *, satellites: Mapping[str, str | None]
-             | None = None, risk: pd.Series | None = None, past: MRIO | None = None, progress=None,
-             matrix: tuple[pd.DataFrame, dict] | None = None, history=None, rounding: bool | pd.DataFrame = False
-             ) -> Diagnosis:
-    """Every indicator for ``economy`` against its peers: the economies named in ``peers``, else its income group
-    (widened when small), with the economies of similar size and every economy of the table as the other peer
-    sets (:func:`industwin.strategy.peers.peer_sets`).
-
-    ``satellites``: ``{"emissions": name, "employment": name}`` (default: ``co2`` and ``employment`` when the table
-    has them); ``risk``: risk scores per country-sector; ``past``: the same table five years earlier (declining
-    sectors); ``matrix``: indicator values and evidence already computed for the table's economies
-    (:func:`indicator_matrix`, e.g. once for every economy of a table); ``history``: the same table for other years
-    (year → MRIO, or year → an indicator matrix already computed) for trends and neighbouring-year checks;
-    ``rounding``: also diagnose the table with its cells moved within their rounding
-    (:func:`industwin.strategy.materiality.rounded_table`), or those values already computed.
-    """
-    from industwin.strategy.peers import peer_sets
-    peers = None if peers is None else _check(mrio, economy, peers)
-    inputs = diagnosis_inputs(mrio, satellites, risk, past)
-    if not sector_group(mrio, "manufacturing"):
-        raise SelectionError(f"{mrio.name or 'this table'} ({inputs.family} family) has no manufacturing sector: the "
-                             "indicators are about manufacturing. Fix: use a table with its manufacturing industries")
-    _check(mrio, economy, None)
-    sets = peer_sets(mrio, economy, peers)
-    regions = list(dict.fromkeys([economy, *(r for ps in sets.values() for r in ps.members)]))
-    if matrix is None:
-        matrix = indicator_matrix(mrio, regions, inputs, progress)
-    P, evidence = matrix
-    missing = [r for r in regions if r not in P.columns]
-    if missing:
-        raise SelectionError(f"the indicator matrix has no {plain_list(missing)}. Fix: compute it for them")
-    primary = list(next(iter(sets.values())).members)
-    view = P[[economy, *primary]]
-    used = {EMISSIONS: f"the table's {inputs.emissions} satellite" if inputs.emissions else "",
-            "the employment satellite": f"the table's {inputs.employment} satellite" if inputs.employment else ""}
-    results = {s.id: IndicatorResult(s, float(P.loc[s.id, economy]), P.loc[s.id, primary], evidence[(s.id, economy)],
-                                     _unit(s, mrio, inputs), used.get(s.source, "")) for s in INDICATORS}
-    tot, units = _totals(mrio, economy, inputs)
-    hist = _history(mrio, history, regions, inputs)
-    rounded = rounding if isinstance(rounding, pd.DataFrame) else rounded_matrix(mrio, regions, inputs) \
-        if rounding else None
-    return Diagnosis(economy, mrio.year, MappingProxyType(results), view, inputs, P[regions],
-                     MappingProxyType(sets), MappingProxyType(hist), MappingProxyType(tot), MappingProxyType(units),
-                     rounded)
-
-
-def rounded_matrix(mrio: MRIO, regions: list[str], inputs: DiagnosisInputs) -> pd.DataFrame | None:
-    """Indicator values on the table with its cells moved within their rounding (None when they are not rounded)."""
-    from industwin.strategy.materiality import rounded_table
-    t = rounded_table(mrio)
-    return None if t is None else indicator_matrix(t, regions, inputs)[0]

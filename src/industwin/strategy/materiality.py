@@ -14,10 +14,11 @@ A finding is **material** when it is large on two counts (the thresholds live he
    Croux 1993, JASA 88:1273), hence Student's t with ``ν = 0.3675 (n − 1)`` degrees of freedom. Simulated with
    normal peers and an economy drawn from the same distribution, the bar is passed 6–7 % of the time for every
    ``n`` from 5 to 40 (``tests/test_strategy_recommend.py``): 3.5 spreads for 5 peers, 2.1 for 10, 1.6 for 40.
-   ``σ² (1 + π/2n)``). With fewer than :data:`MIN_PEERS` peers no peer-based finding is made.
+   With fewer than :data:`MIN_PEERS` peers, or peers without spread (all equal), no peer-based finding is made.
 2. **By its stake.** The part of the economy's value added, jobs or emissions that separates it from its median
-   peer (:data:`STAKES` says how for each indicator — e.g. a share of value added is its own stake; a foreign share
-   of manufacturing's inputs is the gap times those inputs over the economy's value added) must reach
+   peer (:data:`STAKES` says how for each indicator — e.g. a share of value added is its own stake; the foreign
+   share of manufactured products' value is the gap times manufacturing output over the economy's value added)
+   must reach
    ``STAKE_MIN = 1 %``. One per cent of the total is the smallest benchmark auditors use for a misstatement that
    matters (ISA 320, *Materiality in planning and performing an audit*, A8: 1 % of revenue or expenses); a gap
    worth less than that of an economy's value added, jobs or emissions is not a strategic priority.
@@ -25,14 +26,17 @@ A finding is **material** when it is large on two counts (the thresholds live he
 **One ranking scale**: ``score = √((z / z*) · (stake / STAKE_MIN))``, the geometric mean of how far each count is
 past its threshold — 1 at the threshold, unit-free, comparable across indicators; material findings score ≥ 1.
 
-**Trend**: the signed gap ``s · (x − median)`` now and 5 / 10 years before (same peers): *widening* when it grew by
-more than a tenth of the peers' spread, *closing* when it shrank by as much, else *stable*.
+**Trend**: the robust z now and 5 / 10 years before, among the same peers (those with values in both years) — z,
+not the gap in the indicator's unit, because prices, exchange rates and inflation move levels of current-price
+indicators: *widening* when z grew by more than :data:`TREND_TOLERANCE`, *closing* when it fell by as much, else
+*stable*.
 
 **Confidence**: the finding is re-tested with each other peer set, in the neighbouring years and on the table with
 every cell moved within its rounding (when its cells are rounded); data-quality flags (a finding resting on the
 rest-of-the-world aggregate, on estimated satellite values, on a peer set thinned by data gaps) are said in words.
-*High*: every check holds and nothing is flagged; *medium*: at least two thirds hold and at most one flag; else
-*low*.
+The year and rounding checks re-test the peer count and the stake with that table's values and the diagnosis
+year's evidence and totals. *High*: at least three checks, every one holds and nothing is flagged; *medium*: at
+least two thirds hold and at most one flag; else *low*.
 """
 
 from __future__ import annotations
@@ -53,7 +57,8 @@ __all__ = ["MIN_PEERS", "STAKES", "STAKE_MIN", "Z_MIN", "Check", "PeerTest", "St
 Z_MIN = 1.5
 STAKE_MIN = 0.01
 MIN_PEERS = 5
-TREND_TOLERANCE = 0.1          # of the peers' spread
+TREND_TOLERANCE = 0.25         # in robust z: a quarter of the peers' spread
+HIGH_CHECKS = 3
 
 
 def robust_spread(peers: np.ndarray) -> float:
@@ -95,8 +100,7 @@ class PeerTest:
     @property
     def gap(self) -> float:
         """The signed gap ``s · (x − median)`` in the indicator's unit (positive: on the side of concern)."""
-        return self.z * self.spread if np.isfinite(self.spread) and self.spread > 0 else \
-            (0.0 if self.z == 0 else math.copysign(abs(self.value - self.median), self.z))
+        return self.z * self.spread
 
     @property
     def passes(self) -> bool:
@@ -112,8 +116,7 @@ def peer_test(value: float, peers: pd.Series | np.ndarray, side: str, name: str 
         return PeerTest(name, n, float(value), np.nan, np.nan, np.nan, z_needed(n))
     med, sd = float(np.median(p)), robust_spread(p)
     sign = 1.0 if side == "high" else -1.0
-    diff = sign * (value - med)
-    z = diff / sd if sd > 0 else (0.0 if diff == 0 else math.copysign(math.inf, diff))
+    z = sign * (value - med) / sd if sd > 0 else np.nan      # peers without spread: no scale to judge a gap on
     return PeerTest(name, n, float(value), med, sd, float(z), z_needed(n))
 
 
@@ -133,7 +136,7 @@ class Stake:
 
 
 def _ev(key: str):
-    return lambda ev, tot: float(ev.get(key, np.nan)) / tot["value added"]
+    return lambda ev, tot, value: float(ev.get(key, np.nan)) / tot["value added"]
 
 
 # indicator → (basis, the factor that turns a gap in the indicator's unit into a share of the basis, in words)
@@ -141,25 +144,27 @@ STAKES: Mapping[str, tuple[str, Any, str]] = {
     "emission_intensive_va_share": ("value added", None, "the gap in value-added share"),
     "medium_high_tech_va_share": ("value added", None, "the gap in value-added share"),
     "worst_supplier_loss": ("value added", None, "the gap in value added lost"),
-    "emission_intensity_va": ("emissions", lambda ev, tot: tot["value added"] / tot["emissions"],
+    "emission_intensity_va": ("emissions", lambda ev, tot, value: tot["value added"] / tot["emissions"],
                               "emissions above those at the median peer's intensity"),
     "footprint_ratio": ("emissions", None, "embodied emissions beyond the median peer's ratio, over production"),
     "foreign_va_share_manufacturing": ("value added", _ev("output"),
                                        "the gap times manufacturing output, over value added"),
     "critical_input_concentration": ("value added", _ev("requirement"),
                                      "the gap times the input's all-tier requirement, over value added"),
-    "hidden_exposure": ("value added", _ev("foreign_inputs"),
-                        "the gap times manufacturing's foreign inputs, over value added"),
+    "hidden_exposure": ("value added", _ev("foreign_value_added"),
+                        "the gap times the foreign value added in manufactured products, over value added"),
     "medium_high_tech_export_share": ("value added", _ev("exports"), "the gap times gross exports, over value added"),
     "gvc_participation": ("value added", _ev("exports"), "the gap times gross exports, over value added"),
     "carbon_intensive_jobs_share": ("jobs", None, "the gap in the share of jobs"),
     "foreign_demand_jobs_share": ("jobs", None, "the gap in the share of jobs"),
-    "declining_sectors_share": ("jobs", None, "the gap in the share of jobs (of value added without employment "
-                                              "accounts)"),
-    "foreign_jobs_footprint_share": ("jobs", lambda ev, tot: float(ev.get("persons", np.nan)) / tot["jobs"],
+    "declining_sectors_share": ("jobs", None, ("the gap in the share of jobs (of value added without employment "
+                                               "accounts)")),
+    "foreign_jobs_footprint_share": ("jobs", lambda ev, tot, value: float(ev.get("persons", np.nan)) / tot["jobs"],
                                      "jobs abroad beyond the median peer's share, over the economy's own jobs"),
-    "risk_hotspot_share": ("value added", _ev("output"),
-                           "the gap times the output needed from the hot spot, over value added"),
+    "risk_hotspot_share": ("value added", lambda ev, tot, value: float(ev.get("output", np.nan)) / value
+                           / tot["value added"], "the hot spot's output beyond the median peer's share of the "
+                           "risk exposure (the gap over the share, times the output needed from it), over value "
+                           "added"),
 }
 
 
@@ -174,7 +179,7 @@ def stake(indicator: str, test: PeerTest, evidence: Mapping[str, Any], totals: M
         basis = "value added"
     gap = max(test.gap, 0.0) if np.isfinite(test.gap) else np.nan
     with np.errstate(divide="ignore", invalid="ignore"):
-        k = 1.0 if factor is None else factor(evidence, totals)
+        k = 1.0 if factor is None else factor(evidence, totals, test.value)
     share = float(gap * k) if np.isfinite(k) else np.nan
     total = totals.get(basis, np.nan)
     return Stake(basis, share, share * total if np.isfinite(total) else np.nan, units.get(basis, ""))
@@ -190,35 +195,36 @@ def score(test: PeerTest, st: Stake | None) -> float:
 # --------------------------------------------------------------------------- trends
 @dataclass(frozen=True)
 class Trend:
-    """The signed gap now and ``years`` earlier, and what it did."""
+    """The robust z now and ``years`` earlier (same peers), and what the gap did."""
 
     years: int
     then: int
-    gap_then: float
-    gap_now: float
+    z_then: float
+    z_now: float
     value_then: float
     direction: str          # widening / closing / stable / unknown
 
     def words(self) -> str:
         if self.direction == "unknown":
             return f"no comparison with {self.then}"
+        z = f" (z {self.z_then:.1f} → {self.z_now:.1f})"
         return {"widening": f"the gap has widened since {self.then}", "closing": f"the gap has narrowed since "
-                f"{self.then}", "stable": f"the gap is about as wide as in {self.then}"}[self.direction]
+                f"{self.then}", "stable": f"the gap is about as wide as in {self.then}"}[self.direction] + z
 
 
-def trend(now: PeerTest, then_values: pd.DataFrame | None, economy: str, indicator: str, peers: Sequence[str],
-          side: str, years: int, then: int) -> Trend:
-    """The gap's change between ``then`` and now among the same peers (those with values in both years)."""
+def trend(now_values: pd.DataFrame, then_values: pd.DataFrame | None, economy: str, indicator: str,
+          peers: Sequence[str], side: str, years: int, then: int) -> Trend:
+    """The gap's change between ``then`` and now, in robust z among the peers with values in both years."""
     if then_values is None or economy not in then_values.columns or indicator not in then_values.index:
-        return Trend(years, then, np.nan, now.gap, np.nan, "unknown")
-    row = then_values.loc[indicator]
-    old = peer_test(float(row[economy]), row.reindex([p for p in peers if p in row.index]), side)
-    g0, g1 = old.gap, now.gap
-    if not (np.isfinite(g0) and np.isfinite(g1)):
-        return Trend(years, then, g0, g1, old.value, "unknown")
-    tol = TREND_TOLERANCE * (now.spread if np.isfinite(now.spread) and now.spread > 0 else abs(g1) or 1.0)
-    d = "widening" if g1 > g0 + tol else "closing" if g1 < g0 - tol else "stable"
-    return Trend(years, then, g0, g1, old.value, d)
+        return Trend(years, then, np.nan, np.nan, np.nan, "unknown")
+    a, b = now_values.loc[indicator], then_values.loc[indicator]
+    both = [p for p in peers if p in a.index and p in b.index and np.isfinite(a[p]) and np.isfinite(b[p])]
+    new = peer_test(float(a[economy]), a[both], side)
+    old = peer_test(float(b[economy]), b[both], side)
+    if not (np.isfinite(new.z) and np.isfinite(old.z)):
+        return Trend(years, then, old.z, new.z, old.value, "unknown")
+    d = "widening" if new.z > old.z + TREND_TOLERANCE else "closing" if new.z < old.z - TREND_TOLERANCE else "stable"
+    return Trend(years, then, old.z, new.z, old.value, d)
 
 
 # --------------------------------------------------------------------------- confidence
@@ -257,10 +263,11 @@ def _list(items: list[str]) -> str:
 
 
 def confidence(checks: Sequence[Check], flags: Sequence[str]) -> Confidence:
-    """High: every check holds, nothing flagged; medium: ≥ 2/3 hold and at most one flag; else low."""
+    """High: at least :data:`HIGH_CHECKS` checks, every one holds, nothing flagged; medium: ≥ 2/3 hold and at most
+    one flag; else low."""
     held = sum(c.holds for c in checks)
     share = held / len(checks) if checks else 0.0
-    if checks and held == len(checks) and not flags:
+    if len(checks) >= HIGH_CHECKS and held == len(checks) and not flags:
         level = "high"
     elif share >= 2 / 3 and len(flags) <= 1:
         level = "medium"
@@ -278,10 +285,11 @@ def rounded_table(mrio, seed: int = 0):
     worth more than small industries' output), gross output kept, value added re-derived as ``x − 1'Z`` — the table
     as it could have been before rounding."""
     import scipy.sparse as sp
-    Z = mrio.Z.toarray() if sp.issparse(mrio.Z) else np.asarray(mrio.Z, float)
-    sample = Z.ravel()[:: max(1, Z.size // 100_000)]
+    sample = mrio.Z.data if sp.issparse(mrio.Z) else np.asarray(mrio.Z).ravel()
+    sample = sample[:: max(1, sample.size // 100_000)]         # checked before any copy is made
     if not len(sample) or not np.all(sample == np.round(sample)) or not np.any(sample):
         return None
+    Z = mrio.Z.toarray() if sp.issparse(mrio.Z) else np.asarray(mrio.Z, float)
     rng = np.random.default_rng(seed)
 
     def move(a):

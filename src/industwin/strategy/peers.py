@@ -2,7 +2,7 @@
 the table — and the one the report uses first.
 
 * ``income``: economies of the same World Bank income group (:func:`industwin.data.macro.income_group`, an
-  Atlas-like approximation); when fewer than :data:`MIN_PEERS` share the group, the neighbouring group(s) join it,
+  Atlas-like approximation); when fewer than :data:`MIN_GROUP` share the group, the neighbouring group(s) join it,
   nearer ones first, and the set says so.
 * ``size``: the :data:`SIZE_PEERS` economies closest in value added (the table's own, on a log scale: a country
   half or twice the size is equally far).
@@ -11,7 +11,10 @@ the table — and the one the report uses first.
 * ``all``: every other economy of the table but the rest of the world.
 
 A user-named list is the ``named`` set. The report's first (primary) set is the named one, else ``structural`` when
-the income groups are known, else ``size``; the others serve as sensitivity checks.
+it is formed, else ``income`` (a small or widened group: it is already close to the structural set — China, India
+and the other middle-income economies of WIOD compare with the 9 middle-income economies), else ``size`` when the
+income groups are unknown (no GDP per capita for the table's regions or year: said in the set's description);
+the others serve as sensitivity checks.
 """
 
 from __future__ import annotations
@@ -22,9 +25,9 @@ import numpy as np
 
 from industwin.data.mrio import MRIO
 
-__all__ = ["MIN_PEERS", "SIZE_PEERS", "PeerSet", "peer_sets"]
+__all__ = ["MIN_GROUP", "SIZE_PEERS", "STRUCTURAL_PEERS", "PeerSet", "peer_sets"]
 
-MIN_PEERS = 8          # a set smaller than this is widened (income) — fewer make a median and a spread unstable
+MIN_GROUP = 8          # an income group smaller than this is widened — fewer make a median and a spread unstable
 SIZE_PEERS = 12
 STRUCTURAL_PEERS = 10
 REST = ("RoW", "ROW", "WLD")
@@ -50,17 +53,17 @@ def _income(mrio: MRIO, economy: str, others: list[str]) -> PeerSet | None:
     from industwin.data.macro import INCOME_GROUPS, income_groups
     if mrio.year is None:
         return None
+    from industwin.errors import IndustwinError
     try:
         g = income_groups([economy, *others], mrio.year)
-    except Exception:                                    # no macro data here: the income set is not formed
+    except IndustwinError:                               # no macro data here: the income set is not formed
         return None
     mine = g.get(economy)
     if mine is None:
         return None
-    k = INCOME_GROUPS.index(mine)
     members = {grp: [r for r in others if g.get(r) == grp] for grp in INCOME_GROUPS}
     groups = [mine]
-    while sum(len(members[x]) for x in groups) < MIN_PEERS and len(groups) < len(INCOME_GROUPS):
+    while sum(len(members[x]) for x in groups) < MIN_GROUP and len(groups) < len(INCOME_GROUPS):
         lo, hi = min(INCOME_GROUPS.index(x) for x in groups) - 1, max(INCOME_GROUPS.index(x) for x in groups) + 1
         nxt = [INCOME_GROUPS[j] for j in (lo, hi) if 0 <= j < len(INCOME_GROUPS)]
         groups.append(min(nxt, key=lambda x: len(members[x])))     # widen as little as needed
@@ -104,6 +107,10 @@ def peer_sets(mrio: MRIO, economy: str, named: list[str] | None = None) -> dict[
                                          f"{economy} (log scale)")
         sets["income"] = inc
     sets["size"] = _size(mrio, economy, others)
+    if inc is None:
+        sets["size"] = PeerSet("size", sets["size"].members, sets["size"].description + " — income groups unknown "
+                               "for these regions or this year (World Bank WDI / IMF WEO GDP per capita), so no "
+                               "income-group peers")
     sets["all"] = PeerSet("all", tuple(others), f"every other economy of the table ({len(others)}, not the rest of "
                                                 "the world)")
     return sets

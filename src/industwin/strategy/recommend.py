@@ -28,10 +28,23 @@ from pydantic import Field
 
 from industwin.data.schema import Schema
 from industwin.errors import SelectionError, ValidationError, ValidationIssue
-from industwin.strategy.indicators import SPECS, Diagnosis
+from industwin.strategy.diagnosis import Diagnosis
+from industwin.strategy.indicators import SPECS
 from industwin.strategy.knowledge import Framework, load_framework
-from industwin.strategy.materiality import (STAKE_MIN, STAKES, Check, Confidence, PeerTest, Stake, Trend,
-                                            confidence, peer_test, score, stake, trend)
+from industwin.strategy.materiality import (
+    STAKE_MIN,
+    STAKES,
+    Check,
+    Confidence,
+    PeerTest,
+    Stake,
+    Trend,
+    confidence,
+    peer_test,
+    score,
+    stake,
+    trend,
+)
 
 __all__ = ["Assessment", "Recommendation", "Rule", "RuleBook", "assess", "fill_template", "load_rules", "recommend"]
 
@@ -194,6 +207,8 @@ def fill_template(template: Template, d: Diagnosis, mrio_like, dataset: str, boo
     scores were given, or no emissions satellite for a decarbonisation plan)."""
     from industwin.data.sector_groups import sector_group
     vals = _values(d, dataset, book)
+    if mrio_like is not None:          # every other region of the table, the rest of the world included
+        vals["others"] = [str(r) for r in dict.fromkeys(mrio_like.fd_index.get_level_values(0)) if r != d.economy]
 
     def fill(obj):
         if isinstance(obj, dict):
@@ -371,7 +386,8 @@ def recommend(d: Diagnosis, framework: Framework | None = None, rules: RuleBook 
             continue
         ps = d.primary
         peers = ps.members if ps is not None else [c for c in d.peers.columns if c != d.economy]
-        trends = tuple(trend(a.test, d.history.get(d.year - k) if d.year else None, d.economy, r.indicator, peers,
+        now = d.matrix if d.matrix is not None else d.peers
+        trends = tuple(trend(now, d.history.get(d.year - k) if d.year else None, d.economy, r.indicator, peers,
                              r.side, k, (d.year or 0) - k) for k in (5, 10))
         conf = confidence(_checks(r, d), _flags(r, d, a))
         p = pri[pri["id"].isin(r.priorities) & (pri["challenge"] == r.challenge)]

@@ -11,19 +11,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from industwin.data.mrio import MRIO
 from industwin.strategy.consultation import aggregate, read_responses
-from industwin.strategy.indicators import Diagnosis, diagnose
+from industwin.strategy.diagnosis import Diagnosis, diagnose
 from industwin.strategy.knowledge import Framework, load_framework
+from industwin.strategy.materiality import MIN_PEERS, STAKE_MIN
 from industwin.strategy.recommend import Assessment, Recommendation, RuleBook, recommend
 
 __all__ = ["SECTIONS", "StrategyReport", "build_report", "fmt_value", "history_years"]
 
 SECTIONS = ("Executive summary", "Key figures", "Findings tested", "Peer comparison", "Consultation",
             "Appendix: data and methods")
-WATCH_SCORE = 0.75        # a gap scoring this close to material is shown on the watch list, not in the summary
+WATCH = 2 / 3             # a gap two thirds of the way to both thresholds is on the watch list, not in the summary
 
 
 def history_years(year: int | None, years) -> list[int]:
@@ -58,10 +60,12 @@ class StrategyReport:
 
     @property
     def watch(self) -> list[Assessment]:
-        """Gaps close to material (score ≥ WATCH_SCORE) that are not findings."""
+        """Gaps close to material that are not findings: on both counts at least WATCH of the threshold (the robust z
+        and the stake), the closest first."""
         fired = {r.rule.id for r in self.recommendations}
-        return sorted([a for a in self.assessments if a.rule.id not in fired and a.score >= WATCH_SCORE],
-                      key=lambda a: -a.score)
+        near = [a for a in self.assessments if a.rule.id not in fired and a.stake is not None
+                and np.isfinite(a.test.z) and a.test.z >= WATCH * a.test.needed and a.stake.share >= WATCH * STAKE_MIN]
+        return sorted(near, key=lambda a: -min(a.test.z / a.test.needed, a.stake.share / STAKE_MIN))
 
     # ------------------------------------------------------------------ words
     def finding_words(self, rank: int, r: Recommendation) -> str:
@@ -85,8 +89,13 @@ class StrategyReport:
         """The executive summary: the material findings, highest score first — or that there is none."""
         if not self.recommendations:
             ps = self.diagnosis.primary
+            if ps is not None and len(ps) < MIN_PEERS:
+                return [f"No peer-based finding is possible: {len(ps)} {ps.name} peers are too few to judge a gap "
+                        f"against (at least {MIN_PEERS}). Name more peers, or leave --peers out for the income "
+                        "group and size peers."]
             near = self.watch[:1]
-            closest = (f" The closest: {near[0].rule.finding} (score {near[0].score:.2f}, 1 = material)."
+            closest = (f" The closest: {near[0].rule.finding} ({near[0].test.z:.1f} peer spreads of the "
+                       f"{near[0].test.needed:.1f} needed; {near[0].stake.share:.1%} of {near[0].stake.basis})."
                        if near else "")
             return [f"No material finding: no gap is both beyond the spread of the {len(ps) if ps else ''} "
                     f"{ps.name if ps else ''} peers and worth 1 % or more of value added, jobs or emissions."
@@ -109,10 +118,10 @@ class StrategyReport:
                        f"{fmt_value(a.test.median, r.unit)} ({a.test.z:.1f} peer spreads the favourable way; "
                        f"{a.stake.share:.1%} of {a.stake.basis}).")
         for a in self.watch:
-            why = [w for w, ok in (("not beyond the peers' spread", a.test.passes),
-                                   ("worth less than 1 % of value added, jobs or emissions", a.stake.material),
-                                   (a.rule.also.why if a.rule.also else "", a.also_holds)) if not ok and w]
-            pts.append(f"Watch: {a.rule.finding} (score {a.score:.2f}; {'; '.join(why)}).")
+            why = [w for w, ok in ((f"{a.test.z:.1f} peer spreads of the {a.test.needed:.1f} needed", a.test.passes),
+                                   (f"{a.stake.share:.1%} of {a.stake.basis}, under 1 %", a.stake.material),
+                                   (f"not {a.rule.also.why}" if a.rule.also else "", a.also_holds)) if not ok and w]
+            pts.append(f"Watch: {a.rule.finding} ({'; '.join(why)}).")
         missing = [r for r in res.values() if not r.available]
         if missing:
             pts.append("Not assessed for lack of data: " + "; ".join(f"{r.spec.name.lower()} (needs {r.spec.needs})"
@@ -157,8 +166,7 @@ class StrategyReport:
                 f"{c.value * k:,.0f} {u} worldwide ({ratio:.2f} times production, {side}).")
         i = res["emission_intensity_va"]
         if i.available:
-            text += (f" Each unit of value added emits {fmt_value(i.value, i.unit)}, more than {i.percentile:.0%} "
-                     "of peers.")
+            text += f" Each unit of value added emits {fmt_value(i.value, i.unit)} ({_rank(i.percentile)})."
         m = res["supply_chain_multiplier"]
         if m.available:
             text += (f" Manufacturing's supply chains emit {m.value:.1f} times its own direct emissions (the paper "
@@ -177,11 +185,19 @@ class StrategyReport:
             per = persons_per_unit(self.diagnosis.inputs.employment_unit)
             parts.append(f"{persons * per / 1e6:,.1f} million persons work in the economy's industries")
         if ci.available:
-            parts.append(f"{ci.value:.1%} of them in carbon-intensive industries and transport (more than "
-                         f"{ci.percentile:.0%} of peers)")
+            parts.append(f"{ci.value:.1%} of them in carbon-intensive industries and transport "
+                         f"({_rank(ci.percentile)})")
         if f.available:
-            parts.append(f"{f.value:.1%} serve final demand abroad (more than {f.percentile:.0%} of peers)")
+            parts.append(f"{f.value:.1%} serve final demand abroad ({_rank(f.percentile)})")
         return "Jobs: " + "; ".join(parts) + "."
+
+
+def _rank(p: float) -> str:
+    """A percentile among the peers in words."""
+    if not np.isfinite(p):
+        return "no peer to compare with"
+    return "higher than every peer" if p >= 1 else "lower than every peer" if p <= 0 else \
+        f"higher than {p:.0%} of peers"
 
 
 def display_scale(unit: str) -> tuple[float, str]:
@@ -215,7 +231,6 @@ def fmt_value(v, unit: str) -> str:
 
 def fmt_amount(v: float, unit: str, basis: str) -> str:
     """A stake's amount for people: money in bn of its currency, persons in thousands or millions, emissions in Mt."""
-    import numpy as np
     if v is None or not np.isfinite(v) or not unit:
         return ""
     from industwin.data.units import is_mass, persons_per_unit, tonnes_per_unit
@@ -237,7 +252,8 @@ def build_report(mrio: MRIO, economy: str, *, peers: list[str] | None = None, pa
     """Diagnose ``economy`` in ``mrio`` (a table with several economies: they are the peers), keep the material
     findings, run their what-ifs and aggregate the consultation when a ``survey`` (CSV or DataFrame) is given.
 
-    ``peers``: the primary peer set (default: the structural peers — income group and size); ``past``: the same
+    ``peers``: the primary peer set (default: the structural peers — the income group's economies closest in size —
+    or, where the income group is small or widened, the income group itself); ``past``: the same
     table five years earlier (declining sectors); ``history``: the same table in other years (year → MRIO or an
     indicator matrix; :func:`history_years` says which) for trends and neighbouring-year checks; ``rounding``:
     re-test the findings on the table with its cells moved within their rounding; ``satellites``:

@@ -195,7 +195,7 @@ def _finding_html(rep: StrategyReport, r) -> str:
     out = [f"<h3>Finding (score {r.score:.1f}): {e(r.rule.finding)}</h3>",
            f"<p><b>Rule</b> {e(r.rule.condition())}. <b>Evidence</b> {e(r.evidence)}. <b>Trend</b> "
            f"{e(r.trend_words())}.</p>",
-           f"<p><b>{e(r.confidence.level.capitalize())} confidence.</b> {e(r.confidence.words())}</p>"]
+           f"<p><b>Confidence</b> — {e(r.confidence.words())}</p>"]
     if r.confidence.checks:
         out.append(_table(pd.DataFrame([{"check": c.label, "holds": "yes" if c.holds else "no", "detail": c.detail}
                                         for c in r.confidence.checks]).set_index("check")))
@@ -248,9 +248,10 @@ def report_html(rep: StrategyReport, shared_js: bool = False) -> str:
     parts.append(f"<p class='note'>Twin: {e(rep.table_name)} · peers: {e(ps.description if ps else 'the table')} · "
                  f"framework: WEF–UNIDO–CIIP (2024), knowledge base {e(rep.framework.version)} · "
                  f"emissions: {e(d.inputs.emissions or 'none')} · jobs: {e(d.inputs.employment or 'none')}</p>")
-    parts.append("<h2>Executive summary</h2><p class='note'>Material findings only — beyond the peers' spread "
-                 "(robust z ≥ 1.5·√(1+π/2n)) and worth 1 % or more of value added, jobs or emissions — ranked by "
-                 "score (1 = at both thresholds), each with its trend, confidence and the result of its what-if."
+    parts.append("<h2>Executive summary</h2><p class='note'>Material findings only — beyond the peers' spread for "
+                 "their number (robust z ≥ t⁻¹(1−Φ(−1.5))·√(1+π/2n): 3.5 for 5 peers, 2.1 for 10, 1.6 for 40) and "
+                 "worth 1 % or more of value added, jobs or emissions — ranked by score (√ of the product of both "
+                 "counts over their thresholds), each with its trend, confidence and the result of its what-if."
                  "</p><ol>" + "".join(f"<li>{e(p.split('. ', 1)[1] if p[:1].isdigit() else p)}</li>"
                                      for p in rep.summary_points()) + "</ol>")
     parts.append("<h2>Key figures</h2><ul>" + "".join(f"<li>{e(p)}</li>" for p in rep.key_figures()) + "</ul>")

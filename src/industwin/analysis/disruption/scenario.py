@@ -61,7 +61,8 @@ class CapacityShockSpec(Timing):
 class DemandShockSpec(Timing):
     products: list[Node] = Field(min_length=1, description="products whose final demand changes")
     buyers: list[str] | None = Field(None, min_length=1, description="final-demand regions (default: all)")
-    change: float = Field(gt=-1, le=100, description="relative change, e.g. -0.2")
+    change: float = Field(gt=-1, le=100, description="relative change of the buyers' final purchases, e.g. -0.2 "
+                                                     "(negative entries — inventory draw-downs — are not scaled)")
 
 
 class TradeSpec(Timing):

@@ -95,7 +95,9 @@ def scenario_model(mrio: MRIO, sc: Scenario) -> tuple[list[CapacityShock], np.nd
     for s in sc.shocks.final_demand:
         rows = _rows(mrio, s.products)
         cols = np.isin(fd_reg, s.buyers or list(map(str, mrio.fd_regions)))
-        path[s.start:s.start + s.duration, rows] += s.change * mrio.Y[np.ix_(rows, np.flatnonzero(cols))].sum(1) / days
+        # purchases only: a negative entry (an inventory draw-down) is no demand to scale
+        fd = np.clip(mrio.Y[np.ix_(rows, np.flatnonzero(cols))], 0.0, None)
+        path[s.start:s.start + s.duration, rows] += s.change * fd.sum(1) / days
     links = []
     sectors = list(map(str, mrio.sectors))
     reg = np.asarray(mrio.index.get_level_values(REGION)).astype(str)

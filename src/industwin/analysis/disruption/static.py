@@ -101,7 +101,7 @@ def static_impacts(mrio: MRIO, sc: Scenario) -> pd.DataFrame:
     for s in sc.shocks.final_demand:
         rows = _rows(mrio, s.products)
         fd = mrio.Y[:, np.isin(mrio.fd_index.get_level_values(REGION), s.buyers or list(mrio.fd_regions))]
-        dy[rows] += s.change * fd[rows].sum(axis=1) * s.duration / 365
+        dy[rows] += s.change * np.clip(fd[rows], 0.0, None).sum(axis=1) * s.duration / 365   # purchases only
     if dy.any():
         frames["leontief"] = leontief_impact(mrio, dy)
     if sc.shocks.capacity:
