@@ -154,7 +154,7 @@ def test_every_rule_indicator_has_a_stake():
      "unknown placeholder {who}"),
     (lambda b: b["templates"]["decarbonisation"]["scenario"]["measures"][0].update(sectors={"$group": "steel"}),
      "templates.decarbonisation.scenario.measures[0].sectors", "sector-group directive"),
-    (lambda b: b["rules"].append(dict(b["rules"][0])), "rules[14].id", "given twice"),
+    (lambda b: b["rules"].append(dict(b["rules"][0])), "rules[15].id", "given twice"),
     (lambda b: b["rules"][6].update(also={"test": ">=", "value": float("nan"), "why": "x"}), "rules[6].also.value",
      "finite"),
     (lambda b: b["rules"][1].update(side="up"), "rules[1].side", "high"),

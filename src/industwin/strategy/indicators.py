@@ -312,7 +312,7 @@ EVIDENCE = {"worst_supplier_loss": ("worst_supplier",), "risk_hotspot_share": ("
             "gvc_participation": ("exports",), "medium_high_tech_export_share": ("exports",),
             "foreign_jobs_footprint_share": ("persons", "left_out"), "declining_sectors_share": ("weights", "past_year"),
             "carbon_intensive_jobs_share": ("sectors",), "emission_intensive_va_share": ("sectors",),
-            "medium_high_tech_va_share": ("sectors",), **{k: ("caveats",) for k in (
+            "medium_high_tech_va_share": ("sectors",), "manufacturing_va_share": ("sectors",), **{k: ("caveats",) for k in (
                 "production_emissions", "consumption_emissions", "emission_intensity_va", "footprint_ratio",
                 "supply_chain_multiplier")}}
 
@@ -360,6 +360,10 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
           "Worst-case loss: value added lost if the most important foreign supplier stops supplying",
           "share of value added", "exposure", "hypothetical extraction of each foreign supplier country-sector's "
           "sales to the economy (Ghosh, Sherman–Morrison); the largest", TABLE, TABLE, _worst_loss),
+    _spec("manufacturing_va_share", "technology", "Manufacturing in value added", "share", "strength",
+          "value added of the table family's manufacturing industries over the economy's value added — the base "
+          "industrial strategies aim to grow (India's National Manufacturing Policy: 25 % of GDP)", TABLE, TABLE,
+          lambda w, r: _share_of_va(w, r, "manufacturing")),
     _spec("medium_high_tech_va_share", "technology", "Medium- and high-tech manufacturing in value added", "share",
           "strength", "value added of the table family's medium- and high-tech manufacturing (chemicals, machinery, "
           "electrical and electronic, transport equipment) over the economy's value added", TABLE, TABLE,

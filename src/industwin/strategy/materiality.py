@@ -143,6 +143,7 @@ def _ev(key: str):
 STAKES: Mapping[str, tuple[str, Any, str]] = {
     "emission_intensive_va_share": ("value added", None, "the gap in value-added share"),
     "medium_high_tech_va_share": ("value added", None, "the gap in value-added share"),
+    "manufacturing_va_share": ("value added", None, "the gap in value-added share"),
     "worst_supplier_loss": ("value added", None, "the gap in value added lost"),
     "emission_intensity_va": ("emissions", lambda ev, tot, value: tot["value added"] / tot["emissions"],
                               "emissions above those at the median peer's intensity"),

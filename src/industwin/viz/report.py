@@ -188,6 +188,12 @@ def _change(v: float, unit: str) -> str:
     return f"{k * v:+.1f} pp" if shown == "%" else f"{k * v:+,.3g}" + ("" if shown in ("ratio",) else f" {shown}")
 
 
+def _lead(text: str) -> str:
+    """A summary bullet with its finding (before the first dash) in bold."""
+    head, sep, rest = text.partition(" — ")
+    return f"<b>{html.escape(head)}</b>{sep}{html.escape(rest)}" if sep else html.escape(text)
+
+
 def _finding_html(rep: StrategyReport, r) -> str:
     """A material finding: numbers, checks, the what if's result, priorities, cases and the scenario file."""
     e = html.escape
@@ -252,7 +258,7 @@ def report_html(rep: StrategyReport, shared_js: bool = False) -> str:
                  "their number (robust z ≥ t⁻¹(1−Φ(−1.5))·√(1+π/2n): 3.5 for 5 peers, 2.1 for 10, 1.6 for 40) and "
                  "worth 1 % or more of value added, jobs or emissions — ranked by score (√ of the product of both "
                  "counts over their thresholds), each with its trend, confidence and the result of its what-if."
-                 "</p><ol>" + "".join(f"<li>{e(p.split('. ', 1)[1] if p[:1].isdigit() else p)}</li>"
+                 "</p><ol>" + "".join(f"<li>{_lead(p.split('. ', 1)[1] if p[:1].isdigit() else p)}</li>"
                                      for p in rep.summary_points()) + "</ol>")
     parts.append("<h2>Key figures</h2><ul>" + "".join(f"<li>{e(p)}</li>" for p in rep.key_figures()) + "</ul>")
     for c in rep.framework.challenges:
