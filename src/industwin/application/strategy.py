@@ -156,8 +156,8 @@ class ReportRequest(TableRequest):
         with _cluster(len(chunks)) as client:     # one cluster for both steps; each worker loads the tables once
             with progress.task(f"indicators of {len(economies)} economies in {m.year}, {len(years)} other years and "
                                f"the rounding check{on}"):
-                parts = _map(client, _matrix_part, [dict(job, regions=c, variant=v, at=y) for v, y in variants
-                                                    for c in chunks], local)
+                parts = _map(client, _matrix_part, [dict(job, regions=c, variant=v, at=y, years=years)
+                                                    for v, y in variants for c in chunks], local)
             k = len(chunks)
             mats = {}
             for i, (v, y) in enumerate(variants):
@@ -250,7 +250,8 @@ def _matrix_part(job: dict, local=None):
         base, _ = _tables(job, local)
         chosen = diagnosis_inputs(base, sats, job["risk"])
         sats = {r: getattr(chosen, r) for r in ("emissions", "employment") if getattr(chosen, r) in m.satellites}
-        past = None
+        before = job["at"] - 5             # that year's own past, when the report uses it too (declining sectors)
+        past = _tables(job, local, before)[0] if before in job["years"] else None
     inputs = diagnosis_inputs(m, sats, job["risk"], past)
     if variant == "rounded":
         m = rounded_table(m)
