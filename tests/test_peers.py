@@ -48,7 +48,7 @@ def test_peer_sets_of_germany_and_india(wiod2011):
     assert set(ind["income"].members) == {"IDN", "CHN", "BRA", "MEX", "TUR", "BGR", "ROM", "RUS", "LVA"}
     assert "widened" in ind["income"].description
     named = peer_sets(wiod2011, "DEU", ["FRA", "ITA"])
-    assert list(named)[0] == "named" and named["named"].members == ("FRA", "ITA")
+    assert next(iter(named)) == "named" and named["named"].members == ("FRA", "ITA")
 
 
 def test_without_macro_data_the_size_peers_lead_and_say_why(wiod2011, tmp_path, monkeypatch):

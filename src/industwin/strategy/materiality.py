@@ -18,13 +18,13 @@ A finding is **material** when it is large on two counts (the thresholds live he
 2. **By its stake.** The part of the economy's value added, jobs or emissions that separates it from its median
    peer (:data:`STAKES` says how for each indicator — e.g. a share of value added is its own stake; the foreign
    share of manufactured products' value is the gap times manufacturing output over the economy's value added)
-   must reach
-   ``STAKE_MIN = 1 %``. One per cent of the total is the smallest benchmark auditors use for a misstatement that
+   must reach ``STAKE_MIN = 1 %``. One per cent of the total is the smallest benchmark auditors use for a misstatement that
    matters (ISA 320, *Materiality in planning and performing an audit*, A8: 1 % of revenue or expenses); a gap
    worth less than that of an economy's value added, jobs or emissions is not a strategic priority.
 
 **One ranking scale**: ``score = √((z / z*) · (stake / STAKE_MIN))``, the geometric mean of how far each count is
-past its threshold — 1 at the threshold, unit-free, comparable across indicators; material findings score ≥ 1.
+past its threshold — 1 at the threshold, unit-free, comparable across indicators; material findings score ≥ 1 (the
+converse does not hold: a large stake can lift the score of a gap within the peers' spread, which is no finding).
 
 **Trend**: the robust z now and 5 / 10 years before, among the same peers (those with values in both years) — z,
 not the gap in the indicator's unit, because prices, exchange rates and inflation move levels of current-price
@@ -158,14 +158,13 @@ STAKES: Mapping[str, tuple[str, Any, str]] = {
     "gvc_participation": ("value added", _ev("exports"), "the gap times gross exports, over value added"),
     "carbon_intensive_jobs_share": ("jobs", None, "the gap in the share of jobs"),
     "foreign_demand_jobs_share": ("jobs", None, "the gap in the share of jobs"),
-    "declining_sectors_share": ("jobs", None, ("the gap in the share of jobs (of value added without employment "
-                                               "accounts)")),
+    "declining_sectors_share": ("jobs", None, "the gap in the share of jobs (value added without jobs data)"),
     "foreign_jobs_footprint_share": ("jobs", lambda ev, tot, value: float(ev.get("persons", np.nan)) / tot["jobs"],
                                      "jobs abroad beyond the median peer's share, over the economy's own jobs"),
     "risk_hotspot_share": ("value added", lambda ev, tot, value: float(ev.get("output", np.nan)) / value
-                           / tot["value added"], "the hot spot's output beyond the median peer's share of the "
-                           "risk exposure (the gap over the share, times the output needed from it), over value "
-                           "added"),
+                           / tot["value added"], ("the hot spot's output beyond the median peer's share of the "
+                                                  "risk exposure (the gap over the share, times the output needed "
+                                                  "from it), over value added")),
 }
 
 

@@ -46,7 +46,8 @@ from industwin.strategy.materiality import (
     trend,
 )
 
-__all__ = ["Assessment", "Recommendation", "Rule", "RuleBook", "assess", "fill_template", "load_rules", "recommend"]
+__all__ = ["Assessment", "Recommendation", "Rule", "RuleBook", "assess", "assess_on", "fill_template", "load_rules",
+           "recommend"]
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 BUILTIN = ("economy", "year", "dataset", "others", "emissions")
@@ -258,8 +259,10 @@ class Assessment:
         return score(self.test, self.stake)
 
 
-def _assess_values(rule: Rule, d: Diagnosis, values: pd.DataFrame | None, peers, label: str,
-                   evidence=None) -> Assessment | None:
+def assess_on(rule: Rule, d: Diagnosis, values: pd.DataFrame | None, peers, label: str,
+              evidence=None) -> Assessment | None:
+    """The rule on other values (another year, the rounded table) or another peer set ``peers`` (named ``label``),
+    with the diagnosis's evidence and totals for the stake; None when ``values`` lack the economy or indicator."""
     if values is None or d.economy not in values.columns or rule.indicator not in values.index:
         return None
     row = values.loc[rule.indicator]
@@ -275,7 +278,7 @@ def assess(rule: Rule, d: Diagnosis) -> Assessment:
     ps = d.primary
     peers = ps.members if ps is not None else [c for c in d.peers.columns if c != d.economy]
     values = d.matrix if d.matrix is not None else d.peers
-    return _assess_values(rule, d, values, peers, ps.name if ps is not None else "peers")
+    return assess_on(rule, d, values, peers, ps.name if ps is not None else "peers")
 
 
 def _checks(rule: Rule, d: Diagnosis) -> list[Check]:
@@ -283,7 +286,7 @@ def _checks(rule: Rule, d: Diagnosis) -> list[Check]:
     out = []
     sets = list(d.peer_sets.values())
     for ps in sets[1:]:
-        a = _assess_values(rule, d, d.matrix, ps.members, ps.name)
+        a = assess_on(rule, d, d.matrix, ps.members, ps.name)
         if a is not None and a.test.n:
             out.append(Check("peers", f"against {_set_words(ps)}", a.material,
                              f"z {a.test.z:.2f} (needs {a.test.needed:.2f}), stake {a.stake.share:.1%}"
@@ -293,11 +296,11 @@ def _checks(rule: Rule, d: Diagnosis) -> list[Check]:
         if len(near) < 2 and d.year - 2 in d.history:
             near.append(d.year - 2)
         for y in sorted(near):
-            a = _assess_values(rule, d, d.history[y], sets[0].members, sets[0].name)
+            a = assess_on(rule, d, d.history[y], sets[0].members, sets[0].name)
             if a is not None and np.isfinite(a.value):
                 out.append(Check("year", f"in {y}", a.material, f"z {a.test.z:.2f}"))
     if d.rounded is not None and sets:
-        a = _assess_values(rule, d, d.rounded, sets[0].members, sets[0].name)
+        a = assess_on(rule, d, d.rounded, sets[0].members, sets[0].name)
         if a is not None:
             out.append(Check("rounding", "with the table's cells moved within their rounding", a.material,
                              f"z {a.test.z:.2f}"))

@@ -90,9 +90,9 @@ class StrategyReport:
         if not self.recommendations:
             ps = self.diagnosis.primary
             if ps is not None and len(ps) < MIN_PEERS:
-                return [f"No peer-based finding is possible: {len(ps)} {ps.name} peers are too few to judge a gap "
-                        f"against (at least {MIN_PEERS}). Name more peers, or leave --peers out for the income "
-                        "group and size peers."]
+                return [(f"No peer-based finding is possible: {len(ps)} {ps.name} peers are too few to judge a "
+                         f"gap against (at least {MIN_PEERS}). Name more peers, or leave --peers out for the income "
+                         "group and size peers.")]
             near = self.watch[:1]
             closest = (f" The closest: {near[0].rule.finding} ({near[0].test.z:.1f} peer spreads of the "
                        f"{near[0].test.needed:.1f} needed; {near[0].stake.share:.1%} of {near[0].stake.basis})."
@@ -141,11 +141,11 @@ class StrategyReport:
 
     def peer_sets_table(self) -> pd.DataFrame:
         """Each peer set, its members, and the findings it would give."""
-        from industwin.strategy.recommend import _assess_values
+        from industwin.strategy.recommend import assess_on
         d = self.diagnosis
         rows = []
         for k, ps in enumerate(d.peer_sets.values()):
-            fired = [a.rule.id for a in (_assess_values(x.rule, d, d.matrix, ps.members, ps.name)
+            fired = [a.rule.id for a in (assess_on(x.rule, d, d.matrix, ps.members, ps.name)
                                          for x in self.assessments) if a is not None and a.material]
             rows.append({"peer set": ps.name + (" (primary)" if k == 0 else ""), "economies": len(ps),
                          "how chosen": ps.description, "members": ", ".join(ps.members),
@@ -263,7 +263,7 @@ def build_report(mrio: MRIO, economy: str, *, peers: list[str] | None = None, pa
     (:func:`industwin.strategy.indicators.indicator_matrix`); ``consequences``: run each finding's scenario.
     """
     from industwin.strategy.consequences import run_consequences
-    from industwin.strategy.recommend import _assess_values, assess, load_rules
+    from industwin.strategy.recommend import assess, assess_on, load_rules
     fw = framework or load_framework()
     rules = rules or load_rules()                     # checked before the long work
     d = diagnose(mrio, economy, peers, satellites=satellites, risk=risk, past=past, progress=progress, matrix=matrix,
@@ -274,7 +274,7 @@ def build_report(mrio: MRIO, economy: str, *, peers: list[str] | None = None, pa
     ps = d.primary
     for r in rules.rules:
         flip = r.model_copy(update={"side": "low" if r.side == "high" else "high", "also": None})
-        a = _assess_values(flip, d, d.matrix, ps.members, ps.name) if ps is not None else None
+        a = assess_on(flip, d, d.matrix, ps.members, ps.name) if ps is not None else None
         if a is not None and a.material and all(x.rule.indicator != r.indicator for x in strengths):
             strengths.append(a)
     cons = run_consequences(recs, mrio, economy, d.inputs) if consequences else {}
