@@ -241,18 +241,18 @@ def _tables(job: dict, local, year: int | None = None):
 def _matrix_part(job: dict, local=None):
     """Indicator values of the job's regions: on the table (``variant`` main), on the table of another year, or on
     the table with its cells moved within their rounding (None when its cells are not rounded)."""
+    from industwin.strategy.diagnosis import history_inputs
     from industwin.strategy.indicators import diagnosis_inputs, indicator_matrix
     from industwin.strategy.materiality import rounded_table
     variant = job.get("variant", "main")
     m, past = _tables(job, local, job.get("at"))
-    sats = job["satellites"]
-    if variant == "year":                  # the same satellites where that year's table has them
+    if variant == "year":                  # the same satellites where that year's table has them, its own past
         base, _ = _tables(job, local)
-        chosen = diagnosis_inputs(base, sats, job["risk"])
-        sats = {r: getattr(chosen, r) for r in ("emissions", "employment") if getattr(chosen, r) in m.satellites}
-        before = job["at"] - 5             # that year's own past, when the report uses it too (declining sectors)
-        past = _tables(job, local, before)[0] if before in job["years"] else None
-    inputs = diagnosis_inputs(m, sats, job["risk"], past)
+        before = job["at"] - 5
+        inputs = history_inputs(diagnosis_inputs(base, job["satellites"], job["risk"]), m,
+                                _tables(job, local, before)[0] if before in job["years"] else None)
+    else:
+        inputs = diagnosis_inputs(m, job["satellites"], job["risk"], past)
     if variant == "rounded":
         m = rounded_table(m)
         if m is None:

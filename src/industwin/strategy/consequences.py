@@ -41,14 +41,12 @@ class Consequence:
 
 
 def _per_output(mrio: MRIO, satellite: str | None, stressor: str | None) -> np.ndarray | None:
-    """Satellite per unit of annual output, by industry (0 where unknown or no output)."""
+    """Satellite per unit of annual output, by industry (:func:`industwin.core.accounts.intensities`; 0 where
+    unknown)."""
     if satellite is None or satellite not in mrio.satellites:
         return None
-    s = mrio.satellites[satellite]
-    f = s.F[s.stressors.get_loc(stressor)] if stressor in list(s.stressors) else s.F[0]
-    x = np.asarray(mrio.x, float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.nan_to_num(np.where(x > 0, f / x, 0.0))
+    from industwin.core.accounts import intensities
+    return np.nan_to_num(intensities(mrio, satellite).loc[stressor].to_numpy(float))
 
 
 def _gas(unit: str) -> str:

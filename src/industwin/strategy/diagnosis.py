@@ -29,7 +29,7 @@ from industwin.strategy.indicators import (
     value_added,
 )
 
-__all__ = ["Diagnosis", "diagnose", "rounded_matrix"]
+__all__ = ["Diagnosis", "diagnose", "history_inputs", "rounded_matrix"]
 
 
 @dataclass(frozen=True)
@@ -119,19 +119,26 @@ def _check(mrio: MRIO, economy: str, peers: list[str] | None) -> list[str]:
     return peers
 
 
-def _totals(mrio: MRIO, economy: str, inputs: DiagnosisInputs) -> tuple[dict[str, float], dict[str, str]]:
-    """The economy's value added (the table's money), persons engaged and direct emissions (NaN where unknown)."""
+def _totals(mrio: MRIO, economy: str, inputs: DiagnosisInputs, production_emissions: float
+            ) -> tuple[dict[str, float], dict[str, str]]:
+    """The economy's value added (the table's money), persons engaged and emissions — the production account the
+    emissions indicators use — (NaN where unknown), and their units."""
     rows = np.asarray(mrio.index.get_level_values(0) == economy)
-    tot = {"value added": float(value_added(mrio)[rows].sum()), "jobs": np.nan, "emissions": np.nan}
-    units = {"value added": mrio.unit, "jobs": inputs.employment_unit, "emissions": inputs.emissions_unit}
-    for role, key in (("employment", "jobs"), ("emissions", "emissions")):
-        name = getattr(inputs, role)
-        if name is None or economy in mrio.satellites[name].gaps:
-            continue
+    tot = {"value added": float(value_added(mrio)[rows].sum()), "jobs": np.nan, "emissions": production_emissions}
+    name = inputs.employment
+    if name is not None and economy not in mrio.satellites[name].gaps:
         s = mrio.satellites[name]
-        f = s.F[s.stressors.get_loc(getattr(inputs, f"{role}_stressor"))][rows]
-        tot[key] = float(f.sum()) if np.isfinite(f).all() else np.nan
-    return tot, units
+        f = s.F[s.stressors.get_loc(inputs.employment_stressor)][rows]
+        tot["jobs"] = float(f.sum()) if np.isfinite(f).all() else np.nan
+    return tot, {"value added": mrio.unit, "jobs": inputs.employment_unit, "emissions": inputs.emissions_unit}
+
+
+def history_inputs(inputs: DiagnosisInputs, table: MRIO, past: MRIO | None = None) -> DiagnosisInputs:
+    """The inputs for the same dataset's table of another year: the same satellites where that table has them (e.g.
+    WIOD's CO2 only from 2000), that year's own past, the same risk scores."""
+    sats = {role: getattr(inputs, role) for role in ("emissions", "employment")
+            if getattr(inputs, role) in table.satellites}
+    return diagnosis_inputs(table, sats, inputs.risk, past)
 
 
 def _history(mrio: MRIO, history, regions: list[str], inputs: DiagnosisInputs) -> dict[int, pd.DataFrame]:
@@ -144,10 +151,8 @@ def _history(mrio: MRIO, history, regions: list[str], inputs: DiagnosisInputs) -
         if not h.index.equals(mrio.index):
             raise SelectionError(f"the table of {year} has other regions or sectors than the {mrio.year} table. Fix: "
                                  "give the same dataset's table of that year")
-        sats = {role: getattr(inputs, role) for role in ("emissions", "employment")
-                if getattr(inputs, role) in h.satellites}
         before = dict(history).get(int(year) - 5)            # that year's own past, when given (declining sectors)
-        hin = diagnosis_inputs(h, sats, inputs.risk, before if isinstance(before, MRIO) else None)
+        hin = history_inputs(inputs, h, before if isinstance(before, MRIO) else None)
         out[int(year)] = indicator_matrix(h, regions, hin)[0]
     return dict(sorted(out.items()))
 
@@ -190,9 +195,7 @@ def diagnose(mrio: MRIO, economy: str, peers: list[str] | None = None, *, satell
             "the employment satellite": f"the table's {inputs.employment} satellite" if inputs.employment else ""}
     results = {s.id: IndicatorResult(s, float(P.loc[s.id, economy]), P.loc[s.id, primary], evidence[(s.id, economy)],
                                      indicator_unit(s, mrio, inputs), used.get(s.source, "")) for s in INDICATORS}
-    tot, units = _totals(mrio, economy, inputs)
-    if np.isfinite(results["production_emissions"].value):    # the production account the indicators use
-        tot["emissions"] = results["production_emissions"].value
+    tot, units = _totals(mrio, economy, inputs, results["production_emissions"].value)
     hist = _history(mrio, history, regions, inputs)
     rounded = rounding if isinstance(rounding, pd.DataFrame) else rounded_matrix(mrio, regions, inputs) \
         if rounding else None

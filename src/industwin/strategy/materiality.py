@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["MIN_PEERS", "STAKES", "STAKE_MIN", "Z_MIN", "Check", "PeerTest", "Stake", "Trend", "confidence",
-           "peer_test", "robust_spread", "rounded_table", "score", "stake", "trend", "z_needed"]
+           "neighbour_years", "peer_test", "robust_spread", "rounded_table", "score", "stake", "trend", "z_needed"]
 
 Z_MIN = 1.5
 STAKE_MIN = 0.01
@@ -73,6 +73,16 @@ def robust_spread(peers: np.ndarray) -> float:
 
 
 MAD_EFFICIENCY = 0.3675
+
+
+def neighbour_years(year: int, have) -> list[int]:
+    """The years a finding is re-tested in: one before and one after ``year``, or two before at the end of the
+    series — those of ``have``."""
+    have = set(have)
+    near = [y for y in (year - 1, year + 1) if y in have]
+    if len(near) < 2 and year - 2 in have:
+        near.append(year - 2)
+    return sorted(near)
 
 
 @lru_cache(maxsize=256)

@@ -40,6 +40,7 @@ from industwin.strategy.materiality import (
     Stake,
     Trend,
     confidence,
+    neighbour_years,
     peer_test,
     score,
     stake,
@@ -192,9 +193,10 @@ def load_rules(path: str | None = None, framework_path: str | None = None) -> Ru
     return book
 
 
-def _values(d: Diagnosis, dataset: str, book: RuleBook) -> dict[str, Any]:
+def _values(d: Diagnosis, dataset: str, book: RuleBook, mrio_like) -> dict[str, Any]:
+    # {others}: every other region of the table, the rest of the world included
     vals: dict[str, Any] = {"economy": d.economy, "year": d.year, "dataset": dataset,
-                            "others": [r for r in (d.matrix if d.matrix is not None else d.peers).columns
+                            "others": [str(r) for r in dict.fromkeys(mrio_like.fd_index.get_level_values(0))
                                        if r != d.economy],
                             "emissions": d.inputs.emissions}
     for name, b in book.bindings.items():
@@ -207,9 +209,7 @@ def fill_template(template: Template, d: Diagnosis, mrio_like, dataset: str, boo
     """The template's scenario for this diagnosis, or None when a value it needs is missing (e.g. no risk
     scores were given, or no emissions satellite for a decarbonisation plan)."""
     from industwin.data.sector_groups import sector_group
-    vals = _values(d, dataset, book)
-    if mrio_like is not None:          # every other region of the table, the rest of the world included
-        vals["others"] = [str(r) for r in dict.fromkeys(mrio_like.fd_index.get_level_values(0)) if r != d.economy]
+    vals = _values(d, dataset, book, mrio_like)
 
     def fill(obj):
         if isinstance(obj, dict):
@@ -292,10 +292,7 @@ def _checks(rule: Rule, d: Diagnosis) -> list[Check]:
                              f"z {a.test.z:.2f} (needs {a.test.needed:.2f}), stake {a.stake.share:.1%}"
                              if a.stake is not None else f"z {a.test.z:.2f}"))
     if d.year is not None and sets:
-        near = [y for y in (d.year - 1, d.year + 1) if y in d.history]
-        if len(near) < 2 and d.year - 2 in d.history:
-            near.append(d.year - 2)
-        for y in sorted(near):
+        for y in neighbour_years(d.year, d.history):
             a = assess_on(rule, d, d.history[y], sets[0].members, sets[0].name)
             if a is not None and np.isfinite(a.value):
                 out.append(Check("year", f"in {y}", a.material, f"z {a.test.z:.2f}"))

@@ -18,7 +18,7 @@ from industwin.data.mrio import MRIO
 from industwin.strategy.consultation import aggregate, read_responses
 from industwin.strategy.diagnosis import Diagnosis, diagnose
 from industwin.strategy.knowledge import Framework, load_framework
-from industwin.strategy.materiality import MIN_PEERS, STAKE_MIN
+from industwin.strategy.materiality import MIN_PEERS, STAKE_MIN, neighbour_years
 from industwin.strategy.recommend import Assessment, Recommendation, RuleBook, recommend
 
 __all__ = ["SECTIONS", "StrategyReport", "build_report", "fmt_value", "history_years"]
@@ -34,10 +34,7 @@ def history_years(year: int | None, years) -> list[int]:
     if year is None:
         return []
     have = set(years)
-    near = [y for y in (year - 1, year + 1) if y in have]
-    if len(near) < 2 and year - 2 in have:
-        near.append(year - 2)
-    return sorted({*near, *(y for y in (year - 5, year - 10) if y in have)})
+    return sorted({*neighbour_years(year, have), *(y for y in (year - 5, year - 10) if y in have)})
 
 
 @dataclass(frozen=True)
