@@ -17,8 +17,9 @@ exit code 2; anything else is a bug.
 from __future__ import annotations
 
 __all__ = ["IndustwinError", "DataError", "ValidationError", "ValidationIssue", "SelectionError", "MAX_ISSUES",
-           "plain", "plain_list"]
+           "plain", "plain_list", "user_message"]
 
+import errno
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -90,3 +91,31 @@ def plain_list(values: Iterable[Any], limit: int = 5) -> str:
     vals = list(values)
     head = ", ".join(plain(v) for v in vals[:limit])
     return head + (f" … ({len(vals)} in all)" if len(vals) > limit else "")
+
+
+# the system errors a user can cause or fix: a full disk or quota, a permission, a read-only disk, and an
+# output folder that changed under a run; any other OSError is a bug and reported as one
+USER_OS_ERRORS = frozenset(e for e in (errno.ENOSPC, getattr(errno, "EDQUOT", None), errno.EACCES, errno.EPERM,
+                                       errno.EROFS, errno.EEXIST, errno.ENAMETOOLONG) if e is not None)
+
+
+def user_message(e: BaseException, debug_hint: str = "run again with --debug for the traceback") -> tuple[int, str]:
+    """The exit code and the one message a user sees for an error that left a job (a command, a web job): 2
+    for what the user can fix, 1 for a bug (``debug_hint`` says where its traceback is)."""
+    if isinstance(e, IndustwinError):
+        return 2, str(e)
+    if isinstance(e, MemoryError):
+        return 2, ("out of memory. Fix: ask for less (a shorter horizon, fewer draws or tiers, a sample of firms), "
+                   "set INDUSTWIN_MEMORY lower so industwin refuses such sizes up front, or run on a Dask cluster")
+    if isinstance(e, OSError) and e.errno in USER_OS_ERRORS:
+        where = e.filename or "a file"
+        if e.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+            return 2, f"{where}: no space left on the disk; nothing was replaced. Fix: free space and run again"
+        if e.errno == errno.EEXIST:
+            return 2, f"{e.strerror}. Fix: choose a new or empty folder"
+        if e.errno == errno.ENAMETOOLONG:
+            return 2, f"{str(where)[:80]}…: the name is too long for the file system. Fix: choose a shorter name"
+        return 2, f"{where}: permission denied. Fix: choose a place you can read or write"
+    text = " ".join(str(e).split())[:200]
+    return 1, (f"internal error ({type(e).__name__}: {text}). This is a bug in industwin, not in your input: "
+               f"{debug_hint} and report it")

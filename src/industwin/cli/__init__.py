@@ -9,7 +9,6 @@ a bug, reported in one line with exit code 1. ``--debug`` (or ``INDUSTWIN_DEBUG=
 
 from __future__ import annotations
 
-import errno
 import os
 
 import typer
@@ -22,36 +21,9 @@ try:                       # typer ≥ 0.25 carries its own copy of click
     from typer import _click as click
 except ImportError:        # pragma: no cover - older typer uses click itself
     import click
-from industwin.errors import IndustwinError
+from industwin.errors import user_message
 
 __all__ = ["app"]
-
-
-# the system errors a user can cause or fix: a full disk or quota, a permission, a read-only disk, and an
-# output folder that changed under a run; any other OSError is a bug and reported as one
-USER_OS_ERRORS = frozenset(e for e in (errno.ENOSPC, getattr(errno, "EDQUOT", None), errno.EACCES, errno.EPERM,
-                                       errno.EROFS, errno.EEXIST, errno.ENAMETOOLONG) if e is not None)
-
-
-def _message(e: BaseException) -> tuple[int, str]:
-    """The exit code and the one message a user sees for an error that left a command."""
-    if isinstance(e, IndustwinError):
-        return 2, str(e)
-    if isinstance(e, MemoryError):
-        return 2, ("out of memory. Fix: ask for less (a shorter horizon, fewer draws or tiers, a sample of firms), "
-                   "set INDUSTWIN_MEMORY lower so industwin refuses such sizes up front, or run on a Dask cluster")
-    if isinstance(e, OSError) and e.errno in USER_OS_ERRORS:
-        where = e.filename or "a file"
-        if e.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-            return 2, f"{where}: no space left on the disk; nothing was replaced. Fix: free space and run again"
-        if e.errno == errno.EEXIST:
-            return 2, f"{e.strerror}. Fix: choose a new or empty folder"
-        if e.errno == errno.ENAMETOOLONG:
-            return 2, f"{str(where)[:80]}…: the name is too long for the file system. Fix: choose a shorter name"
-        return 2, f"{where}: permission denied. Fix: choose a place you can read or write"
-    text = " ".join(str(e).split())[:200]
-    return 1, (f"internal error ({type(e).__name__}: {text}). This is a bug in industwin, not in your input: run "
-               "again with --debug for the traceback and report it")
 
 
 def _pass_through() -> tuple[type[BaseException], ...]:
@@ -82,7 +54,7 @@ class _Commands(TyperGroup):
         except Exception as e:  # noqa: BLE001 - the one place where errors become messages
             if debug:
                 raise
-            code, msg = _message(e)
+            code, msg = user_message(e, "run again with --debug for the traceback")
             console.print(f"[red]error:[/] {escape(msg)}", soft_wrap=True)
             raise typer.Exit(code) from None
 
@@ -97,5 +69,5 @@ def _root(debug: bool = typer.Option(False, "--debug", help="show the full trace
 
 
 from industwin.cli import tables, value_chains, disruption, sustainability, strategy, firms, supplier_base  # noqa: E402,F401
-from industwin.cli import carbon_border  # noqa: E402,F401
+from industwin.cli import carbon_border, serve  # noqa: E402,F401
 

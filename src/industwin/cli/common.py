@@ -18,6 +18,7 @@ from rich.progress import Progress as RichBar
 from rich.table import Table
 
 from industwin.application import Progress, Request, Result, Task, run
+from industwin.application.catalog import parse_list, parse_years  # noqa: F401 - the commands' parsers
 from industwin.errors import ValidationError, ValidationIssue
 
 __all__ = ["console", "execute", "render", "Source", "Year", "Out", "Unit", "AllowNegative", "Region", "Top"]
@@ -148,34 +149,3 @@ def execute(cls: type[Request], rule: str | None = None, **fields: Any) -> Resul
     res = run(req, TerminalProgress())
     render(res, rule)
     return res
-
-
-def parse_years(spec: str | None, option: str = "--years") -> list[int] | None:
-    """``1995-2011``, ``2000,2005,2011`` or a mix; None for all years. A range must run forwards."""
-    from industwin.errors import SelectionError
-    if spec is None:
-        return None
-    if not spec.strip():
-        raise SelectionError(f"{option} is empty. Fix: leave it out for all years, or write e.g. 1995-2011")
-    out: list[int] = []
-    for part in spec.split(","):
-        part = part.strip()
-        ends = part.split("-") if "-" in part.lstrip("-") else [part]
-        try:
-            nums = [int(x) for x in ends]
-        except ValueError:
-            nums = []
-        if len(nums) != len(ends) or len(nums) not in (1, 2):
-            raise SelectionError(f"{option} {spec!r}: write a range like 1995-2011 or a list like 2000,2005,2011")
-        if len(nums) == 2 and nums[1] < nums[0]:
-            raise SelectionError(f"{option} {spec!r}: the range {part} runs backwards. Fix: write it "
-                                 f"{nums[1]}-{nums[0]}")
-        out += list(range(nums[0], nums[-1] + 1))
-    return out
-
-
-def parse_list(spec: str | None) -> list[str] | None:
-    """``A,B, C`` → ``["A", "B", "C"]``; empty items are dropped; None stays None."""
-    if spec is None:
-        return None
-    return [p.strip() for p in spec.split(",") if p.strip()]

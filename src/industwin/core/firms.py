@@ -17,7 +17,7 @@ import scipy.sparse as sp
 
 from industwin.errors import DataError, SelectionError, ValidationError, ValidationIssue, plain, plain_list
 
-__all__ = ["FirmNetwork", "read_network"]
+__all__ = ["FirmNetwork", "firm_table", "read_firm_table", "read_network"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,28 +108,8 @@ class FirmNetwork:
                         f"{plain(first[supplier])} → {plain(first[customer])}",
                         "sum them first or pass duplicates='sum'")
         if firms is not None:
-            fiss = Issues(str(firms.attrs.get("source", "firm table")))
-            if "firm" in firms.columns:
-                _no_blanks(firms, "firm", fiss, "give every firm its id")
-                ids = pd.Index(firms["firm"], name="firm")
-            else:
-                ids = pd.Index(firms.index, name="firm")
-            if ids.has_duplicates:
-                k = int(np.flatnonzero(ids.duplicated())[0])
-                fiss.add("firm", f"{int(ids.duplicated().sum())} firm id(s) given more than once, e.g. "
-                         f"{plain_list(ids[ids.duplicated()], 3)} (again at {line_of(firms, k)})",
-                         "give each firm one row")
-            if "industry" not in firms.columns:
-                fiss.add("industry", "column missing", "give each firm its industry code")
-            for col in ("industry", *[c for c in FIRM_TEXT[2:] if c in firms.columns]):
-                if col in firms.columns:         # a blank place would drop the firm from every view by place
-                    _no_blanks(firms, col, fiss, f"give each firm its {col} (or drop the column)")
-            if "size" in firms.columns:
-                size = numbers(firms, "size", fiss, minimum=0, fix="give each firm's size (gross output, ≥ 0) or "
-                                                                 "drop the column (its sales are used then)")
-                firms = firms.assign(size=size)
-            fiss.raise_if_any()
-            firms = (firms.drop(columns="firm") if "firm" in firms.columns else firms).set_axis(ids, axis=0)
+            firms = firm_table(firms)
+            ids = firms.index
         else:
             ids = pd.Index(pd.unique(pd.concat([edges[supplier], edges[customer]], ignore_index=True)), name="firm")
             firms = pd.DataFrame({"industry": pd.NA}, index=ids)
@@ -158,6 +138,43 @@ class FirmNetwork:
         firms = pd.DataFrame({"industry": list(industry)}, index=pd.RangeIndex(W.shape[0], name="firm"))
         return cls(W, firms, unit)
 
+
+
+def firm_table(firms: pd.DataFrame) -> pd.DataFrame:
+    """A firm table checked and indexed by firm id: ids given once and never blank, every firm's ``industry``
+    (and region, country … when those columns are given) never blank, ``size`` a number ≥ 0. Every problem is
+    listed at once, naming the file, the column and the line."""
+    from industwin.data.io import Issues, line_of, numbers
+    fiss = Issues(str(firms.attrs.get("source", "firm table")))
+    if "firm" in firms.columns:
+        _no_blanks(firms, "firm", fiss, "give every firm its id")
+        ids = pd.Index(firms["firm"], name="firm")
+    else:
+        ids = pd.Index(firms.index, name="firm")
+    if ids.has_duplicates:
+        k = int(np.flatnonzero(ids.duplicated())[0])
+        fiss.add("firm", f"{int(ids.duplicated().sum())} firm id(s) given more than once, e.g. "
+                 f"{plain_list(ids[ids.duplicated()], 3)} (again at {line_of(firms, k)})",
+                 "give each firm one row")
+    if "industry" not in firms.columns:
+        fiss.add("industry", "column missing", "give each firm its industry code")
+    for col in ("industry", *[c for c in FIRM_TEXT[2:] if c in firms.columns]):
+        if col in firms.columns:         # a blank place would drop the firm from every view by place
+            _no_blanks(firms, col, fiss, f"give each firm its {col} (or drop the column)")
+    if "size" in firms.columns:
+        size = numbers(firms, "size", fiss, minimum=0, fix="give each firm's size (gross output, ≥ 0) or "
+                                                         "drop the column (its sales are used then)")
+        firms = firms.assign(size=size)
+    fiss.raise_if_any()
+    out = (firms.drop(columns="firm") if "firm" in firms.columns else firms).set_axis(ids, axis=0)
+    out.index.name = "firm"
+    return out
+
+
+def read_firm_table(path: str | Path | pd.DataFrame) -> pd.DataFrame:
+    """Read and check a firm table (CSV / Parquet / Excel; see :func:`firm_table`); ids and codes as text."""
+    from industwin.data.io import read_table
+    return firm_table(read_table(path, "firm table", text=FIRM_TEXT))
 
 def _no_blanks(df: pd.DataFrame, col: str, issues: Any, fix: str) -> None:
     from industwin.data.io import line_of

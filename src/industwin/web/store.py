@@ -1,0 +1,173 @@
+"""What the web application keeps: jobs and their results, uploaded files, scenarios, consultation answers.
+
+Storage through SQLAlchemy 2: an embedded SQLite file by default (no set-up; WAL journal so that pages read
+while jobs write), any SQLAlchemy URL (``postgresql+psycopg://…``) for a shared server. Every stored object
+records who created it (``created_by``), so that organisations can be added later without a redesign. Large
+things (result tables, pages, PDFs, uploaded files) live as files in the server's home folder; the database
+holds their names and checksums.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Float, Integer, String, Text, create_engine, event, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+__all__ = ["Base", "Job", "StoredFile", "Scenario", "Answer", "Store", "new_id", "now", "TERMINAL"]
+
+TERMINAL = ("done", "failed", "cancelled")
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON}
+
+
+class Job(Base):
+    """One run of a lens: its inputs, status and progress, and (when done) its result's blocks and files."""
+
+    __tablename__ = "jobs"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    lens: Mapped[str] = mapped_column(String(40), index=True)
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    key: Mapped[str] = mapped_column(String(64), index=True)          # identical inputs → identical key
+    status: Mapped[str] = mapped_column(String(12), index=True, default="queued")
+    step: Mapped[str] = mapped_column(Text, default="")
+    done: Mapped[float] = mapped_column(Float, default=0.0)
+    total: Mapped[float | None] = mapped_column(Float, nullable=True)
+    message: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now, index=True)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+    @property
+    def seconds(self) -> float | None:
+        if self.started_at is None:
+            return None
+        return ((self.finished_at or now()) - self.started_at).total_seconds()
+
+
+class StoredFile(Base):
+    """A file a user brought, accepted by the input layer's reader of its kind."""
+
+    __tablename__ = "files"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(Text)                           # relative to the home folder
+    summary: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+class Scenario(Base):
+    """A disruption scenario written with the scenario builder (validated YAML)."""
+
+    __tablename__ = "scenarios"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200))
+    yaml: Mapped[str] = mapped_column(Text)
+    file_id: Mapped[str] = mapped_column(String(32))                  # the StoredFile the runs read
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+class Answer(Base):
+    """One consultation answer: a respondent's score (1–5) of one priority, for one economy's strategy."""
+
+    __tablename__ = "answers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    economy: Mapped[str] = mapped_column(String(8), index=True)
+    respondent: Mapped[str] = mapped_column(String(120))
+    group: Mapped[str] = mapped_column(String(40))
+    priority: Mapped[str] = mapped_column(String(40))
+    score: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+class Store:
+    """The database: ``url`` any SQLAlchemy URL; tables are created when missing."""
+
+    def __init__(self, url: str):
+        self.url = url
+        sqlite = url.startswith("sqlite")
+        self.engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30} if sqlite else {},
+                                    json_serializer=lambda o: json.dumps(o, default=str), pool_pre_ping=not sqlite)
+        if sqlite:
+            @event.listens_for(self.engine, "connect")
+            def _pragmas(conn, _):                              # readers never wait for the one writer
+                cur = conn.cursor()
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+                cur.close()
+        Base.metadata.create_all(self.engine)
+        self.session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def get(self, cls, id_: str):
+        with self.session() as s:
+            return s.get(cls, id_)
+
+    def add(self, obj):
+        with self.session() as s, s.begin():
+            s.add(obj)
+        return obj
+
+    def update_job(self, job_id: str, **values) -> None:
+        with self.session() as s, s.begin():
+            job = s.get(Job, job_id)
+            if job is not None:
+                for k, v in values.items():
+                    setattr(job, k, v)
+
+    def jobs(self, status: tuple[str, ...] | None = None, lens: str | None = None, limit: int = 200) -> list[Job]:
+        q = select(Job).order_by(Job.created_at.desc()).limit(limit)
+        if status:
+            q = q.where(Job.status.in_(status))
+        if lens:
+            q = q.where(Job.lens == lens)
+        with self.session() as s:
+            return list(s.scalars(q))
+
+    def queued(self, limit: int) -> list[Job]:
+        with self.session() as s:
+            return list(s.scalars(select(Job).where(Job.status == "queued").order_by(Job.created_at).limit(limit)))
+
+    def finished_with_key(self, key: str) -> Job | None:
+        with self.session() as s:
+            return s.scalars(select(Job).where(Job.key == key, Job.status.in_(("done", "queued", "running")))
+                             .order_by(Job.created_at.desc()).limit(1)).first()
+
+    def files(self, kind: str | None = None) -> list[StoredFile]:
+        q = select(StoredFile).order_by(StoredFile.created_at.desc())
+        if kind:
+            q = q.where(StoredFile.kind == kind)
+        with self.session() as s:
+            return list(s.scalars(q))
+
+    def scenarios(self) -> list[Scenario]:
+        with self.session() as s:
+            return list(s.scalars(select(Scenario).order_by(Scenario.created_at.desc())))
+
+    def answers(self, economy: str) -> list[Answer]:
+        with self.session() as s:
+            return list(s.scalars(select(Answer).where(Answer.economy == economy).order_by(Answer.id)))
+
+    def add_answers(self, answers: list[Answer]) -> None:
+        with self.session() as s, s.begin():
+            s.add_all(answers)
