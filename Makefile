@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 export INDUSTWIN_DATA ?= $(abspath ../shared/data)
 
-.PHONY: demo test bench setup clean
+.PHONY: demo test bench setup system serve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,15 +14,22 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
+system:                       # Debian's Chromium for the browser tests (only when missing)
+	bash scripts/setup-system.sh
+
 demo: $(VENV)/.installed
 	$(VENV)/bin/industwin report --economy DEU --year 2011
 	$(VENV)/bin/industwin demo --region DEU --year 2011 --html industwin-DEU-2011.html
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed system
 	$(PY) -m pytest -q -n 2 --dist loadfile
+
+serve: $(VENV)/.installed     # the web application: open the address it prints
+	$(VENV)/bin/industwin serve
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_mrio.py
+	$(PY) benchmarks/bench_web.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -18,6 +18,7 @@ import re
 import secrets
 import shutil
 import tempfile
+import threading
 from collections import OrderedDict
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -64,16 +65,18 @@ class _Render:
     """Rendered pieces that do not change once a job is finished (its tables, its pages), kept in memory."""
 
     def __init__(self, size: int = 256):
-        self.size, self.items = size, OrderedDict()
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
 
     def get(self, key, make):
-        if key in self.items:
-            self.items.move_to_end(key)
-            return self.items[key]
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
         val = make()
-        self.items[key] = val
-        if len(self.items) > self.size:
-            self.items.popitem(last=False)
+        with self.lock:
+            self.items[key] = val
+            if len(self.items) > self.size:
+                self.items.popitem(last=False)
         return val
 
 
@@ -97,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store, app.state.jobs, app.state.settings = store, jobs, s
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["stress"] = _stress
+    templates.env.filters["short"] = _short
     templates.env.globals.update(families=FAMILIES, lenses=LENSES, uploads=UPLOADS)
 
     # -- plumbing -------------------------------------------------------------------------------------------------
@@ -205,17 +209,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def job_view(job: Job) -> dict[str, Any]:
         """What the job panel shows: state, queue position, and for a finished job its blocks rendered."""
-        st = jobs.state(job.id) or {}
+        st = jobs.state(job.id, job) or {}
         view = {"job": job, "state": st, "lens": LENSES.get(job.lens), "position": None, "blocks": [],
                 "files": []}
         if st.get("status") == "queued":
             view["position"] = jobs.position(job.id)
         if st.get("status") == "done":
-            job = store.get(Job, job.id)
-            view["job"] = job
-            view["blocks"] = cache.get(("blocks", job.id), lambda: _blocks(job, jobs.folder(job.id)))
+            if job.status != "done":                     # finished since it was read
+                job = store.get(Job, job.id)
+                view["job"] = job
+            view["blocks"] = _blocks(job, jobs.folder(job.id))
             view["files"] = [_file_view(f) for f in (job.result or {}).get("files", [])]
         return view
+
+    def panel(request: Request, job: Job) -> str:
+        """The job panel's HTML; a finished job's is rendered once and kept (it no longer changes)."""
+        def make() -> str:
+            return templates.get_template("job_panel.html").render(csrf=csrf_of(request), **job_view(job))
+        if job.status in TERMINAL:
+            return cache.get(("panel", job.id, job.status), make)
+        return make()
+
+    def panel_response(request: Request, job: Job) -> HTMLResponse:
+        resp = HTMLResponse(panel(request, job))
+        if request.cookies.get(CSRF_COOKIE) != csrf_of(request):
+            resp.set_cookie(CSRF_COOKIE, csrf_of(request), httponly=True, samesite="strict")
+        return resp
 
     @app.exception_handler(_Refused)
     async def _refused(request: Request, exc: _Refused):
@@ -265,7 +284,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         form = await form_of(request)
         job = submit(ln, form, user_of(request))
         if request.headers.get("hx-request"):
-            return page(request, "job_panel.html", **job_view(job))
+            return panel_response(request, job)
         return RedirectResponse(f"/jobs/{job.id}", 303)
 
     @app.get("/jobs", response_class=HTMLResponse)
@@ -275,11 +294,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/jobs/{job_id}", response_class=HTMLResponse)
     def job_page(request: Request, job_id: str):
-        return page(request, "job.html", **job_view(job_or_404(job_id)))
+        job = job_or_404(job_id)
+        return page(request, "job.html", job=job, lens=LENSES.get(job.lens), panel=panel(request, job))
 
     @app.get("/jobs/{job_id}/panel", response_class=HTMLResponse)
     def job_panel(request: Request, job_id: str):
-        return page(request, "job_panel.html", **job_view(job_or_404(job_id)))
+        return panel_response(request, job_or_404(job_id))
 
     @app.get("/jobs/{job_id}/state")
     def job_state(job_id: str):
@@ -315,7 +335,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         job_or_404(job_id)
         jobs.cancel(job_id)
         if request.headers.get("hx-request"):
-            return page(request, "job_panel.html", **job_view(store.get(Job, job_id)))
+            return panel_response(request, store.get(Job, job_id))
         return RedirectResponse(f"/jobs/{job_id}", 303)
 
     @app.get("/jobs/{job_id}/tables/{k}.{fmt}")
@@ -327,7 +347,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         name = f"{job_id[:8]}-table{k}.{fmt}"
         if fmt == "parquet":
             return FileResponse(p, filename=name)
-        return Response(pd.read_parquet(p).to_csv(), media_type="text/csv",
+        return Response(cache.get(("csv", str(p)), lambda: pd.read_parquet(p).to_csv()), media_type="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @app.get("/jobs/{job_id}/files/{path:path}")
@@ -376,7 +396,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ln = lens("report")
         return page(request, "report.html", ln=ln, economy=economy,
                     controls=controls(ln, {"economy": economy, "year": 2011}), stored=_stored(store, ln),
-                    reports=store.jobs(lens="report", limit=50), answers=len(store.answers(economy)))
+                    reports=store.jobs(lens="report", limit=50),
+                    answers=len({a.respondent for a in store.answers(economy)}))
 
     @app.post("/report")
     async def report_run(request: Request):
@@ -390,7 +411,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             extra["survey"] = str(_answers_file(home, economy, answers))
         job = submit(ln, form, user_of(request), extra)
         if request.headers.get("hx-request"):
-            return page(request, "job_panel.html", **job_view(job))
+            return panel_response(request, job)
         return RedirectResponse(f"/jobs/{job.id}", 303)
 
     @app.get("/consultation/{economy}", response_class=HTMLResponse)
@@ -584,6 +605,17 @@ def _summary(obj: Any) -> str:
     return type(obj).__name__
 
 
+def _short(v: Any) -> str:
+    """An input value in a few characters: a run of years as a range, a stored file by its name."""
+    if isinstance(v, list) and len(v) > 2 and all(isinstance(x, int) for x in v) and v == list(range(v[0], v[-1] + 1)):
+        return f"{v[0]}–{v[-1]}"
+    if isinstance(v, list):
+        return ",".join(map(str, v))
+    if isinstance(v, str) and "/files/" in v:
+        return v.rsplit("/", 1)[-1]
+    return str(v)
+
+
 def _stress(text: str) -> str:
     """A result sentence as HTML: escaped, ``**x**`` in bold."""
     from markupsafe import Markup
@@ -591,16 +623,21 @@ def _stress(text: str) -> str:
 
 
 def _html_table(df: pd.DataFrame, fmt: str, rows: int | None = None) -> str:
+    """A labelled table as HTML: every index label repeated on its row, text left-aligned, numbers in the
+    result's format (large ones with thousands separators rather than exponents)."""
     df = df if rows is None else df.head(rows)
 
     def f(v):
         if isinstance(v, float | int) and not isinstance(v, bool):
             try:
+                if "g" in fmt and abs(v) >= 1e4 and abs(v) < 1e15:
+                    return f"{v:,.0f}"
                 return fmt.format(v)
             except (ValueError, TypeError):
                 return str(v)
-        return html_mod.escape(str(v))
-    return df.to_html(formatters={c: f for c in df.columns}, escape=False, border=0, classes="t", na_rep="–")
+        return f'<span class="l">{html_mod.escape(str(v))}</span>'
+    return df.to_html(formatters={c: f for c in df.columns}, escape=False, border=0, classes="t", na_rep="–",
+                      sparsify=False)
 
 
 def _blocks(job: Job, folder: Path) -> list[dict[str, Any]]:

@@ -119,13 +119,13 @@ class JobManager:
             shutil.rmtree(self.folder(job_id), ignore_errors=True)
             return True
 
-    def state(self, job_id: str) -> dict[str, Any] | None:
+    def state(self, job_id: str, job: Job | None = None) -> dict[str, Any] | None:
         """Status and progress of a job: live from its process when this server runs it, else from the
-        database."""
+        database (or from ``job`` when the caller has just read it)."""
         live = self.live.get(job_id)
         if live is not None:
             return dict(live)
-        job = self.store.get(Job, job_id)
+        job = job or self.store.get(Job, job_id)
         if job is None:
             return None
         return {"status": job.status, "step": job.step, "done": job.done, "total": job.total,

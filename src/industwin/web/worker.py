@@ -65,7 +65,7 @@ def serialise(res, folder: Path) -> dict[str, Any]:
             write_table(b.table, tables / f"{k}.parquet")
             blocks.append({"table": k, "title": b.title, "rows": b.rows, "fmt": b.fmt})
         else:
-            blocks.append({"text": str(b)})
+            blocks.append({"text": _local(str(b), folder)})
     files = []
     for p in dict.fromkeys(res.written):
         p = Path(p)
@@ -74,7 +74,12 @@ def serialise(res, folder: Path) -> dict[str, Any]:
                       and not q.name.startswith(".")]
         elif p.exists():
             files.append(str(p.relative_to(folder)))
-    return {"title": res.title, "blocks": blocks, "notes": list(res.notes), "files": files}
+    return {"title": res.title, "blocks": blocks, "notes": [_local(n, folder) for n in res.notes], "files": files}
+
+
+def _local(text: str, folder: Path) -> str:
+    """A sentence without the server's folders (``…/jobs/<id>/results/`` → ``results/``)."""
+    return text.replace(f"{folder.resolve()}/", "").replace(f"{folder}/", "")
 
 
 def run_job(lens_name: str, values: dict[str, Any], folder: str, conn) -> None:

@@ -1,0 +1,203 @@
+"""The web application in a real browser: Playwright driving Debian's Chromium (installed by the project's set-up)
+against `industwin serve` started as a user would. Each test clicks through a page, and saves a screenshot in
+``build/screenshots/`` (looked at before a change is called done)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "build" / "screenshots"
+FAULTS = ROOT / "tests" / "faults"
+CHROMIUM = os.environ.get("INDUSTWIN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    home = tmp_path_factory.mktemp("serve")
+    port = _free_port()
+    exe = Path(sys.executable).with_name("industwin")
+    proc = subprocess.Popen([str(exe), "serve", "--port", str(port), "--home", str(home), "--workers", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 60:
+        try:
+            if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.3)
+        if proc.poll() is not None:
+            pytest.fail(f"industwin serve exited: {proc.stdout.read()}")
+    else:
+        proc.kill()
+        pytest.fail("industwin serve did not answer within 60 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium (apt-get install "
+                    "chromium); or set INDUSTWIN_CHROMIUM to a Chromium binary")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    ctx = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    ctx.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def finished(page, timeout: float = 120_000):
+    """Wait until the job panel on the page shows a final status; return it."""
+    page.wait_for_selector(".panel h2 .status.done, .panel h2 .status.failed, .panel h2 .status.cancelled",
+                           timeout=timeout)
+    return page.locator(".panel h2 .status").first.inner_text()
+
+
+def test_home_navigation_and_keyboard(page):
+    page.goto("/")
+    assert page.title() == "Home · industwin"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    for link, heading in (("Strategy report", "Strategy report"), ("Scenarios", "Scenario builder"),
+                          ("Firm networks", "Firm networks"), ("All lenses", "All lenses")):
+        page.get_by_role("link", name=link, exact=True).first.click()
+        assert page.locator("h1").inner_text() == heading
+    shot(page, "01-lenses")
+    page.goto("/")
+    shot(page, "00-home")
+
+
+def test_economy_page_runs_its_lenses(page):
+    page.goto("/datasets")
+    page.get_by_role("link", name="Korea (KOR)").click()
+    assert page.locator("h1").inner_text().startswith("Korea")
+    page.wait_for_selector("#suppliers-job .status.done", timeout=120_000)
+    page.wait_for_selector("#profile-job .status.done", timeout=180_000)
+    assert page.locator("#suppliers-job table").count() >= 1
+    frame = page.frame_locator("#profile-job iframe.page")
+    frame.locator(".plotly-graph-div").first.wait_for(timeout=60_000)     # charts drawn with the local plotly.js
+    page.get_by_role("button", name="Show exposure").click()
+    page.wait_for_selector("#exposure-job .status.done", timeout=120_000)
+    shot(page, "02-economy-KOR")
+
+
+def test_scenario_runs_with_progress_and_result(page):
+    page.goto("/scenarios")
+    page.get_by_label("name (required)").fill("browser halt")
+    page.get_by_label("horizon").fill("90")
+    page.get_by_label("duration").fill("30")
+    page.get_by_role("button", name="Save and run").click()
+    page.wait_for_url("**/jobs/*")
+    status = page.locator(".panel h2 .status").first.inner_text()
+    if status in ("queued", "running"):           # the progress is streamed while it runs
+        page.wait_for_selector("progress", timeout=10_000)
+        shot(page, "03-scenario-progress")
+    assert finished(page) == "done"
+    assert page.get_by_text("runs compared over 90 days").count() == 1
+    page.frame_locator("iframe.page").locator(".plotly-graph-div").first.wait_for(timeout=60_000)
+    shot(page, "04-scenario-result")
+    page.goto("/scenarios")
+    with page.expect_download() as dl:
+        page.locator("details summary").first.click()
+        page.get_by_role("link", name="Download YAML").first.click()
+    assert "browser halt" in Path(dl.value.path()).read_text()
+
+
+def test_faulty_upload_shows_the_error(page):
+    page.goto("/files")
+    page.get_by_label("kind").select_option("firms")
+    page.get_by_label("file").set_input_files(str(FAULTS / "firms_blank_industry.csv"))
+    page.get_by_role("button", name="Upload").click()
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    text = alert.inner_text()
+    assert "firms_blank_industry.csv" in text and "industry" in text and "Fix" in text
+    shot(page, "05-upload-refused")
+    assert page.locator("table.t tbody tr", has_text="firms_blank_industry").count() == 0      # nothing stored
+
+
+def test_company_carbon_from_uploaded_files(page):
+    page.goto("/carbon")
+    form = page.locator("form.lens").first
+    form.locator('input[name="purchases"]').set_input_files(str(ROOT / "examples/company/purchases.csv"))
+    form.locator('input[name="activities"]').set_input_files(str(ROOT / "examples/company/activities.csv"))
+    form.get_by_role("button", name="Run").click()
+    page.wait_for_selector("#out-carbon .status.done", timeout=120_000)
+    assert "scope" in page.locator("#out-carbon").inner_text().lower()
+    shot(page, "06-carbon")
+
+
+def test_consultation_and_report_page(page):
+    page.goto("/consultation/IND")
+    page.get_by_label("Respondent (name or id)").fill("browser-1")
+    page.get_by_label("Stakeholder group").select_option("industry")
+    page.locator("fieldset.q").first.get_by_label("5").check()
+    page.locator("fieldset.q").nth(1).get_by_label("4").check()
+    page.get_by_role("button", name="Send my answers").click()
+    page.wait_for_selector("text=1 respondent(s)")
+    assert page.locator("table.t").count() == 1
+    shot(page, "07-consultation")
+    page.goto("/report?economy=IND")
+    assert "1 respondent(s) so far" in page.locator("p.lead").inner_text()
+    shot(page, "08-report-form")
+
+
+def test_firm_network_synthetic_then_esri_and_cancel(page):
+    page.goto("/firms")
+    synth = page.locator("form.lens").first
+    synth.locator('input[name="firms"]').fill("3000")
+    synth.get_by_role("button", name="Run").click()
+    page.wait_for_selector("#out-synth .status.done", timeout=120_000)
+    page.goto("/firms")
+    page.get_by_role("button", name="Use its edges and firms").first.click()
+    esri = page.locator("#esri + p + form")
+    esri.locator('select[name="edges__stored"]').select_option(index=1)
+    esri.locator('select[name="firms__stored"]').select_option(index=1)
+    esri.get_by_role("button", name="Run").click()
+    page.wait_for_selector("#out-esri .status.done", timeout=180_000)
+    assert "anonymised" in page.locator("#out-esri").inner_text()
+    shot(page, "09-firms-esri")
+    page.goto("/lenses/risk")
+    page.get_by_label("draws").fill("50000")
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_url("**/jobs/*")
+    page.get_by_role("button", name="Cancel").click()
+    assert finished(page, 30_000) == "cancelled"
+    shot(page, "10-cancelled")
