@@ -4,6 +4,7 @@ cancellation, the bounded queue and a restart that loses nothing."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import time
@@ -84,9 +85,15 @@ def test_multipliers_job_equals_the_library(client, wiod2011):
     page = client.get(f"/jobs/{job}").text
     assert "output multipliers" in page and "first 5 of 35 rows" in page
     got = pd.read_csv(io.StringIO(client.get(f"/jobs/{job}/tables/0.csv").text), index_col=[0, 1]).iloc[:, 0]
-    want = iw.output_multipliers(wiod2011).xs("DEU", level="region", drop_level=False).sort_values(ascending=False)
-    assert np.allclose(got.to_numpy(), want.to_numpy(), rtol=1e-9)
-    assert list(got.index[:3]) == list(want.index[:3])
+    m = wiod2011                      # independent reference: 1'(I − A)⁻¹ by a dense solve of (I − A)' μ = 1
+    Z = m.Z.toarray() if m.is_sparse else np.asarray(m.Z)
+    x = np.asarray(m.x, float)
+    A = np.divide(Z, x, out=np.zeros_like(Z), where=x > 0)
+    mu = pd.Series(np.linalg.solve((np.eye(m.n) - A).T, np.ones(m.n)), index=m.index)
+    want = mu.xs("DEU", level="region", drop_level=False).sort_values(ascending=False)
+    assert len(got) == 35
+    assert np.allclose(got.to_numpy(), want.to_numpy(), rtol=1e-8)
+    assert list(got.index) == list(want.index)
     full = pd.read_parquet(io.BytesIO(client.get(f"/jobs/{job}/files/result.parquet").content))
     assert len(full) == 1435                # the file holds every region, as the CLI's --out
     # the same inputs give the same job (its page opens at once), whoever asks
@@ -127,6 +134,10 @@ def test_faulty_upload_is_refused_and_nothing_is_stored(client):
     r = client.post("/files", data={"csrf": tok, "kind": "scenario"},
                     files={"file": ("s.txt", b"name: x", "text/plain")})
     assert r.status_code == 400 and ".yaml" in r.text
+    sc = (ROOT / "examples" / "chn_electronics_halt.yaml").read_text().replace(
+        "table: {dataset: wiod2013, year: 2011}", "table: {path: /etc}")
+    r = client.post("/files", data={"csrf": tok, "kind": "scenario"}, files={"file": ("s.yaml", sc.encode())})
+    assert r.status_code == 400 and "'table.path' names a file on the server" in html.unescape(r.text)
     assert len(list((client.home / "files").rglob("*"))) == before
     assert "firms.csv" not in client.get("/files").text
 
@@ -136,11 +147,13 @@ def test_output_from_an_uploaded_demand_equals_leontief(client, wiod2011):
     job = start(client, "output", {"year": "2011", "top": "10"},
                 files={"demand": ("demand.csv", demand.encode(), "text/csv")})
     assert wait(client, job)["status"] == "done", client.get(f"/jobs/{job}/state").json()
-    got = pd.read_parquet(io.BytesIO(client.get(f"/jobs/{job}/files/result.parquet").content))
+    got = pd.read_parquet(io.BytesIO(client.get(f"/jobs/{job}/files/result.parquet").content)).iloc[:, 0]
     y = pd.Series(0.0, index=wiod2011.index)
     y[("DEU", "c15")], y[("CHN", "c14")] = 1000, 500
     want = iw.gross_output(wiod2011, y)
-    assert np.isclose(got.iloc[:, 0].sum(), want.sum(), rtol=1e-9)
+    assert got.index.equals(want.index)
+    assert np.allclose(got.to_numpy(), want.to_numpy(), rtol=1e-9, atol=1e-9)
+    assert got[("DEU", "c15")] > 1000 and got[("CHN", "c14")] > 500     # at least the demand itself
     stored = [f for f in client.get("/files").text.split("<tr>") if "demand.csv" in f]
     assert stored and "analyst" in stored[0]
 
@@ -181,11 +194,15 @@ def test_cancel_stops_a_running_job(client):
     t0 = time.monotonic()
     while client.get(f"/jobs/{job}/state").json()["status"] != "running" and time.monotonic() - t0 < 60:
         time.sleep(0.1)
+    assert client.get(f"/jobs/{job}/state").json()["status"] == "running"
+    other = TestClient(client.app, cookies={"industwin_user": "someone else"})
+    r = other.post(f"/jobs/{job}/cancel", data={"csrf": token(other)}, follow_redirects=False)
+    assert r.status_code == 403 and "only they" in r.text
     r = client.post(f"/jobs/{job}/cancel", data={"csrf": token(client)}, follow_redirects=False)
     assert r.status_code == 303
     assert client.get(f"/jobs/{job}/state").json()["status"] == "cancelled"
     assert not (client.home / "jobs" / job).exists()
-    assert all(job not in j for j in client.app.state.jobs.running)
+    assert job not in client.app.state.jobs.running
 
 
 def test_created_by_is_recorded(client):
@@ -240,3 +257,108 @@ def test_queue_is_bounded_and_a_restart_loses_nothing(tmp_path):
         assert r.status_code == 503 and "waiting" in r.text
     with TestClient(create_app(settings)) as c:     # a new server runs what the old one left
         assert all(wait(c, j)["status"] == "done" for j in ids)
+
+
+def test_labels_and_names_are_escaped(client):
+    """Scenario names and firm ids land in table labels: they must reach the page as text, never as markup."""
+    evil = '<img src=x onerror="alert(1)">'
+    base = {"year": "2011", "horizon": "30", "shock": "capacity", "shock_nodes": "CHN:c14", "size": "0.2",
+            "start": "1", "recovery_days": "0", "run": "1"}
+    tok = token(client, "/scenarios")
+    ids = []
+    for d in ("5", "6"):
+        r = client.post("/scenarios", data={"csrf": tok, **base, "name": evil, "duration": d}, follow_redirects=False)
+        assert r.status_code == 303, r.text[-300:]
+        ids.append(r.headers["location"].rsplit("/", 1)[-1])
+    assert all(wait(client, j)["status"] == "done" for j in ids)
+    for page in (client.get(f"/scenarios/compare?job={ids[0]}&job={ids[1]}").text, client.get("/scenarios").text,
+                 client.get(f"/jobs/{ids[0]}").text):
+        assert "<img src=x" not in page and "&lt;img src=x" in page
+    cmp = client.get(f"/scenarios/compare?job={ids[0]}&job={ids[1]}").text
+    assert f"({ids[0][:8]})" in cmp and f"({ids[1][:8]})" in cmp        # two runs of one name: two columns
+    assert client.get(f"/scenarios/compare?job={ids[0]}&job={ids[0]}").status_code == 400
+
+
+def test_refusals_are_pages_not_server_errors(client):
+    tok = token(client)
+    cases = [
+        client.post("/lenses/demo", data={"csrf": tok, "region": "DEU", "years": "2011-1995"}),
+        client.post("/lenses/demo", data={"csrf": tok, "region": "DEU", "years": "1-3000000"}),
+        client.post("/lenses/multipliers", data={"csrf": tok, "source": "/etc/passwd"}),
+        client.post("/lenses/output", data={"csrf": tok, "demand__stored": "0" * 32}),
+        client.post("/files", data={"csrf": tok, "kind": "demand"}, files={"file": ("..", b"region,sector,value\n")}),
+        client.get("/economies/DEU?year=1990"),
+        client.get("/economies/DEU?year=abc"),
+        client.get("/consultation/NOTACOUNTRY"),
+        client.get("/no/such/page"),
+        client.get("/jobs/" + "0" * 32),
+        client.get("/jobs/" + "0" * 32 + "/files/../../industwin.db"),
+    ]
+    for r in cases:
+        assert 400 <= r.status_code < 500, (r.request.url, r.status_code, r.text[-300:])
+        assert r.headers["content-type"].startswith("text/html"), r.request.url
+        assert "Traceback" not in r.text and 'role="alert"' in r.text
+    assert "backwards" in cases[0].text and "1900" in cases[1].text and "named datasets" in cases[2].text
+    assert "not a demand file" in cases[3].text and "1995–2011" in cases[5].text
+
+
+def test_a_killed_server_leaves_no_job_running_and_the_next_runs_it(tmp_path):
+    """kill -9 of the server: its job processes end by themselves (they watch the server), and the next server
+    runs the job again into an emptied folder."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    import httpx
+    import psutil
+
+    def serve(port):
+        return subprocess.Popen([str(Path(sys.executable).with_name("industwin")), "serve", "--port", str(port),
+                                 "--home", str(tmp_path), "--workers", "1"], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+
+    def up(url):
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 60:
+            try:
+                return httpx.get(url + "/healthz", timeout=2).json()
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise AssertionError("server did not start")
+
+    with socket.socket() as sk:
+        sk.bind(("127.0.0.1", 0))
+        port = sk.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    proc = serve(port)
+    try:
+        up(url)
+        c = httpx.Client(base_url=url, timeout=30)
+        tok = re.search(r'name="csrf" value="([^"]+)"', c.get("/whoami").text).group(1)
+        r = c.post("/lenses/risk", data={"csrf": tok, "year": "2011", "draws": "400", "horizon": "120"})
+        job = r.headers["location"].rsplit("/", 1)[-1]
+        t0 = time.monotonic()
+        while c.get(f"/jobs/{job}/state").json()["status"] != "running":
+            assert time.monotonic() - t0 < 60
+            time.sleep(0.1)
+        time.sleep(1.0)
+        workers = [p for p in psutil.Process(proc.pid).children(recursive=True) if "job" in " ".join(p.cmdline())
+                   or p.name().startswith("python")]
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        gone, alive = psutil.wait_procs(workers, timeout=15)
+        assert not [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        proc = serve(port)
+        up(url)
+        c = httpx.Client(base_url=url, timeout=30)
+        t0 = time.monotonic()
+        while (st := c.get(f"/jobs/{job}/state").json())["status"] not in ("done", "failed"):
+            assert time.monotonic() - t0 < 300
+            time.sleep(0.3)
+        assert st["status"] == "done", st
+        assert (tmp_path / "jobs" / job / "page.html").exists()
+    finally:
+        proc.kill()
+        proc.wait()

@@ -126,8 +126,8 @@ def test_scenario_runs_with_progress_and_result(page):
     page.get_by_role("button", name="Save and run").click()
     page.wait_for_url("**/jobs/*")
     status = page.locator(".panel h2 .status").first.inner_text()
-    if status in ("queued", "running"):           # the progress is streamed while it runs
-        page.wait_for_selector("progress", timeout=10_000)
+    if status in ("queued", "running"):           # the progress is streamed while it runs (or it has finished)
+        page.wait_for_selector("progress, .panel h2 .status.done", timeout=30_000)
         shot(page, "03-scenario-progress")
     assert finished(page) == "done"
     assert page.get_by_text("runs compared over 90 days").count() == 1

@@ -366,6 +366,9 @@ def second_supplier(network: FirmNetwork, firm, input_industry, supplier=None, s
     k = str(input_industry)
     col = network.W[:, [f]].tocoo()
     cur = col.row[ind[col.row] == k]
+    if not len(col.row):
+        raise SelectionError(f"firm {firm!r} has no suppliers in the network, so none can be doubled. Fix: choose a "
+                             "firm that buys from others")
     if not len(cur):
         near = [c for c in sorted(set(ind[col.row])) if c.lstrip("0") == k.lstrip("0")]
         raise SelectionError(f"firm {firm!r} buys nothing from industry {k!r}"

@@ -94,6 +94,7 @@ def _sites(p):
 
 
 YAML = (".yaml", ".yml", ".json")
+MIN_YEAR, MAX_YEAR = 1900, 2100       # years a request may name (bounds the work a typed range can ask for)
 UPLOADS: dict[str, Upload] = {u.kind: u for u in (
     Upload("demand", "final demand (region, sector, value)", _demand, example="tests/faults/demand_ok.csv"),
     Upload("purchases", "a company's purchases (spend or supplier-specific)", _purchases,
@@ -266,6 +267,9 @@ def parse_years(spec: str | None, option: str = "--years") -> list[int] | None:
         if len(nums) == 2 and nums[1] < nums[0]:
             raise SelectionError(f"{option} {spec!r}: the range {part} runs backwards. Fix: write it "
                                  f"{nums[1]}-{nums[0]}")
+        if any(not MIN_YEAR <= y <= MAX_YEAR for y in nums):
+            raise SelectionError(f"{option} {spec!r}: years run from {MIN_YEAR} to {MAX_YEAR}. Fix: write e.g. "
+                                 "1995-2011")
         out += list(range(nums[0], nums[-1] + 1))
     return out
 

@@ -305,3 +305,10 @@ def _index_table(P: pd.DataFrame, docs: dict) -> pd.DataFrame:
     ranks["findings"] = [len(docs[e][2]) if e in docs else np.nan for e in ranks.index]
     ranks.index.name = "economy"
     return ranks.sort_values("findings", ascending=False)
+
+
+def consultation_agreement(responses) -> pd.DataFrame:
+    """Agreement per priority and stakeholder group of consultation answers (a file or a table with respondent,
+    group, priority, score), as the report shows it (:func:`industwin.strategy.consultation.aggregate`)."""
+    from industwin.strategy.consultation import aggregate, read_responses
+    return aggregate(read_responses(responses))

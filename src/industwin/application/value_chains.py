@@ -211,7 +211,8 @@ def _value_chains(region: str, product: str | None, years: list[int] | None, dat
 
 def _check_years(years: list[int] | None) -> None:
     if years is not None:
-        twice = sorted({y for y in years if years.count(y) > 1})
+        from collections import Counter
+        twice = sorted(y for y, k in Counter(years).items() if k > 1)
         if twice:
             raise SelectionError(f"--years names {', '.join(map(str, twice))} more than once. Fix: name each year once")
 

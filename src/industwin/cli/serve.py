@@ -40,4 +40,4 @@ def serve(host: Annotated[str, typer.Option(help="address to listen on (127.0.0.
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     console.print(f"industwin is serving on [bold]http://{shown}:{port}/[/] (data in {home.resolve()}; "
                   f"{workers} job(s) at a time). Stop with Ctrl+C.")
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    uvicorn.run(application, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 __all__ = ["carbon_border_figures", "carbon_border_page", "chart_tables"]
 
-WITHOUT, WITH = "#1f77b4", "#d62728"
+WITHOUT, WITH = "#0072B2", "#D55E00"           # Okabe–Ito: blue, vermillion
 
 
 def _label(code: str, names: Mapping[str, str], width: int = 34) -> str:

@@ -41,8 +41,8 @@ def _recovery_curves(res: ScenarioResult, top: int = 6) -> go.Figure:
 def _interventions(res: ScenarioResult) -> go.Figure:
     s = res.summary.drop(index="baseline")
     fig = go.Figure()
-    fig.add_bar(x=list(s.index), y=s["loss_avoided"], name="loss avoided", marker_color="#2ca02c")
-    fig.add_bar(x=list(s.index), y=s["cost"], name="cost over the horizon", marker_color="#d62728")
+    fig.add_bar(x=list(s.index), y=s["loss_avoided"], name="loss avoided", marker_color="#0072B2")
+    fig.add_bar(x=list(s.index), y=s["cost"], name="cost over the horizon", marker_color="#D55E00")
     fig.update_layout(barmode="group", height=430,
                       title=f"Each intervention: value added loss avoided vs its cost over {res.scenario.horizon} "
                             f"days [{res.unit}] (baseline loss {res.summary.loc['baseline', 'value_added_loss']:,.0f})")

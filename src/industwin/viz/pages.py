@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 __all__ = ["STYLE", "document", "figure_html", "page_html", "plotly_js", "profile_figures", "write_page"]
 
-COLORS = {"domestic": "#1f77b4", "foreign": "#ff7f0e"}
+COLORS = {"domestic": "#0072B2", "foreign": "#E69F00"}     # Okabe–Ito: blue, orange
 
 
 def profile_figures(profile) -> list[go.Figure]:

@@ -14,11 +14,13 @@ import hmac
 import html as html_mod
 import io
 import json
+import logging
 import re
 import secrets
 import shutil
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -35,15 +38,19 @@ from fastapi.templating import Jinja2Templates
 from industwin.application.catalog import FAMILIES, LENSES, UPLOADS, Lens, lens, validate_upload
 from industwin.errors import IndustwinError, user_message
 from industwin.web.forms import controls, parse_values
-from industwin.web.jobs import JobManager, QueueFull, job_key
+from industwin.web.jobs import JobManager, QueueFull, code_version, job_key
 from industwin.web.store import TERMINAL, Answer, Job, Scenario, Store, StoredFile, new_id, now
 
 __all__ = ["Settings", "create_app"]
 
 HERE = Path(__file__).parent
+log = logging.getLogger("industwin.web")
+CACHE_BYTES = 256 * 2**20       # rendered pieces kept in memory, at most
+SSE_SECONDS = 600               # a progress stream ends after this; the browser reconnects by itself
 MAX_UPLOAD = 200 * 2**20        # bytes; larger files are refused before they are read
 USER_COOKIE, CSRF_COOKIE = "industwin_user", "industwin_csrf"
-SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+SAFE_NAME = re.compile(r"[^\w.-]+")
+FILE_KEYS = ("path", "file")     # keys of a YAML file that name a file on the server: refused from uploads
 
 
 @dataclass
@@ -64,8 +71,8 @@ class Settings:
 class _Render:
     """Rendered pieces that do not change once a job is finished (its tables, its pages), kept in memory."""
 
-    def __init__(self, size: int = 256):
-        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+    def __init__(self, max_bytes: int = CACHE_BYTES):
+        self.max_bytes, self.bytes, self.items, self.lock = max_bytes, 0, OrderedDict(), threading.Lock()
 
     def get(self, key, make):
         with self.lock:
@@ -73,10 +80,14 @@ class _Render:
                 self.items.move_to_end(key)
                 return self.items[key]
         val = make()
+        size = len(val) if isinstance(val, str | bytes) else 1024
         with self.lock:
-            self.items[key] = val
-            if len(self.items) > self.size:
-                self.items.popitem(last=False)
+            if key not in self.items and size <= self.max_bytes // 4:
+                self.items[key] = val
+                self.bytes += size
+                while self.bytes > self.max_bytes:
+                    _, old = self.items.popitem(last=False)
+                    self.bytes -= len(old) if isinstance(old, str | bytes) else 1024
         return val
 
 
@@ -88,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     store = Store(s.url)
     jobs = JobManager(store, home, s.workers, s.max_queue)
     cache = _Render()
+    version = code_version()
 
     @asynccontextmanager
     async def lifespan(app):
@@ -96,7 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         jobs.stop()
 
-    app = FastAPI(title="industwin", lifespan=lifespan, docs_url="/api/docs", redoc_url=None)
+    app = FastAPI(title="industwin", lifespan=lifespan, docs_url=None, redoc_url=None)   # no CDN-served API pages
     app.state.store, app.state.jobs, app.state.settings = store, jobs, s
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["stress"] = _stress
@@ -111,14 +123,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def csrf_of(request: Request) -> str:
         return request.cookies.get(CSRF_COOKIE) or request.state.__dict__.setdefault("csrf", secrets.token_urlsafe(24))
 
+    def set_csrf(request: Request, resp: Response) -> Response:
+        token = csrf_of(request)
+        if request.cookies.get(CSRF_COOKIE) != token:
+            resp.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https")
+        return resp
+
     def page(request: Request, template: str, status: int = 200, **ctx) -> HTMLResponse:
         token = csrf_of(request)
         resp = templates.TemplateResponse(request, template, {"user": user_of(request), "csrf": token,
                                                               "regions": _regions(), "sectors": _sectors(),
                                                               "datasets": _datasets(), **ctx}, status_code=status)
-        if request.cookies.get(CSRF_COOKIE) != token:
-            resp.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
-        return resp
+        return set_csrf(request, resp)
 
     async def form_of(request: Request) -> dict[str, list]:
         """The submitted form (CSRF checked: the token of the cookie must come back in the form or header)."""
@@ -138,7 +155,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def store_upload(kind: str, up, user: str) -> StoredFile:
         """An uploaded file, kept only when the input layer's reader accepts it (same messages as the CLI)."""
-        name = SAFE_NAME.sub("_", Path(up.filename or "upload").name)[:120] or "upload"
+        raw = Path(up.filename or "upload")
+        stem, suffix = SAFE_NAME.sub("_", raw.stem).lstrip(".")[:100], SAFE_NAME.sub("", raw.suffix)[:10]
+        name = (stem or "upload") + suffix
         tmpdir = Path(tempfile.mkdtemp(prefix="upload-", dir=home / "files"))
         try:
             tmp = tmpdir / name
@@ -156,8 +175,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             try:
                 obj = validate_upload(kind, tmp)
             except Exception as e:  # noqa: BLE001 - the reader's message is the page's message
-                code, msg = user_message(e, "see the server's log")
-                raise _Refused(400, msg) from None
+                code, msg = user_message(e, "the server's log has the traceback")
+                if code == 1:
+                    log.exception("reading an uploaded %s file (%s) failed", kind, name)
+                raise _Refused(400 if code == 2 else 500, msg.replace(f"{tmpdir}/", "")) from None
+            if tmp.suffix.lower() in (".yaml", ".yml", ".json"):
+                _no_server_paths(tmp, name)
             digest = h.hexdigest()
             same = [f for f in store.files(kind) if f.sha256 == digest]
             if same:
@@ -175,16 +198,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def submit(ln: Lens, form: dict[str, list], user: str, extra: dict[str, Any] | None = None) -> Job:
         """A job for a lens from a form: its values parsed, its files stored (new uploads, or ones chosen from
         those stored), then checked by the request's schema before it is queued."""
-        values = parse_values(ln, form)
+        try:
+            values = parse_values(ln, form)
+        except IndustwinError as e:
+            raise _Refused(400, str(e)) from None
         values.update(extra or {})
+        src = values.get("source")
+        if isinstance(src, str) and src.lower() not in _datasets():
+            raise _Refused(400, f"source {src!r}: on the web, tables are the named datasets. Fix: choose one of "
+                                f"{', '.join(_datasets())}")
         key_values = dict(values)
         for fname, kind in ln.uploads.items():
             up = next((u for u in form.get(fname, []) if hasattr(u, "filename") and u.filename), None)
             chosen = next((v for v in form.get(f"{fname}__stored", []) if isinstance(v, str) and v), None)
             stored = store_upload(kind, up, user) if up is not None else (
                 store.get(StoredFile, chosen) if chosen else None)
-            if chosen and stored is None:
-                raise _Refused(400, f"{fname}: the stored file {chosen} is not known. Fix: choose another or upload it")
+            if chosen and up is None and (stored is None or stored.kind != kind):
+                raise _Refused(400, f"{fname}: the stored file {chosen} is not a {kind} file. Fix: choose one of the "
+                                    f"stored {kind} files, or upload one")
             if stored is not None:
                 values[fname] = str((home / stored.path).resolve())
                 key_values[fname] = stored.sha256
@@ -194,9 +225,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 build_request(ln, {k: (Path(v) if k in ln.uploads else v) for k, v in values.items()}, Path(tmp))
             except IndustwinError as e:
                 raise _Refused(400, str(e)) from None
-        import industwin
         try:
-            job, _ = jobs.submit(ln.name, values, job_key(ln.name, key_values, industwin.__version__), user)
+            job, _ = jobs.submit(ln.name, values, job_key(ln.name, key_values, version), user)
         except QueueFull as e:
             raise _Refused(503, str(e)) from None
         return job
@@ -231,10 +261,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return make()
 
     def panel_response(request: Request, job: Job) -> HTMLResponse:
-        resp = HTMLResponse(panel(request, job))
-        if request.cookies.get(CSRF_COOKIE) != csrf_of(request):
-            resp.set_cookie(CSRF_COOKIE, csrf_of(request), httponly=True, samesite="strict")
-        return resp
+        return set_csrf(request, HTMLResponse(panel(request, job)))
 
     @app.exception_handler(_Refused)
     async def _refused(request: Request, exc: _Refused):
@@ -243,6 +270,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                 f'{html_mod.escape(exc.message)}</div>', status_code=exc.status)
         return page(request, "error.html", exc.status, message=exc.message)
 
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException):
+        return await _refused(request, _Refused(exc.status_code, str(exc.detail)))
+
+    @app.exception_handler(404)
+    async def _not_found(request: Request, exc):
+        return await _refused(request, _Refused(404, f"{request.url.path}: no such page. Fix: start from the home "
+                                                     "page"))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        parts = [f"{'.'.join(str(x) for x in e.get('loc', ())[1:]) or 'request'}: {e.get('msg', 'invalid')}"
+                 for e in exc.errors()[:5]]
+        return await _refused(request, _Refused(400, "; ".join(parts) + ". Fix: correct the address or the form"))
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception):
+        code, msg = user_message(exc, "the server's log has the traceback")
+        if code == 1:
+            log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        return await _refused(request, _Refused(500 if code == 1 else 400, msg))
+
     # -- pages ----------------------------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse)
     def index(request: Request):
@@ -250,7 +299,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/healthz")
     def healthz():
-        return {"ok": True, "running": len(jobs.running), "queued": len(store.queued(10_000))}
+        return {"ok": True, "running": len(jobs.running), "queued": store.count_queued()}
 
     @app.get("/datasets", response_class=HTMLResponse)
     def datasets(request: Request):
@@ -265,6 +314,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         names = dict(_regions())
         if code not in names or code == "RoW":
             raise _Refused(404, f"no economy {code!r} in WIOD 2013. Fix: choose one on the datasets page")
+        if not 1995 <= year <= 2011:
+            raise _Refused(404, f"year {year}: WIOD 2013 covers 1995–2011. Fix: choose a year in that range")
         return page(request, "economy.html", code=code, name=names[code], year=year,
                     years=list(range(1995, 2012)))
 
@@ -282,7 +333,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lens_run(request: Request, name: str):
         ln = _lens_or_404(name)
         form = await form_of(request)
-        job = submit(ln, form, user_of(request))
+        job = await asyncio.to_thread(submit, ln, form, user_of(request))
         if request.headers.get("hx-request"):
             return panel_response(request, job)
         return RedirectResponse(f"/jobs/{job.id}", 303)
@@ -312,11 +363,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         job_or_404(job_id)
 
         async def stream():
-            last = None
-            while not await request.is_disconnected():
-                st = jobs.state(job_id) or {"status": "failed"}
-                frag = templates.get_template("progress.html").render(state=st, position=jobs.position(job_id)
-                                                                      if st.get("status") == "queued" else None)
+            last, t0 = None, time.monotonic()
+            while not await request.is_disconnected() and time.monotonic() - t0 < SSE_SECONDS:
+                st = await asyncio.to_thread(jobs.state, job_id) or {"status": "failed"}
+                pos = await asyncio.to_thread(jobs.position, job_id) if st.get("status") == "queued" else None
+                frag = templates.get_template("progress.html").render(state=st, position=pos)
                 frag = " ".join(frag.split())
                 if frag != last:
                     last = frag
@@ -332,19 +383,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.post("/jobs/{job_id}/cancel")
     async def job_cancel(request: Request, job_id: str):
         await form_of(request)
-        job_or_404(job_id)
-        jobs.cancel(job_id)
+        job = job_or_404(job_id)
+        if job.created_by != user_of(request):
+            raise _Refused(403, f"this job was started by {job.created_by}; only they can cancel it (others may be "
+                                "waiting for the same result)")
+        await asyncio.to_thread(jobs.cancel, job_id)
         if request.headers.get("hx-request"):
             return panel_response(request, store.get(Job, job_id))
         return RedirectResponse(f"/jobs/{job_id}", 303)
 
     @app.get("/jobs/{job_id}/tables/{k}.{fmt}")
     def job_table(job_id: str, k: int, fmt: str):
-        job_or_404(job_id)
+        job = job_or_404(job_id)
         p = jobs.folder(job_id) / "tables" / f"{k}.parquet"
         if not p.exists() or fmt not in ("csv", "parquet"):
             raise HTTPException(404, "no such table")
-        name = f"{job_id[:8]}-table{k}.{fmt}"
+        title = next((b.get("title", "") for b in (job.result or {}).get("blocks", []) if b.get("table") == k), "")
+        slug = SAFE_NAME.sub("-", title.replace("[", "").replace("]", "")).strip("-")[:80] or f"table{k}"
+        name = f"{job.lens}-{slug}-{job_id[:8]}.{fmt}"
         if fmt == "parquet":
             return FileResponse(p, filename=name)
         return Response(cache.get(("csv", str(p)), lambda: pd.read_parquet(p).to_csv()), media_type="text/csv",
@@ -356,6 +412,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if path not in (job.result or {}).get("files", []):
             raise HTTPException(404, "no such file")
         p = jobs.folder(job_id) / path
+        if not p.is_file():
+            raise HTTPException(404, f"{path}: the job's file is no longer on the server")
         if p.suffix == ".html":
             text = cache.get(("page", str(p), p.stat().st_mtime), lambda: _local_plotly(p.read_text("utf-8")))
             return HTMLResponse(text)
@@ -374,6 +432,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def files(request: Request):
         return page(request, "files.html", files=store.files())
 
+    @app.get("/files/{file_id}")
+    def file_download(file_id: str):
+        f = store.get(StoredFile, file_id) if re.fullmatch(r"[0-9a-f]{32}", file_id) else None
+        if f is None or not (home / f.path).is_file():
+            raise HTTPException(404, "no such file")
+        return FileResponse(home / f.path, filename=f.name)
+
     @app.post("/files")
     async def file_upload(request: Request):
         form = await form_of(request)
@@ -384,7 +449,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                 f"{', '.join(UPLOADS)}")
         if up is None:
             raise _Refused(400, "no file was sent. Fix: choose a file")
-        f = store_upload(kind, up, user_of(request))
+        f = await asyncio.to_thread(store_upload, kind, up, user_of(request))
         if request.headers.get("hx-request"):
             return HTMLResponse(f'<div class="ok" role="status">Accepted: {html_mod.escape(f.name)} '
                                 f'({html_mod.escape(f.summary)})</div>')
@@ -409,7 +474,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         answers = store.answers(economy)
         if answers and not any(getattr(u, "filename", "") for u in form.get("survey", [])):
             extra["survey"] = str(_answers_file(home, economy, answers))
-        job = submit(ln, form, user_of(request), extra)
+        job = await asyncio.to_thread(submit, ln, form, user_of(request), extra)
         if request.headers.get("hx-request"):
             return panel_response(request, job)
         return RedirectResponse(f"/jobs/{job.id}", 303)
@@ -417,6 +482,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/consultation/{economy}", response_class=HTMLResponse)
     def consultation(request: Request, economy: str):
         from industwin.strategy.consultation import GROUPS, questionnaire
+        _economy_or_404(economy)
         return page(request, "consultation.html", economy=economy, questions=questionnaire().to_dict("records"),
                     groups=GROUPS, agreement=_agreement(store.answers(economy)),
                     respondents=len({a.respondent for a in store.answers(economy)}))
@@ -424,6 +490,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.post("/consultation/{economy}")
     async def consultation_answer(request: Request, economy: str):
         from industwin.strategy.consultation import GROUPS, questionnaire
+        _economy_or_404(economy)
         form = await form_of(request)
         who = str((form.get("respondent") or [""])[-1]).strip()
         group = str((form.get("group") or [""])[-1]).strip()
@@ -450,15 +517,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # -- the scenario builder ---------------------------------------------------------------------------------------
     @app.get("/scenarios", response_class=HTMLResponse)
     def scenarios(request: Request):
-        return page(request, "scenarios.html", scenarios=store.scenarios(),
-                    runs=[j for j in store.jobs(lens="simulate") if j.status == "done"])
+        runs = [j for j in store.jobs(lens="simulate") if j.status == "done"]
+        names = {f.id: f.summary for f in store.files("scenario")}
+        return page(request, "scenarios.html", scenarios=store.scenarios(), runs=runs,
+                    run_names={j.id: names.get(Path(j.params.get("scenario", "")).parent.name, "scenario")
+                               for j in runs})
 
     @app.post("/scenarios")
     async def scenario_save(request: Request):
         from industwin.web.scenarios import scenario_from_form
         form = await form_of(request)
         try:
-            data, text = scenario_from_form({k: [str(x) for x in v] for k, v in form.items()})
+            data, text = await asyncio.to_thread(scenario_from_form, {k: [str(x) for x in v] for k, v in form.items()})
         except IndustwinError as e:
             raise _Refused(400, str(e)) from None
         sid = new_id()
@@ -472,7 +542,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                              created_at=now()))
         store.add(Scenario(id=sid, name=data["name"], yaml=text, file_id=sid, created_by=user, created_at=now()))
         if str((form.get("run") or [""])[-1]) == "1":
-            job = submit(lens("simulate"), {"scenario__stored": [sid]}, user)
+            job = await asyncio.to_thread(submit, lens("simulate"), {"scenario__stored": [sid]}, user)
             return RedirectResponse(f"/jobs/{job.id}", 303)
         return RedirectResponse(f"/scenarios#s-{sid}", 303)
 
@@ -489,12 +559,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await form_of(request)
         if store.get(Scenario, sid) is None:
             raise HTTPException(404, "no such scenario")
-        job = submit(lens("simulate"), {"scenario__stored": [sid]}, user_of(request))
+        job = await asyncio.to_thread(submit, lens("simulate"), {"scenario__stored": [sid]}, user_of(request))
         return RedirectResponse(f"/jobs/{job.id}", 303)
 
     @app.get("/scenarios/compare", response_class=HTMLResponse)
     def scenario_compare(request: Request, job: Annotated[list[str] | None, Query()] = None):
-        chosen = [job_or_404(j) for j in (job or [])]
+        chosen = [job_or_404(j) for j in dict.fromkeys(job or [])]
         if len(chosen) < 2:
             raise _Refused(400, "compare needs two finished simulations or more. Fix: tick at least two runs")
         tables = {}
@@ -503,7 +573,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if j.lens != "simulate" or j.status != "done" or not p.exists():
                 raise _Refused(400, f"job {j.id[:8]} is not a finished simulation. Fix: choose finished runs")
             sc = store.get(StoredFile, Path(j.params.get("scenario", "")).parent.name)
-            tables[sc.summary if sc else j.id[:8]] = pd.read_parquet(p)
+            tables[f"{sc.summary if sc else 'scenario'} ({j.id[:8]})"] = pd.read_parquet(p)
         side = pd.concat({k: v["value_added_loss"] for k, v in tables.items()}, axis=1)
         net = pd.concat({k: v["net_benefit"] for k, v in tables.items()}, axis=1)
         return page(request, "compare.html", runs=chosen,
@@ -527,15 +597,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         job = job_or_404(job_id)
         folder = jobs.folder(job_id) / "results"
         user = user_of(request)
+        if job.lens != "synth" or job.status != "done" or not all((folder / f"{k}.parquet").exists()
+                                                                   for k in ("edges", "firms")):
+            raise _Refused(400, "that job is not a finished synthetic network. Fix: choose one listed on this page")
         for kind in ("edges", "firms"):
             src = folder / f"{kind}.parquet"
-            if job.lens != "synth" or not src.exists():
-                raise _Refused(400, "that job is not a finished synthetic network")
+            digest = hashlib.sha256(src.read_bytes()).hexdigest()
+            if any(f.sha256 == digest for f in store.files(kind)):
+                continue                                         # already kept
             fid = new_id()
             (home / "files" / fid).mkdir()
             shutil.copy(src, home / "files" / fid / src.name)
             store.add(StoredFile(id=fid, kind=kind, name=f"synthetic-{job_id[:6]}-{src.name}",
-                                 sha256=hashlib.sha256(src.read_bytes()).hexdigest(), size=src.stat().st_size,
+                                 sha256=digest, size=src.stat().st_size,
                                  path=f"files/{fid}/{src.name}", summary=f"synthetic network of job {job_id[:8]}",
                                  created_by=user, created_at=now()))
         return RedirectResponse("/firms", 303)
@@ -576,6 +650,33 @@ class _Refused(Exception):
         self.status, self.message = status, message
 
 
+def _no_server_paths(path: Path, name: str) -> None:
+    """A scenario or plan sent to the server may not name files on it (a table ``path``, an emissions ``file``):
+    on the web, tables are named datasets and files are uploaded."""
+    import yaml
+
+    def walk(obj, where: str):
+        if isinstance(obj, dict):
+            for k, v in obj.items():
+                if k in FILE_KEYS and v is not None:
+                    raise _Refused(400, f"{name}: '{where}{k}' names a file on the server; on the web, tables are "
+                                        "the named datasets (table: {dataset: wiod2013, year: 2011}). Fix: remove "
+                                        f"'{where}{k}'")
+                walk(v, f"{where}{k}.")
+        elif isinstance(obj, list):
+            for i, v in enumerate(obj):
+                walk(v, f"{where[:-1]}[{i}].")
+    try:
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")), "")
+    except (yaml.YAMLError, UnicodeDecodeError):
+        pass                                   # the reader has accepted it; nothing more to check
+
+
+def _economy_or_404(code: str) -> None:
+    if code not in dict(_regions()) or code == "RoW":
+        raise _Refused(404, f"no economy {code!r} in WIOD 2013. Fix: choose one on the datasets page")
+
+
 def _lens_or_404(name: str) -> Lens:
     try:
         return lens(name)
@@ -595,9 +696,9 @@ def _form(store: Store, name: str) -> dict[str, Any]:
 def _summary(obj: Any) -> str:
     """A few words on an accepted file (rows, columns)."""
     if isinstance(obj, pd.DataFrame | pd.Series):
-        return f"{len(obj):,} rows"
+        return f"{len(obj):,} row{'s' if len(obj) != 1 else ''}"
     if isinstance(obj, list):
-        return f"{len(obj):,} lines"
+        return f"{len(obj):,} line{'s' if len(obj) != 1 else ''}"
     for attr in ("n", "name"):
         if hasattr(obj, attr):
             v = getattr(obj, attr)
@@ -636,8 +737,19 @@ def _html_table(df: pd.DataFrame, fmt: str, rows: int | None = None) -> str:
             except (ValueError, TypeError):
                 return str(v)
         return f'<span class="l">{html_mod.escape(str(v))}</span>'
-    return df.to_html(formatters={c: f for c in df.columns}, escape=False, border=0, classes="t", na_rep="–",
-                      sparsify=False)
+    out = df.copy(deep=False)
+    out.index, out.columns = _escaped(out.index), _escaped(out.columns)
+    return out.to_html(formatters=[f] * out.shape[1], escape=False, border=0, classes="t", na_rep="–",
+                       sparsify=False)
+
+
+def _escaped(ix: pd.Index) -> pd.Index:
+    """Index labels (and names) as escaped text: cells are escaped by the formatter, labels here."""
+    def e(v):
+        return None if v is None else html_mod.escape(str(v))
+    if isinstance(ix, pd.MultiIndex):
+        return pd.MultiIndex.from_tuples([tuple(e(v) for v in t) for t in ix], names=[e(n) for n in ix.names])
+    return pd.Index([e(v) for v in ix], name=e(ix.name), dtype=object)
 
 
 def _blocks(job: Job, folder: Path) -> list[dict[str, Any]]:
@@ -719,10 +831,10 @@ def _agreement(answers: list[Answer]) -> str | None:
     """Agreement per priority and stakeholder group, as the report shows it."""
     if not answers:
         return None
-    from industwin.strategy.consultation import aggregate, read_responses
+    from industwin.application.strategy import consultation_agreement
     df = pd.DataFrame([{"respondent": a.respondent, "group": a.group, "priority": a.priority, "score": a.score}
                        for a in answers])
-    agg = aggregate(read_responses(df))
+    agg = consultation_agreement(df)
     return _html_table(agg, "{:,.2f}")
 
 

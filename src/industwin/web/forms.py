@@ -37,8 +37,10 @@ HELP = {
     "buyers": "comma-separated region codes",
     "emissions": "satellite used as emissions (empty: the table's CO2 account)",
     "employment": "satellite used as jobs (empty: the table's employment account)",
+    "reshore": "move the focal firm's suppliers to firms with COLUMN=VALUE, e.g. region=USA",
+    "stock": "days of inputs held in stock",
 }
-REGION_FIELDS = {"region", "economy", "focus", "reshore"}
+REGION_FIELDS = {"region", "economy", "focus"}
 SECTOR_FIELDS = {"sector", "product"}
 
 
@@ -101,6 +103,8 @@ def controls(ln: Lens, defaults: dict[str, Any] | None = None) -> list[Control]:
         default = defaults.get(name, None if f.default is PydanticUndefined else f.default)
         if name in ln.uploads:
             kind = "file"
+        if kind == "checkbox" and isinstance(default, str):
+            default = default.strip().lower() in ("true", "on", "1", "yes")
         required = f.is_required() and name not in defaults
         label = name.replace("_", " ")
         c = Control(name, kind, label, required, default, choices, HELP.get(name, ""),
@@ -109,8 +113,10 @@ def controls(ln: Lens, defaults: dict[str, Any] | None = None) -> list[Control]:
             c.datalist = "regions"
         elif name in SECTOR_FIELDS and kind == "text":
             c.datalist = "sectors"
-        elif name == "source" and kind == "text":
-            c.datalist = "datasets"
+        elif name == "source" and kind == "text":         # on the web, tables are the named datasets
+            from industwin.data.registry import list_datasets
+            c.kind, c.choices = "select", [d.name for d in list_datasets()]
+            c.required = False
         out.append(c)
     return out
 

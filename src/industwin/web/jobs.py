@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
 import shutil
 import threading
 import time
@@ -37,9 +38,22 @@ class QueueFull(SelectionError):
     """More jobs wait than the server accepts."""
 
 
+def code_version() -> str:
+    """The version of the code that computes results: industwin's version and a checksum of its source files
+    (so a changed formula never serves a result computed before it)."""
+    import industwin
+    root = Path(industwin.__file__).parent
+    h = hashlib.sha256(industwin.__version__.encode())
+    for p in sorted(root.rglob("*")):
+        if p.suffix in (".py", ".yaml", ".csv") and "__pycache__" not in p.parts:
+            h.update(str(p.relative_to(root)).encode())
+            h.update(p.read_bytes())
+    return f"{industwin.__version__}+{h.hexdigest()[:12]}"
+
+
 def job_key(lens_name: str, values: dict[str, Any], version: str) -> str:
     """The identity of a job's inputs: lens, values (files by checksum: see :meth:`JobManager.submit`) and the
-    industwin version that computes it."""
+    version of the code that computes it (:func:`code_version`)."""
     text = json.dumps({"lens": lens_name, "values": values, "version": version}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -75,8 +89,7 @@ class JobManager:
             self._thread.join(timeout=10)
         with self._lock:
             for job_id, (p, conn) in list(self.running.items()):
-                p.terminate()
-                p.join(timeout=5)
+                _end(p)
                 conn.close()
                 self.store.update_job(job_id, status="queued", step="restarted after the server stopped", done=0.0)
             self.running.clear()
@@ -91,7 +104,7 @@ class JobManager:
         same = self.store.finished_with_key(key)
         if same is not None:
             return same, False
-        waiting = len(self.store.queued(self.max_queue + 1))
+        waiting = self.store.count_queued()
         if waiting >= self.max_queue:
             raise QueueFull(f"{waiting} jobs are waiting, the most this server accepts (--max-queue "
                             f"{self.max_queue}). Fix: try again when some have finished, or start the server with "
@@ -111,8 +124,7 @@ class JobManager:
                 return False
             if job_id in self.running:
                 p, conn = self.running.pop(job_id)
-                p.terminate()
-                p.join(timeout=5)
+                _end(p)
                 conn.close()
             self.store.update_job(job_id, status="cancelled", finished_at=now(), message="cancelled by the user")
             self.live.pop(job_id, None)
@@ -133,8 +145,7 @@ class JobManager:
 
     def position(self, job_id: str) -> int | None:
         """Place of a queued job in the queue (1 = next)."""
-        ids = [j.id for j in self.store.queued(self.max_queue + 1)]
-        return ids.index(job_id) + 1 if job_id in ids else None
+        return self.store.queue_position(job_id)
 
     # -- the dispatcher ---------------------------------------------------------------------------------------
     def _loop(self) -> None:
@@ -155,10 +166,11 @@ class JobManager:
             return
         for job in self.store.queued(free):
             folder = self.folder(job.id)
+            shutil.rmtree(folder, ignore_errors=True)            # a run restarted after a stop starts afresh
             folder.mkdir(parents=True, exist_ok=True)
             recv, send = self.ctx.Pipe(duplex=False)
-            p = self.ctx.Process(target=run_job, args=(job.lens, job.params, str(folder), send), daemon=True,
-                                 name=f"industwin-job-{job.id[:8]}")
+            p = self.ctx.Process(target=run_job, args=(job.lens, job.params, str(folder), send, os.getpid()),
+                                 daemon=True, name=f"industwin-job-{job.id[:8]}")
             p.start()
             send.close()
             self.running[job.id] = (p, recv)
@@ -187,10 +199,10 @@ class JobManager:
                     self.store.update_job(job_id, step=lv["step"], done=lv["done"], total=lv["total"])
                 continue
             if final is None:
-                p.join(timeout=1)
+                _end(p, 1)
                 final = ("failed", f"the job's process ended without a result (exit code {p.exitcode}: stopped by "
                                    "the system, perhaps out of memory). Fix: ask for less, or run it again", 1)
-            p.join(timeout=5)
+            _end(p)
             conn.close()
             del self.running[job_id]
             self._written.pop(job_id, None)
@@ -200,3 +212,15 @@ class JobManager:
             else:
                 self.store.update_job(job_id, status="failed", message=final[1], finished_at=now(), step="failed")
             self.live.pop(job_id, None)
+
+
+def _end(p, grace: float = 5.0) -> None:
+    """Stop a job's process: wait for it to end (it has sent its result) or terminate it, then kill it if it
+    is still there after ``grace`` seconds."""
+    p.join(timeout=0.5 if p.is_alive() else 0)
+    if p.is_alive():
+        p.terminate()
+        p.join(timeout=grace)
+    if p.is_alive():
+        p.kill()
+        p.join(timeout=grace)

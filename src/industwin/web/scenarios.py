@@ -84,18 +84,19 @@ def scenario_from_form(form: dict[str, list[str]]) -> tuple[dict[str, Any], str]
     if _one(form, "dv_product"):
         iv["diversify"] = [{"product": _one(form, "dv_product"), "buyers": nodes(_one(form, "dv_buyers")),
                             "origin": _one(form, "dv_origin") or None, "share": _num(form, "dv_share"),
-                            "markup": _num(form, "dv_markup") or 0.0}]
+                            "markup": _num(form, "dv_markup")}]
     if _one(form, "rs_product"):
         iv["reshore"] = [{"product": _one(form, "rs_product"), "buyers": nodes(_one(form, "rs_buyers")),
-                          "to": _list(form, "rs_to"), "markup": _num(form, "rs_markup") or 0.0}]
+                          "to": _list(form, "rs_to"), "markup": _num(form, "rs_markup")}]
     for lst in iv.values():
         for d in lst:
             for k in [k for k, v in d.items() if v is None]:
                 del d[k]
     year = _num(form, "year", int)
     data: dict[str, Any] = {"name": _one(form, "name"), "description": _one(form, "description"),
-                            "table": {"dataset": "wiod2013", **({"year": year} if year else {})},
-                            "horizon": _num(form, "horizon", int) or 365, "shocks": {kind: [shock]}}
+                            "table": {"dataset": "wiod2013", **({"year": year} if year is not None else {})},
+                            "horizon": 365 if _num(form, "horizon", int) is None else _num(form, "horizon", int),
+                            "shocks": {kind: [shock]}}
     if _one(form, "focus"):
         data["focus"] = _one(form, "focus")
     if iv:

@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, Integer, String, Text, create_engine, event, select
+from sqlalchemy import JSON, DateTime, Float, Integer, String, Text, create_engine, event, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 __all__ = ["Base", "Job", "StoredFile", "Scenario", "Answer", "Store", "new_id", "now", "TERMINAL"]
@@ -147,6 +147,23 @@ class Store:
     def queued(self, limit: int) -> list[Job]:
         with self.session() as s:
             return list(s.scalars(select(Job).where(Job.status == "queued").order_by(Job.created_at).limit(limit)))
+
+    def count_queued(self) -> int:
+        with self.session() as s:
+            return s.scalar(select(func.count()).select_from(Job).where(Job.status == "queued")) or 0
+
+    def count_running(self) -> int:
+        with self.session() as s:
+            return s.scalar(select(func.count()).select_from(Job).where(Job.status == "running")) or 0
+
+    def queue_position(self, job_id: str) -> int | None:
+        """1 for the next job to run; None when the job is not queued."""
+        with self.session() as s:
+            job = s.get(Job, job_id)
+            if job is None or job.status != "queued":
+                return None
+            return 1 + (s.scalar(select(func.count()).select_from(Job).where(
+                Job.status == "queued", Job.created_at < job.created_at)) or 0)
 
     def finished_with_key(self, key: str) -> Job | None:
         with self.session() as s:

@@ -9,6 +9,9 @@ stopped. Messages to the server: ``("progress", step, done, total)``, ``("done",
 
 from __future__ import annotations
 
+import os
+import re
+import threading
 import time
 import traceback
 from contextlib import contextmanager
@@ -77,13 +80,46 @@ def serialise(res, folder: Path) -> dict[str, Any]:
     return {"title": res.title, "blocks": blocks, "notes": [_local(n, folder) for n in res.notes], "files": files}
 
 
+def web_words(text: str, lens_name: str, values: dict[str, Any], folder: Path) -> str:
+    """A message in the words of the web form: the command line's option names (``--max-days``, ``FOCAL``)
+    become the form's field names, and the server's folders are left out of file names."""
+    text = _local(text, folder)
+    for v in values.values():
+        if isinstance(v, str) and "/files/" in v:
+            text = text.replace(f"{Path(v).parent}/", "")
+    try:
+        fields = list(lens(lens_name).request.model_fields)
+    except Exception:  # noqa: BLE001 - an unknown lens has no fields to rename
+        fields = []
+    for f in sorted(fields, key=len, reverse=True):
+        label = f"'{f.replace('_', ' ')}'"
+        text = re.sub(rf"(?<![\w-])--{re.escape(f.replace('_', '-'))}(?![\w-])", label, text)
+        text = re.sub(rf"(?<![\w-]){re.escape(f.upper())}(?![\w-])", label, text)
+    return text
+
+
 def _local(text: str, folder: Path) -> str:
     """A sentence without the server's folders (``…/jobs/<id>/results/`` → ``results/``)."""
     return text.replace(f"{folder.resolve()}/", "").replace(f"{folder}/", "")
 
 
-def run_job(lens_name: str, values: dict[str, Any], folder: str, conn) -> None:
+def _watch(server_pid: int) -> None:
+    """End this job when the server that started it is gone (killed, crashed): its next server runs the job
+    again, and two runs must never share the job's folder."""
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(server_pid, 0)
+        except ProcessLookupError:
+            os._exit(3)
+        except PermissionError:
+            pass
+
+
+def run_job(lens_name: str, values: dict[str, Any], folder: str, conn, server_pid: int | None = None) -> None:
     """The body of a job's process (see the module's docstring)."""
+    if server_pid is not None:
+        threading.Thread(target=_watch, args=(server_pid,), daemon=True).start()
     folder_p = Path(folder)
     send = conn.send
     try:
@@ -93,7 +129,8 @@ def run_job(lens_name: str, values: dict[str, Any], folder: str, conn) -> None:
         res = run(req, PipeProgress(send))
         send(("done", serialise(res, folder_p)))
     except BaseException as e:  # noqa: BLE001 - every failure becomes the job's message
-        code, msg = user_message(e, "the traceback is in the job's error.log")
+        code, msg = user_message(e, "the traceback is in error.log in the job's folder on the server")
+        msg = web_words(msg, lens_name, values, folder_p)
         if code == 1:
             (folder_p / "error.log").write_text(traceback.format_exc(), encoding="utf-8")
         try:
