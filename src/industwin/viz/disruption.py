@@ -9,9 +9,11 @@ import plotly.graph_objects as go
 from industwin.analysis.disruption import RiskAssessment, ScenarioResult
 from industwin.data.mrio import REGION
 
+from industwin.viz import COLORWAY
+
 __all__ = ["scenario_figures", "scenario_tables", "risk_figures"]
 
-PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
+PALETTE = COLORWAY
 
 
 def _loss_over_time(res: ScenarioResult) -> go.Figure:
@@ -74,8 +76,8 @@ def scenario_tables(res: ScenarioResult) -> dict[str, pd.DataFrame]:
 def risk_figures(risk: RiskAssessment) -> list[go.Figure]:
     loss = risk.draws["value_added_loss"]
     s = risk.summary
-    f1 = go.Figure(go.Histogram(x=loss, nbinsx=40, marker_color="#1f77b4"))
-    for k, c in (("expected_loss", "#2ca02c"), ("value_at_risk_95", "#ff7f0e"), ("value_at_risk_99", "#d62728")):
+    f1 = go.Figure(go.Histogram(x=loss, nbinsx=40, marker_color=COLORWAY[0]))
+    for k, c in (("expected_loss", "#0072B2"), ("value_at_risk_95", "#E69F00"), ("value_at_risk_99", "#D55E00")):
         f1.add_vline(x=s[k], line_color=c, annotation_text=k.replace("_", " "))
     f1.update_layout(title=f"Distribution of world value added loss over {int(s['draws'])} draws [{risk.unit}]",
                      height=430)

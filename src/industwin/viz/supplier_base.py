@@ -67,7 +67,7 @@ def _net_change(sb: SupplierBase) -> go.Figure:
     n = s.net_change
     n = n[n["site_share_change_pp"].abs() >= 0.1]
     fig = go.Figure(go.Bar(x=[_label(str(c)) for c in n.index], y=n["site_share_change_pp"],
-                           marker_color=["#d62728" if v < 0 else "#2ca02c" for v in n["site_share_change_pp"]],
+                           marker_color=["#D55E00" if v < 0 else "#0072B2" for v in n["site_share_change_pp"]],
                            customdata=n[["suppliers_change"]].to_numpy(),
                            hovertemplate="%{x}: %{y:+.2f} pp of sites, %{customdata[0]:+d} suppliers present"
                                          "<extra></extra>"))

@@ -9,10 +9,11 @@ from plotly.subplots import make_subplots
 
 from industwin.analysis.value_chains import ALL_MANUFACTURES, EconomyValueChains
 
+from industwin.viz import COLORWAY
+
 __all__ = ["value_chain_figures", "value_chain_tables"]
 
-PALETTE = ["#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
-           "#aec7e8", "#ffbb78", "#98df8a"]
+PALETTE = COLORWAY[1:]         # foreign origins; blue (the first) stays for the domestic side
 
 
 def _name(view: EconomyValueChains, code: str) -> str:
@@ -74,7 +75,7 @@ def _position_bars(view: EconomyValueChains) -> go.Figure:
     fig = go.Figure(go.Bar(x=p["upstreamness"], y=labels, orientation="h", name=view.region,
                            hovertemplate="%{y}: %{x:.2f} stages from final use<extra></extra>"))
     fig.add_scatter(x=p["world_median_upstreamness"], y=labels, mode="markers", name="world median, same sector",
-                    marker=dict(symbol="line-ns-open", size=14, color="#d62728"))
+                    marker=dict(symbol="line-ns-open", size=14, color="#D55E00"))
     fig.update_layout(title=f"Upstreamness of {view.region}'s sectors ({view.years[-1]}): average number of "
                             "production stages before final use (Antràs–Chor)", height=40 + 22 * len(p),
                       margin=dict(l=330), xaxis_title="stages")
