@@ -17,7 +17,7 @@ from pydantic_core import PydanticUndefined
 
 from industwin.application.catalog import Lens, parse_list, parse_years
 
-__all__ = ["Control", "controls", "parse_values", "HELP"]
+__all__ = ["HELP", "Control", "controls", "parse_values"]
 
 HELP = {
     "source": "dataset name or table",

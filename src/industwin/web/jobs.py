@@ -26,7 +26,7 @@ from typing import Any
 from industwin.errors import SelectionError
 from industwin.web.store import TERMINAL, Job, Store, new_id, now
 
-__all__ = ["JobManager", "job_key", "QueueFull"]
+__all__ = ["JobManager", "QueueFull", "job_key"]
 
 PRELOAD = ["industwin.web.worker", "industwin.application.tables", "industwin.application.value_chains",
            "industwin.application.disruption", "industwin.application.sustainability",

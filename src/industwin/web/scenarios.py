@@ -11,7 +11,7 @@ import yaml
 
 from industwin.errors import SelectionError
 
-__all__ = ["scenario_from_form", "nodes"]
+__all__ = ["nodes", "scenario_from_form"]
 
 
 def _one(form: dict[str, list[str]], name: str) -> str:

@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Float, Integer, String, Text, create_engine, event, func, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
-__all__ = ["Base", "Job", "StoredFile", "Scenario", "Answer", "Store", "new_id", "now", "TERMINAL"]
+__all__ = ["TERMINAL", "Answer", "Base", "Job", "Scenario", "Store", "StoredFile", "new_id", "now"]
 
 TERMINAL = ("done", "failed", "cancelled")
 

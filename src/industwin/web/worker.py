@@ -23,7 +23,7 @@ from industwin.application.catalog import build_request, lens
 from industwin.application.outputs import write_table
 from industwin.errors import user_message
 
-__all__ = ["run_job", "PipeProgress", "serialise"]
+__all__ = ["PipeProgress", "run_job", "serialise"]
 
 MIN_INTERVAL = 0.2          # seconds between two progress messages of one task (the last one always goes)
 
