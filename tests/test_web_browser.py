@@ -161,6 +161,7 @@ def test_company_carbon_from_uploaded_files(page):
     form.get_by_role("button", name="Run").click()
     page.wait_for_selector("#out-carbon .status.done", timeout=120_000)
     assert "scope" in page.locator("#out-carbon").inner_text().lower()
+    page.frame_locator("#out-carbon iframe.page").locator(".plotly-graph-div").first.wait_for(timeout=60_000)
     shot(page, "06-carbon")
 
 
@@ -193,6 +194,7 @@ def test_firm_network_synthetic_then_esri_and_cancel(page):
     esri.get_by_role("button", name="Run").click()
     page.wait_for_selector("#out-esri .status.done", timeout=180_000)
     assert "anonymised" in page.locator("#out-esri").inner_text()
+    page.frame_locator("#out-esri iframe.page").locator(".plotly-graph-div").first.wait_for(timeout=60_000)
     shot(page, "09-firms-esri")
     page.goto("/lenses/risk")
     page.get_by_label("draws").fill("50000")

@@ -9,6 +9,7 @@ interface leaves at their defaults. An interface builds the request from a lens 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,11 +143,16 @@ class Lens:
     hidden: tuple[str, ...] = ()
     fixed: Mapping[str, Any] = field(default_factory=dict)
     heavy: bool = False
+    about: str = ""              # what the lens does, for a form (default: the request's first sentence)
 
     @property
     def summary(self) -> str:
-        doc = (self.request.__doc__ or "").strip()
-        return " ".join(doc.split("\n\n")[0].split())
+        """The request's first sentence, in plain words (reST roles and literals as their text)."""
+        if self.about:
+            return self.about
+        doc = " ".join((self.request.__doc__ or "").strip().split("\n\n")[0].split())
+        first = re.split(r"(?<=[.!?])\s+(?=[A-Z`])", doc, maxsplit=1)[0]
+        return re.sub(r":\w+:`~?(?:[\w.]+\.)?([\w]+)`", r"\1", first).replace("``", "")
 
     def form_fields(self) -> list[str]:
         """The fields a user sets: everything but outputs, hidden and fixed ones."""
@@ -166,7 +172,9 @@ def _lenses() -> list[Lens]:
         Lens("output", tables.OutputRequest, "Tables", "Output for a final demand", out, {"demand": "demand"},
              hidden=tbl),
         Lens("demo", value_chains.DemoRequest, "Economy", "Economy profile and value chains over years",
-             {"html": "page.html"}, hidden=tbl),
+             {"html": "page.html"}, hidden=tbl,
+             about="One economy's profile (its sectors, where its inputs and the value of its products come from) "
+                   "and its value chains over the years, with charts."),
         Lens("gvc", value_chains.GVCRequest, "Value chains", "GVC participation and export decomposition", out,
              hidden=tbl),
         Lens("origin", value_chains.OriginRequest, "Value chains", "Origin of value added in final products", out,
@@ -205,9 +213,13 @@ def _lenses() -> list[Lens]:
              {"edges": "edges", "firms": "firms"}),
         Lens("report", strategy.ReportRequest, "Strategy", "Strategy report", {"out": "report.html"},
              {"survey": "survey", "risk": "risk"}, hidden=(*tbl, "all", "dask", "pdf"),
-             fixed={"all": False, "dask": False, "pdf": True}, heavy=True),
+             fixed={"all": False, "dask": False, "pdf": True}, heavy=True,
+             about="An economy's diagnosis across the five grand challenges against its peers, material findings "
+                   "ranked with their trend, confidence and what-ifs; HTML and PDF."),
         Lens("supplier-base", supplier_base.SupplierBaseRequest, "Company carbon", "A company's supply base",
-             {"out": "results"}, {"sites": "sites"}, hidden=tbl),
+             {"out": "results"}, {"sites": "sites"}, hidden=tbl,
+             about="A company's tier-1 supplier sites over the years (default: Apple's lists 2012–2022): sites by "
+                   "country, concentration, who moved where, and the sector in the MRIO beside them."),
         Lens("carbon-border", carbon_border.CarbonBorderRequest, "Decarbonisation",
              "Carbon price and border adjustment", {"out": "results"}, {"scenario": "border"}),
     ]
