@@ -32,14 +32,13 @@ from industwin.web.store import Answer, Scenario, StoredFile, new_id, now
 
 __all__ = ["add_area_routes"]
 
-SSE_SECONDS = 600               # a progress stream ends after this; the browser reconnects by itself
-
 
 def add_area_routes(app: FastAPI, w: Web) -> None:
     """Add these routes to ``app``."""
     # -- the strategy report and its consultation -----------------------------------------------------------------
     @app.get("/report", response_class=HTMLResponse)
     def report(request: Request, economy: str = "DEU"):
+        economy_or_404(economy)
         ln = lens("report")
         return w.page(request, "report.html", ln=ln, economy=economy,
                     controls=controls(ln, {"economy": economy, "year": 2011}), stored=stored_files(w.store, ln),

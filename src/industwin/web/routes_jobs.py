@@ -65,7 +65,7 @@ def add_job_routes(app: FastAPI, w: Web) -> None:
         return w.page(request, "lenses.html")
 
     @app.get("/lenses/{name}", response_class=HTMLResponse)
-    def lenslens_form_of(request: Request, name: str):
+    def lens_page(request: Request, name: str):
         ln = lens_or_404(name)
         defaults = {k: v for k, v in request.query_params.items() if k in ln.request.model_fields}
         return w.page(request, "lens.html", ln=ln, controls=controls(ln, defaults), stored=stored_files(w.store, ln))
