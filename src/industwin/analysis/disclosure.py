@@ -143,31 +143,21 @@ def audit(table: pd.DataFrame, suppressed: pd.DataFrame) -> pd.DataFrame:
     unknown = list(zip(*np.nonzero(mask)))
     if not unknown:
         return pd.DataFrame(columns=["row", "column", "value", "lower", "upper", "width"])
-    pos = {rc: k for k, rc in enumerate(unknown)}
-    A, b = [], []
-    for r in range(R):                                      # Σ_c x[r, c] − x[r, total] = 0 for r < R−1 …
-        coef = np.zeros(len(unknown))
-        rhs = 0.0
-        for c in range(C):
-            sign = -1.0 if c == C - 1 else 1.0
-            if (r, c) in pos:
-                coef[pos[r, c]] += sign
-            else:
-                rhs -= sign * vals[r, c]
-        A.append(coef)
-        b.append(rhs)
-    for c in range(C):
-        coef = np.zeros(len(unknown))
-        rhs = 0.0
-        for r in range(R):
-            sign = -1.0 if r == R - 1 else 1.0
-            if (r, c) in pos:
-                coef[pos[r, c]] += sign
-            else:
-                rhs -= sign * vals[r, c]
-        A.append(coef)
-        b.append(rhs)
-    A_eq, b_eq = np.array(A), np.array(b)
+    # every row sums to its total (last column), every column to its total (last row): Σ s·x = 0 with s = −1
+    # on the margin; the unknowns' coefficients on the left, the published cells on the right
+    ur, uc = np.nonzero(mask)
+    k = np.arange(len(unknown))
+    known = np.where(mask, 0.0, vals)
+    s_row = np.ones((R, C))
+    s_row[:, -1] = -1.0
+    s_col = np.ones((R, C))
+    s_col[-1, :] = -1.0
+    a_row = np.zeros((R, len(unknown)))
+    a_row[ur, k] = s_row[ur, uc]
+    a_col = np.zeros((C, len(unknown)))
+    a_col[uc, k] = s_col[ur, uc]
+    A_eq = np.vstack([a_row, a_col])
+    b_eq = np.concatenate([-(s_row * known).sum(axis=1), -(s_col * known).sum(axis=0)])
     rows = []
     for k, (r, c) in enumerate(unknown):
         obj = np.zeros(len(unknown))

@@ -142,7 +142,6 @@ class Lens:
     uploads: Mapping[str, str] = field(default_factory=dict)
     hidden: tuple[str, ...] = ()
     fixed: Mapping[str, Any] = field(default_factory=dict)
-    heavy: bool = False
     about: str = ""              # what the lens does, for a form (default: the request's first sentence)
 
     @property
@@ -187,11 +186,11 @@ def _lenses() -> list[Lens]:
         Lens("suppliers", value_chains.SuppliersRequest, "Value chains", "Foreign suppliers an economy depends on",
              out, hidden=tbl),
         Lens("value-chains", value_chains.ValueChainsRequest, "Value chains", "Value chains over the years",
-             {"html": "page.html"}, hidden=("dask",), heavy=True),
+             {"html": "page.html"}, hidden=("dask",)),
         Lens("simulate", disruption.SimulateRequest, "Disruption", "Simulate a disruption scenario",
              {"out": "results"}, {"scenario": "scenario"}, hidden=tbl),
         Lens("risk", disruption.RiskRequest, "Disruption", "Monte Carlo risk assessment", {"html": "page.html"},
-             hidden=(*tbl, "dask"), fixed={"dask": False}, heavy=True),
+             hidden=(*tbl, "dask"), fixed={"dask": False}),
         Lens("carbon", sustainability.CarbonRequest, "Company carbon", "A company's carbon footprint (scopes 1–3)",
              {"out": "results"}, {"purchases": "purchases", "activities": "activities"}),
         Lens("jobs", sustainability.JobsRequest, "Jobs", "Jobs through the production network",
@@ -204,7 +203,7 @@ def _lenses() -> list[Lens]:
              {"out": "results"}),
         Lens("esri", firms.ESRIRequest, "Firm networks", "Systemic risk (ESRI) of every firm", {"out": "results"},
              {"edges": "edges", "firms": "firms", "essentiality": "essentiality", "supply_base": "sites"},
-             hidden=("dask", "gpu"), heavy=True),
+             hidden=("dask", "gpu")),
         Lens("tiers", firms.TiersRequest, "Firm networks", "Tiers and single points of failure of a firm", out,
              {"edges": "edges", "firms": "firms", "essentiality": "essentiality"}),
         Lens("intervene", firms.InterveneRequest, "Firm networks", "Interventions for a firm", out,
@@ -213,7 +212,7 @@ def _lenses() -> list[Lens]:
              {"edges": "edges", "firms": "firms"}),
         Lens("report", strategy.ReportRequest, "Strategy", "Strategy report", {"out": "report.html"},
              {"survey": "survey", "risk": "risk"}, hidden=(*tbl, "all", "dask", "pdf"),
-             fixed={"all": False, "dask": False, "pdf": True}, heavy=True,
+             fixed={"all": False, "dask": False, "pdf": True},
              about="An economy's diagnosis across the five grand challenges against its peers, material findings "
                    "ranked with their trend, confidence and what-ifs; HTML and PDF."),
         Lens("supplier-base", supplier_base.SupplierBaseRequest, "Company carbon", "A company's supply base",

@@ -147,9 +147,9 @@ class Web:
             if tmp.suffix.lower() in (".yaml", ".yml", ".json"):
                 no_server_paths(tmp, name)
             digest = h.hexdigest()
-            same = [f for f in self.store.files(kind) if f.sha256 == digest]
-            if same:
-                return same[0]
+            same = self.store.file_with(kind, digest)
+            if same is not None:
+                return same
             fid = new_id()
             final = self.home / "files" / fid
             final.mkdir()

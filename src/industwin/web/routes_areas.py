@@ -184,7 +184,7 @@ def add_area_routes(app: FastAPI, w: Web) -> None:
         for kind in ("edges", "firms"):
             src = folder / f"{kind}.parquet"
             digest = hashlib.sha256(src.read_bytes()).hexdigest()
-            if any(f.sha256 == digest for f in w.store.files(kind)):
+            if w.store.file_with(kind, digest) is not None:
                 continue                                         # already kept
             fid = new_id()
             (w.home / "files" / fid).mkdir()

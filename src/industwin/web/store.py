@@ -152,10 +152,6 @@ class Store:
         with self.session() as s:
             return s.scalar(select(func.count()).select_from(Job).where(Job.status == "queued")) or 0
 
-    def count_running(self) -> int:
-        with self.session() as s:
-            return s.scalar(select(func.count()).select_from(Job).where(Job.status == "running")) or 0
-
     def queue_position(self, job_id: str) -> int | None:
         """1 for the next job to run; None when the job is not queued."""
         with self.session() as s:
@@ -176,6 +172,12 @@ class Store:
             q = q.where(StoredFile.kind == kind)
         with self.session() as s:
             return list(s.scalars(q))
+
+    def file_with(self, kind: str, sha256: str) -> StoredFile | None:
+        """A stored file of that kind and content, if one is kept."""
+        with self.session() as s:
+            return s.scalars(select(StoredFile).where(StoredFile.kind == kind, StoredFile.sha256 == sha256)
+                             .limit(1)).first()
 
     def scenarios(self) -> list[Scenario]:
         with self.session() as s:
