@@ -362,3 +362,13 @@ def test_a_killed_server_leaves_no_job_running_and_the_next_runs_it(tmp_path):
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_a_database_that_cannot_be_opened_is_a_message(tmp_path):
+    from industwin.errors import DataError
+    for url, words in ((f"sqlite:///{tmp_path}/no/such/folder/x.db", "cannot be opened"),
+                       ("postgresql+psycopg://me:secret@127.0.0.1:1/x", "cannot be opened"),
+                       ("nope://x", "cannot be opened")):
+        with pytest.raises(DataError, match=words) as e:
+            create_app(Settings(home=tmp_path, db=url))
+        assert "secret" not in str(e.value) and "Fix" in str(e.value)

@@ -15,7 +15,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Float, Integer, String, Text, create_engine, event, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+
+from industwin.errors import DataError
 
 __all__ = ["TERMINAL", "Answer", "Base", "Job", "Scenario", "Store", "StoredFile", "new_id", "now"]
 
@@ -106,6 +110,20 @@ class Store:
 
     def __init__(self, url: str):
         self.url = url
+        try:
+            shown = make_url(url).render_as_string(hide_password=True)
+        except ArgumentError:
+            raise DataError(f"--db {url!r}: not a database URL. Fix: e.g. sqlite:///industwin.db or "
+                            "postgresql+psycopg://user@host/industwin") from None
+        try:
+            self._open(url)
+        except (ArgumentError, NoSuchModuleError, ModuleNotFoundError, OperationalError) as e:
+            reason = " ".join(str(getattr(e, "orig", None) or e).split())[:160]
+            raise DataError(f"--db {shown}: the database cannot be opened ({reason}). Fix: check the URL, that the "
+                            "server runs and accepts you, and that its driver is installed (PostgreSQL: pip install "
+                            "'industwin[postgres]')") from None
+
+    def _open(self, url: str) -> None:
         sqlite = url.startswith("sqlite")
         self.engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30} if sqlite else {},
                                     json_serializer=lambda o: json.dumps(o, default=str), pool_pre_ping=not sqlite)
