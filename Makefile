@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
-system:                       # Debian's Chromium for the browser tests (only when missing)
+system:                       # Debian's Chromium (browser tests) and PostgreSQL (database tests), when missing
 	bash scripts/setup-system.sh
 
 demo: $(VENV)/.installed

@@ -58,3 +58,20 @@ def wiod2011() -> iw.MRIO:
         pytest.fail(f"real data missing: {DATA}/wiod2013 (set INDUSTWIN_DATA)")
     m = iw.load("wiod2013", 2011)
     return m.with_satellite(iw.Satellite("va", m.V, ["value_added"], "M USD"))
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL cluster of the test session's own (see tests/servers.py)."""
+    from servers import PostgresCluster
+    pg = PostgresCluster()
+    yield pg
+    pg.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A new, empty database on each backend the collaboration layer supports."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'industwin.db'}"
+    return request.getfixturevalue("postgres").database()

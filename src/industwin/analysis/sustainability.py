@@ -55,6 +55,9 @@ class Purchase(Schema):
     supplier: str = ""
     supplier_kg_per_usd: float | None = Field(None, ge=0, description="supplier's own factor, kg CO2e per USD of year")
     supplier_kg: float | None = Field(None, ge=0, description="supplier's own footprint of this line, kg CO2e")
+    product_id: str = Field("", description="the product's URN as in its supplier's PACT footprint (productIds)")
+    quantity: float | None = Field(None, ge=0, description="amount bought, in the declared unit of the supplier's "
+                                                           "footprint (e.g. kilogram)")
 
     @model_validator(mode="after")
     def _one_supplier_figure(self) -> "Purchase":
@@ -77,7 +80,8 @@ class Activity(Schema):
 def read_purchases(path_or_df, source: str = "purchases") -> list[Purchase]:
     """Purchases from a CSV / Parquet / Excel file or DataFrame (columns as :class:`Purchase`), every problem
     listed with its line."""
-    df = read_table(path_or_df, f"{source} file", text=("naics", "currency", "basis", "description", "supplier"))
+    df = read_table(path_or_df, f"{source} file", text=("naics", "currency", "basis", "description", "supplier",
+                                                         "product_id"))
     return records(df, Purchase, doc=DOC)
 
 
@@ -98,13 +102,27 @@ def _lines(src, reader, source: str) -> tuple[list, str, int]:
     return reader(path, source), str(path), 2 if path.suffix.lower() not in (".parquet",) else 1
 
 
+def _footprint_index(footprints) -> dict[str, object]:
+    """Active PACT footprints by lower-case product id (the newest where several name one product)."""
+    idx: dict[str, object] = {}
+    for pf in sorted(footprints or [], key=lambda p: p.created):
+        if pf.status == "Active":
+            for pid in pf.productIds:
+                idx[pid.lower()] = pf
+    return idx
+
+
 def scope3_purchased_goods(purchases, factors: pd.DataFrame | None = None, cpi: pd.DataFrame | None = None,
-                           source: str = "purchases") -> pd.DataFrame:
+                           source: str = "purchases", footprints=None) -> pd.DataFrame:
     """Scope 3 category 1 emissions of each purchase line (kg CO2e), spend-based with the EPA factors
-    (module docstring), hybrid where the supplier's own footprint is given. Columns: the line's fields,
-    ``spend_2022usd``, ``factor`` (kg CO2e per 2022 USD), ``method`` (``spend-based`` / ``supplier-specific``),
-    ``kg_co2e``."""
+    (module docstring), hybrid where the supplier's own footprint is given: a line's ``supplier_kg`` or
+    ``supplier_kg_per_usd``, or — when the line names a ``product_id`` and ``quantity`` and ``footprints``
+    (PACT v3 ProductFootprints received from suppliers) hold an Active one for that product —
+    ``quantity × pcfExcludingBiogenicUptake / declaredUnitAmount``. Columns: the line's fields,
+    ``spend_2022usd``, ``factor`` (kg CO2e per 2022 USD), ``method`` (``spend-based`` / ``supplier-specific`` /
+    ``supplier PCF (PACT)``), ``pcf_id``, ``kg_co2e``."""
     rows, source, first = _lines(purchases, read_purchases, source)
+    pcfs = _footprint_index(footprints)
     f = epa_factors() if factors is None else factors
     cpi = us_commodity_cpi() if cpi is None else cpi
     issues = []
@@ -120,6 +138,14 @@ def scope3_purchased_goods(purchases, factors: pd.DataFrame | None = None, cpi: 
         if p.year not in cpi.columns:
             issues.append(ValidationIssue(source, f"{where}: year", f"no price index for {p.year}",
                                           f"use a year in {list(cpi.columns)}"))
+        pf = pcfs.get(p.product_id.lower()) if p.product_id else None
+        if pf is not None and p.quantity is None:
+            issues.append(ValidationIssue(source, f"{where}: quantity", f"the supplier's footprint of {p.product_id} "
+                                          f"is per {pf.pcf.declaredUnitOfMeasurement}, but the line has no quantity",
+                                          f"give the quantity bought in {pf.pcf.declaredUnitOfMeasurement}"))
+        if pf is not None and (p.supplier_kg is not None or p.supplier_kg_per_usd is not None):
+            issues.append(ValidationIssue(source, f"{where}: product_id", "both a supplier figure and a received "
+                                          "footprint apply", "keep one: remove supplier_kg(_per_usd) or product_id"))
     if issues:
         raise ValidationError(issues)
     out = []
@@ -129,14 +155,18 @@ def scope3_purchased_goods(purchases, factors: pd.DataFrame | None = None, cpi: 
         defl = cpi.loc[code, 2022] / cpi.loc[code, p.year] if code in cpi.index else 1.0
         spend22 = p.spend * defl
         factor = row["with_margins" if p.basis == "purchaser" else "without_margins"]
-        if p.supplier_kg is not None:
+        pf = pcfs.get(p.product_id.lower()) if p.product_id else None
+        pcf_id = ""
+        if pf is not None:
+            kg, method, pcf_id = p.quantity * pf.kg_per_declared_unit, "supplier PCF (PACT)", pf.id
+        elif p.supplier_kg is not None:
             kg, method = p.supplier_kg, "supplier-specific"
         elif p.supplier_kg_per_usd is not None:
             kg, method = p.supplier_kg_per_usd * p.spend, "supplier-specific"
         else:
             kg, method = spend22 * factor, "spend-based"
         out.append({**p.model_dump(), "title": row["title"], "useeio": code, "spend_2022usd": spend22,
-                    "factor": factor, "method": method, "kg_co2e": kg})
+                    "factor": factor, "method": method, "pcf_id": pcf_id, "kg_co2e": kg})
     df = pd.DataFrame(out)
     df.attrs["unit"] = "kg CO2e"
     return df
@@ -186,11 +216,12 @@ class CompanyFootprint:
         return float(self.scopes.get("scope 3 (cat. 1)", 0.0) / op) if op else float("inf")
 
 
-def company_footprint(activities, purchases, top: int = 10) -> CompanyFootprint:
+def company_footprint(activities, purchases, top: int = 10, footprints=None) -> CompanyFootprint:
     """Scope 1, 2 and 3 (category 1) of a company from its activity data and purchase list, in t CO2e, with
-    the purchases that weigh most (hot spots by NAICS commodity)."""
+    the purchases that weigh most (hot spots by NAICS commodity); ``footprints``: suppliers' PACT footprints
+    that replace the spend-based estimate of the lines naming their products."""
     s12 = scope12(activities) if activities is not None else pd.DataFrame(columns=["scope", "kg_co2e"])
-    s3 = scope3_purchased_goods(purchases)
+    s3 = scope3_purchased_goods(purchases, footprints=footprints)
     scopes = pd.Series({"scope 1": s12.loc[s12["scope"] == "Scope 1", "kg_co2e"].sum() / 1e3,
                         "scope 2": s12.loc[s12["scope"] == "Scope 2", "kg_co2e"].sum() / 1e3,
                         "scope 3 (cat. 1)": s3["kg_co2e"].sum() / 1e3}, name="t CO2e")

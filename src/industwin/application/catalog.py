@@ -49,6 +49,16 @@ def _activities(p):
     return read_activities(p)
 
 
+def _footprints(p):
+    from industwin.data.pact import read_footprints
+    return read_footprints(p)
+
+
+def _products(p):
+    from industwin.analysis.product_footprint import read_products
+    return read_products(p)
+
+
 def _scenario(p):
     from industwin.analysis.disruption import read_scenario
     return read_scenario(p)
@@ -102,6 +112,8 @@ UPLOADS: dict[str, Upload] = {u.kind: u for u in (
            example="examples/company/purchases.csv"),
     Upload("activities", "a company's own activities (fuels, electricity)", _activities,
            example="examples/company/activities.csv"),
+    Upload("footprints", "suppliers' product carbon footprints (PACT v3 JSON)", _footprints, (".json",)),
+    Upload("products", "a company's products (id, unit, amount, allocation share)", _products),
     Upload("scenario", "a disruption scenario", _scenario, YAML, "examples/chn_electronics_halt.yaml"),
     Upload("plan", "a decarbonisation plan", _plan, YAML),
     Upload("border", "a carbon-price and border-adjustment scenario", _border, YAML,
@@ -192,7 +204,8 @@ def _lenses() -> list[Lens]:
         Lens("risk", disruption.RiskRequest, "Disruption", "Monte Carlo risk assessment", {"html": "page.html"},
              hidden=(*tbl, "dask"), fixed={"dask": False}),
         Lens("carbon", sustainability.CarbonRequest, "Company carbon", "A company's carbon footprint (scopes 1–3)",
-             {"out": "results"}, {"purchases": "purchases", "activities": "activities"}),
+             {"out": "results"}, {"purchases": "purchases", "activities": "activities", "footprints": "footprints",
+                                  "products": "products"}),
         Lens("jobs", sustainability.JobsRequest, "Jobs", "Jobs through the production network",
              {"html": "page.html"}, hidden=tbl),
         Lens("decarbonise", sustainability.DecarboniseRequest, "Decarbonisation", "Decarbonisation plan",

@@ -16,11 +16,21 @@ from industwin.cli.common import AllowNegative, Out, Source, SourceOpt, Top, Uni
 def carbon(purchases: Annotated[Path, typer.Argument(help="purchases CSV/Parquet/Excel: naics, spend, year, basis, …")],
            activities: Annotated[Path | None, typer.Option(help="scope 1/2 activity data: item, unit, amount")]
            = None,
+           footprints: Annotated[Path | None, typer.Option(help="suppliers' PACT v3 footprints (.json): purchase "
+                                                                "lines with product_id and quantity use them")] = None,
+           products: Annotated[Path | None, typer.Option(help="the company's products (product_id, name, unit, "
+                                                              "amount, share): write their PACT footprints")] = None,
+           company: Annotated[str, typer.Option(help="company name for --products")] = "",
+           company_id: Annotated[str, typer.Option(help="company URN for --products (e.g. urn:lei:…)")] = "",
+           year: Annotated[int | None, typer.Option(help="reference year of --products' footprints")] = None,
+           country: Annotated[str | None, typer.Option(help="ISO 3166 alpha-2 country of --products")] = None,
            out: Annotated[Path, typer.Option("--out", "-o", help="folder for the line tables and report.html, "
                                                                 "replaced whole")] = Path("industwin-carbon")) -> None:
     """A company's GHG Protocol footprint: scope 1 and 2 (UK 2024 factors), scope 3 purchased goods (EPA
-    factors, spend-based or supplier-specific), the supply-chain-to-operational ratio and the hot spots."""
-    execute(su.CarbonRequest, purchases=purchases, activities=activities, out=out)
+    factors, spend-based, supplier-specific or suppliers' PACT footprints), the supply-chain-to-operational
+    ratio and the hot spots; with --products, the PACT v3 footprints of the company's products."""
+    execute(su.CarbonRequest, purchases=purchases, activities=activities, footprints=footprints, products=products,
+            company=company, company_id=company_id, year=year, country=country, out=out)
 
 
 @app.command()

@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from industwin.application.catalog import FAMILIES, LENSES, UPLOADS
+from industwin.collab.pact_host import PactHost, add_pact_routes
 from industwin.errors import user_message
 from industwin.web.context import Web
 from industwin.web.render import Refused, log, short, stress, wiod_labels
@@ -43,6 +44,8 @@ class Settings:
     workers: int = 2
     max_queue: int = 1000
     max_upload: int = MAX_UPLOAD
+    pact_http: bool = False          # serve PACT over plain HTTP too (development only; PACT requires HTTPS)
+    token_seconds: int = 3600        # lifetime of a PACT access token
 
     @property
     def url(self) -> str:
@@ -56,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     templates.env.filters["short"] = short
     templates.env.globals.update(families=FAMILIES, lenses=LENSES, uploads=UPLOADS)
     w = Web(settings or Settings(), templates)
+    pact = PactHost(w.store, w.settings.pact_http, w.settings.token_seconds)
 
     @asynccontextmanager
     async def lifespan(app):
@@ -63,9 +67,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await asyncio.to_thread(wiod_labels)
         yield
         w.jobs.stop()
+        pact.close()
 
     app = FastAPI(title="industwin", lifespan=lifespan, docs_url=None, redoc_url=None)   # no CDN-served API pages
     app.state.web, app.state.store, app.state.jobs, app.state.settings = w, w.store, w.jobs, w.settings
+    app.state.pact = pact
 
     @app.exception_handler(Refused)
     async def _refused(request: Request, exc: Refused):
@@ -96,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
         return await _refused(request, Refused(500 if code == 1 else 400, msg))
 
+    add_pact_routes(app, pact)
     add_job_routes(app, w)
     add_area_routes(app, w)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")     # after /static/plotly.min.js

@@ -2,7 +2,8 @@
 
 Storage through SQLAlchemy 2: an embedded SQLite file by default (no set-up; WAL journal so that pages read
 while jobs write), any SQLAlchemy URL (``postgresql+psycopg://…``) for a shared server. Every stored object
-records who created it (``created_by``), so that organisations can be added later without a redesign. Large
+records who created it (``created_by``). The schema is made and changed by Alembic migrations
+(:func:`migrate`, run when a Store opens). Large
 things (result tables, pages, PDFs, uploaded files) live as files in the server's home folder; the database
 holds their names and checksums.
 """
@@ -11,17 +12,21 @@ from __future__ import annotations
 
 import json
 import uuid
+from pathlib import Path
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, Integer, String, Text, create_engine, event, func, select
+from sqlalchemy import JSON, DateTime, Float, Integer, String, Text, create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 from industwin.errors import DataError
 
-__all__ = ["TERMINAL", "Answer", "Base", "Job", "Scenario", "Store", "StoredFile", "new_id", "now"]
+__all__ = ["TERMINAL", "Answer", "Base", "Job", "Scenario", "Store", "StoredFile", "migrate", "new_id", "now"]
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+BASELINE = "0001"            # the tables of databases made before migrations existed
 
 TERMINAL = ("done", "failed", "cancelled")
 
@@ -105,6 +110,32 @@ class Answer(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
 
 
+def migrate(engine) -> str:
+    """Bring the database to the newest schema with the Alembic migrations in ``web/migrations``; a database
+    made before migrations existed (tables, no version) is stamped at the baseline first. On PostgreSQL an
+    advisory lock keeps two servers starting at once from migrating together. Returns the revision."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    with engine.connect() as conn:
+        if MigrationContext.configure(conn).get_current_revision() == head:
+            return head
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(4815162342)"))
+        cfg.attributes["connection"] = conn
+        insp = inspect(conn)
+        if insp.has_table("jobs") and not insp.has_table("alembic_version"):
+            command.stamp(cfg, BASELINE)
+        command.upgrade(cfg, "head")
+    return head
+
+
 class Store:
     """The database: ``url`` any SQLAlchemy URL; tables are created when missing."""
 
@@ -134,7 +165,7 @@ class Store:
                 cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA synchronous=NORMAL")
                 cur.close()
-        Base.metadata.create_all(self.engine)
+        migrate(self.engine)
         self.session = sessionmaker(self.engine, expire_on_commit=False)
 
     def get(self, cls, id_: str):
