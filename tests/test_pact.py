@@ -206,6 +206,18 @@ def test_tokens_expire_and_bad_credentials_are_refused(host):
                for c in d.clients(cred and d.organisation("A").id))
 
 
+def test_token_endpoint_slows_down_guessing(host):
+    """After 20 failed attempts from one address in a minute, even correct credentials wait (429)."""
+    tc, pact = host
+    d = pact.directory
+    cred = d.issue_client(d.add_organisation("A"), "p")
+    codes = [tc.post("/auth/token", auth=(cred.id, f"guess-{i}"), data={"grant_type": "client_credentials"})
+             .status_code for i in range(21)]
+    assert codes[:20] == [401] * 20 and codes[20] == 429
+    r = tc.post("/auth/token", auth=(cred.id, cred.secret), data={"grant_type": "client_credentials"})
+    assert r.status_code == 429 and "access_token" not in r.json() and int(r.headers["retry-after"]) > 0
+
+
 def test_footprints_are_immutable_a_change_is_a_new_version(host):
     tc, pact = host
     d = pact.directory

@@ -25,6 +25,7 @@ import json
 import logging
 import threading
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
@@ -42,7 +43,7 @@ from industwin.collab.pact_client import EVENT, PactClient, PactError
 from industwin.errors import DataError
 from industwin.web.store import Store, now
 
-__all__ = ["PactHost", "add_pact_routes"]
+__all__ = ["FailureLimiter", "PactHost", "add_pact_routes"]
 
 log = logging.getLogger("industwin.pact")
 
@@ -53,6 +54,31 @@ CRITERIA = ("productId", "companyId", "geography", "classification", "validOn", 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 MAX_EVENT_BYTES = 4 * 2**20
 RETRIES = (0.5, 2.0, 8.0)        # seconds before each new attempt to deliver an event
+
+
+class FailureLimiter:
+    """At most ``limit`` failed attempts per key (a client address) in ``window`` seconds; then the key waits.
+    Bounded: past ``max_keys`` keys the oldest are forgotten."""
+
+    def __init__(self, limit: int = 20, window: float = 60.0, max_keys: int = 10_000):
+        self.limit, self.window, self.max_keys = limit, window, max_keys
+        self.hits: dict[str, deque] = {}
+        self.lock = threading.Lock()
+
+    def wait(self, key: str) -> float:
+        """Seconds ``key`` must wait before trying again (0: it may try)."""
+        t = time.monotonic()
+        with self.lock:
+            q = self.hits.get(key)
+            while q and q[0] <= t - self.window:
+                q.popleft()
+            return q[0] + self.window - t if q and len(q) >= self.limit else 0.0
+
+    def failed(self, key: str) -> None:
+        with self.lock:
+            if key not in self.hits and len(self.hits) >= self.max_keys:
+                self.hits.pop(next(iter(self.hits)))
+            self.hits.setdefault(key, deque()).append(time.monotonic())
 
 
 class Refusal(Exception):
@@ -94,9 +120,10 @@ class PactHost:
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="pact-events")
         self.pending = 0
         self._lock = threading.Lock()
+        self.limiter = FailureLimiter()
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=False)
+        self.pool.shutdown(wait=False, cancel_futures=True)      # answers not yet sent stay "received"
 
     # checks --------------------------------------------------------------------------------------------------
     def https(self, request: Request) -> None:
@@ -132,11 +159,18 @@ class PactHost:
         else:
             cid, secret = form.get("client_id"), form.get("client_secret")
         nocache = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+        who = request.client.host if request.client else "?"
+        wait = self.limiter.wait(who)
+        if wait > 0:
+            return JSONResponse({"error": "invalid_request", "error_description": "too many failed attempts from "
+                                 f"this address; try again in {wait:.0f} s"}, 429,
+                                {**nocache, "Retry-After": str(int(wait) + 1)})
         if form.get("grant_type") != "client_credentials":
             return JSONResponse({"error": "unsupported_grant_type",
                                  "error_description": "only grant_type=client_credentials"}, 400, nocache)
         issued = self.directory.issue_token(cid or "", secret or "") if cid and secret else None
         if issued is None:
+            self.limiter.failed(who)
             return JSONResponse({"error": "invalid_client", "error_description": "Client authentication failed"},
                                 401, {**nocache, "WWW-Authenticate": 'Basic realm="industwin"'})
         return JSONResponse({"access_token": issued.secret, "token_type": "Bearer", "expires_in": issued.seconds,
