@@ -256,6 +256,8 @@ def test_events_are_processed_once_and_malformed_ones_refused(host):
         assert r.status_code == 400 and r.json()["code"] == "BadRequest", bad
     r = tc.post("/3/events", headers={**h, "Content-Type": "text/plain"}, content=json.dumps(ev))
     assert r.status_code == 400
+    r = tc.post("/3/events", headers=h, content=b"{" + b" " * (5 * 2**20) + b"}")     # past the 4 MB limit
+    assert r.status_code == 400 and "larger than" in r.json()["message"]
 
 
 _urns = st.sampled_from(["urn:gtin:1", "urn:gtin:2", "urn:GTIN:3", "urn:gtin:4"])

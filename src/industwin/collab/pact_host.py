@@ -434,8 +434,12 @@ def add_pact_routes(app: FastAPI, host: PactHost) -> None:
     async def events(request: Request):
         try:
             host.https(request)
-            raw = await request.body()
-            return await _thread(host.event, request, raw)
+            raw = bytearray()
+            async for chunk in request.stream():           # never more than the limit in memory
+                raw += chunk
+                if len(raw) > MAX_EVENT_BYTES:
+                    raise Refusal(400, "BadRequest", f"event larger than {MAX_EVENT_BYTES // 2**20} MB")
+            return await _thread(host.event, request, bytes(raw))
         except Refusal as e:
             return refused(e)
 
