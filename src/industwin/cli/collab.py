@@ -175,8 +175,15 @@ def pact_conformance(url: Annotated[str, typer.Argument(help="the host's PACT ad
     """Run the PACT v3 conformance cases against a host (client secret from INDUSTWIN_CLIENT_SECRET or asked
     for). Cases 13 and 14.B need a listener and are reported as not run."""
     from industwin.collab.conformance import run_conformance
-    cases = run_conformance(url, client_id, _secret("INDUSTWIN_CLIENT_SECRET", "client secret"),
-                            str(ca) if ca else True, schema)
+    import httpx
+    if schema is not None and not schema.is_file():
+        raise SelectionError(f"--schema {schema}: no such file. Fix: give the path of openapi_v3_0.yaml")
+    try:
+        cases = run_conformance(url, client_id, _secret("INDUSTWIN_CLIENT_SECRET", "client secret"),
+                                str(ca) if ca else True, schema)
+    except httpx.HTTPError as e:
+        raise SelectionError(f"{url}: cannot reach the host ({type(e).__name__}: {e}). Fix: check the address, "
+                             "that it serves HTTPS, and --ca for a private certificate") from None
     t = Table("case", "name", "mandatory", "result", "detail", title=f"PACT v3 conformance of {url}")
     for c in cases:
         t.add_row(c.number, c.name, "yes" if c.mandatory else "no", "[green]pass[/]" if c.passed else "[red]fail[/]",
