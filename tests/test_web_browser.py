@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
+from servers import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "build" / "screenshots"
@@ -25,35 +21,10 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    home = tmp_path_factory.mktemp("serve")
-    port = _free_port()
-    exe = Path(sys.executable).with_name("industwin")
-    proc = subprocess.Popen([str(exe), "serve", "--port", str(port), "--home", str(home), "--workers", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < 60:
-        try:
-            if httpx.get(url + "/healthz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-        if proc.poll() is not None:
-            pytest.fail(f"industwin serve exited: {proc.stdout.read()}")
-    else:
-        proc.kill()
-        pytest.fail("industwin serve did not answer within 60 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serve(tmp_path_factory.mktemp("serve"), "--workers", "2") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -87,10 +87,7 @@ class FootprintStore:
                                                      Footprint.pf_id == pf.id.lower())).first() is not None:
                 raise DataError(f"footprint {pf.id} is already published and cannot change. Fix: publish the new "
                                 f"figures as a new footprint (new id) naming {pf.id} in precedingPfIds")
-            row = self._row(org_id, "own", pf, None)
-            s.add(row)
-            s.flush()
-            s.add_all(FootprintKey(row=row.row, kind=k, value=v) for k, v in _keys(pf))
+            self._insert(s, self._row(org_id, "own", pf, None), pf)
             for old in pf.precedingPfIds or []:
                 self._deprecate(s, org_id, "own", old)
         return pf
@@ -105,6 +102,13 @@ class FootprintStore:
                "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                "precedingPfIds": sorted({*(old.precedingPfIds or []), old.id})}
         return self.publish(org_id, doc)
+
+    @staticmethod
+    def _insert(s, row: Footprint, pf: ProductFootprint) -> None:
+        """A footprint's row and its search keys."""
+        s.add(row)
+        s.flush()
+        s.add_all(FootprintKey(row=row.row, kind=k, value=v) for k, v in _keys(pf))
 
     @staticmethod
     def _deprecate(s, org_id: str, origin: str, pf_id: str) -> None:
@@ -125,9 +129,7 @@ class FootprintStore:
             if old is not None:
                 old.status, old.data, old.connection_id = new.status, new.data, connection_id
             else:
-                s.add(new)
-                s.flush()
-                s.add_all(FootprintKey(row=new.row, kind=k, value=v) for k, v in _keys(pf))
+                self._insert(s, new, pf)
             for prev in pf.precedingPfIds or []:
                 self._deprecate(s, org_id, "received", prev)
         return pf
