@@ -153,14 +153,19 @@ class Directory:
                 s.execute(delete(SignInSession).where(SignInSession.token_sha256 == sha256(token)))
 
     # machine clients and tokens -----------------------------------------------------------------------------
-    def issue_client(self, org: Organisation, partner: str, callback: Connection | None = None) -> Issued:
-        """New client credentials ``org`` gives to ``partner`` (shown once); ``callback`` is the connection
-        through which answers to the partner's requests are sent back."""
+    def issue_client(self, org: Organisation, partner: str, callback: Connection | None = None,
+                     scope: str = "pact") -> Issued:
+        """New client credentials (shown once). ``scope`` "pact": ``org`` gives them to ``partner``, whose
+        system reads ``org``'s footprints over PACT (``callback``: the connection through which answers to the
+        partner's requests are sent back); "api": ``org``'s own system acts for ``org`` on the data-space API.
+        A token of one scope is refused by the other's endpoints."""
+        if scope not in ("pact", "api"):
+            raise DataError(f"scope {scope!r}: 'pact' or 'api'. Fix: choose one")
         cid, secret = f"iw-{secrets.token_hex(12)}", secrets.token_urlsafe(32)
         self.store.add(Client(id=cid, org_id=org.id, partner=partner.strip()[:200] or "partner",
                               secret_hash=_HASHER.hash(secret), callback_id=callback.id if callback else None,
-                              created_at=now()))
-        self.audit(org.id, partner, "client issued", cid)
+                              scope=scope, created_at=now()))
+        self.audit(org.id, partner, f"{scope} client issued", cid)
         return Issued(cid, secret)
 
     def set_callback(self, client_id: str, connection: Connection) -> None:
@@ -189,8 +194,9 @@ class Directory:
                                    expires_at=now() + timedelta(seconds=self.token_seconds)))
         return Issued(c.id, token, self.token_seconds)
 
-    def client_of_token(self, token: str) -> Client:
-        """The client a bearer token was issued to; :class:`TokenProblem` when expired, unknown or revoked."""
+    def client_of_token(self, token: str, scope: str = "pact") -> Client:
+        """The client a bearer token was issued to; :class:`TokenProblem` when expired, unknown, revoked or of
+        another scope."""
         if not token or len(token) > 200:
             raise TokenProblem(expired=False)
         with self.store.session() as s:
@@ -200,7 +206,7 @@ class Directory:
             if t.expires_at < now():
                 raise TokenProblem(expired=True)
             c = s.get(Client, t.client_id)
-        if c is None or c.revoked:
+        if c is None or c.revoked or c.scope != scope:
             raise TokenProblem(expired=False)
         return c
 

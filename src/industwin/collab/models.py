@@ -7,18 +7,34 @@ readable only through its organisation."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from industwin.web.store import Base, new_id, now
 
-__all__ = ["ROLES", "AccessToken", "AuditEntry", "Client", "Connection", "Footprint", "FootprintKey",
-           "Organisation", "PactEvent", "Person", "SignInSession"]
+__all__ = [
+    "MEMBER_ROLES",
+    "ROLES",
+    "AccessToken",
+    "AuditEntry",
+    "Client",
+    "Connection",
+    "Footprint",
+    "FootprintKey",
+    "Member",
+    "Organisation",
+    "PactEvent",
+    "Person",
+    "Programme",
+    "SignInSession",
+    "Submission",
+]
 
 ROLES = ("government", "company", "facilitator", "observer")
+MEMBER_ROLES = ("facilitator", "government", "contributor", "observer")
 
 
 class Organisation(Base):
@@ -57,6 +73,7 @@ class Client(Base):
     secret_hash: Mapped[str] = mapped_column(Text)
     callback_id: Mapped[str | None] = mapped_column(ForeignKey("connections.id"), nullable=True)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    scope: Mapped[str] = mapped_column(String(8), default="pact")   # "pact": a partner reads; "api": the org's own
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
 
 
@@ -136,3 +153,51 @@ class AuditEntry(Base):
     actor: Mapped[str] = mapped_column(String(254))
     action: Mapped[str] = mapped_column(String(60))
     target: Mapped[str] = mapped_column(Text, default="")
+
+
+class Programme(Base):
+    """A data space: organisations pool confidential submissions for one purpose; only protected statistics
+    leave it. ``rules`` are the disclosure rules (min_contributors, n, k, p); ``until`` the last day its data
+    may be used."""
+
+    __tablename__ = "programmes"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    purpose: Mapped[str] = mapped_column(Text)
+    region: Mapped[str] = mapped_column(String(8))                   # the economy it studies (e.g. DEU)
+    sectors: Mapped[list[str]] = mapped_column(JSON, default=list)   # the buyers' sectors it covers
+    until: Mapped[date] = mapped_column(Date)
+    rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+class Member(Base):
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("programme_id", "org_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    programme_id: Mapped[str] = mapped_column(ForeignKey("programmes.id"), index=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    role: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+class Submission(Base):
+    """One organisation's confidential rows for a programme, under its usage policy (purpose, ``until``, no
+    third-party use). Stored once per idempotency key; deleted after ``until``."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("programme_id", "org_id", "idem_key"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    programme_id: Mapped[str] = mapped_column(ForeignKey("programmes.id"), index=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    idem_key: Mapped[str] = mapped_column(String(100))
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    purpose: Mapped[str] = mapped_column(Text)
+    until: Mapped[date] = mapped_column(Date, index=True)
+    rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    n_rows: Mapped[int] = mapped_column(Integer)
+    total: Mapped[float] = mapped_column(Float)
+    created_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)

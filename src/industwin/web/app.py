@@ -17,11 +17,13 @@ from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from industwin.application.catalog import FAMILIES, LENSES, UPLOADS
+from industwin.collab.api import API, add_api_routes, api_validation_error
+from industwin.collab.dataspace import DataSpace
 from industwin.collab.pact_host import PactHost, add_pact_routes
 from industwin.errors import user_message
 from industwin.web.context import Web
@@ -60,10 +62,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     templates.env.globals.update(families=FAMILIES, lenses=LENSES, uploads=UPLOADS)
     w = Web(settings or Settings(), templates)
     pact = PactHost(w.store, w.settings.pact_http, w.settings.token_seconds)
+    space = DataSpace(w.store, pact.directory)
 
     @asynccontextmanager
     async def lifespan(app):
         w.jobs.start()
+        await asyncio.to_thread(space.purge)            # data past its usage policy's end is deleted at start
         await asyncio.to_thread(wiod_labels)
         yield
         w.jobs.stop()
@@ -71,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="industwin", lifespan=lifespan, docs_url=None, redoc_url=None)   # no CDN-served API pages
     app.state.web, app.state.store, app.state.jobs, app.state.settings = w, w.store, w.jobs, w.settings
-    app.state.pact = pact
+    app.state.pact, app.state.space = pact, space
 
     @app.exception_handler(Refused)
     async def _refused(request: Request, exc: Refused):
@@ -86,11 +90,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(404)
     async def _not_found(request: Request, exc):
+        if request.url.path.startswith(API + "/"):
+            return JSONResponse({"detail": f"{request.url.path}: no such resource. Fix: see /openapi.json"}, 404)
         return await _refused(request, Refused(404, f"{request.url.path}: no such w.page. Fix: start from the home "
                                                      "page"))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
+        if request.url.path.startswith(API + "/"):
+            return api_validation_error(request, exc)
         parts = [f"{'.'.join(str(x) for x in e.get('loc', ())[1:]) or 'request'}: {e.get('msg', 'invalid')}"
                  for e in exc.errors()[:5]]
         return await _refused(request, Refused(400, "; ".join(parts) + ". Fix: correct the address or the form"))
@@ -100,9 +108,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         code, msg = user_message(exc, "the server's log has the traceback")
         if code == 1:
             log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        if request.url.path.startswith(API + "/"):
+            return JSONResponse({"detail": msg}, 500 if code == 1 else 400)
         return await _refused(request, Refused(500 if code == 1 else 400, msg))
 
     add_pact_routes(app, pact)
+    add_api_routes(app, space, pact.https)
     add_job_routes(app, w)
     add_area_routes(app, w)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")     # after /static/plotly.min.js

@@ -58,6 +58,7 @@ class Job(Base):
     message: Mapped[str] = mapped_column(Text, default="")
     result: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
     created_by: Mapped[str] = mapped_column(String(80))
+    org_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)   # owner (None: open server)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now, index=True)
     started_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -81,6 +82,7 @@ class StoredFile(Base):
     path: Mapped[str] = mapped_column(Text)                           # relative to the home folder
     summary: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(80))
+    org_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)   # owner (None: open server)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
 
 
@@ -93,6 +95,7 @@ class Scenario(Base):
     yaml: Mapped[str] = mapped_column(Text)
     file_id: Mapped[str] = mapped_column(String(32))                  # the StoredFile the runs read
     created_by: Mapped[str] = mapped_column(String(80))
+    org_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)   # owner (None: open server)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
 
 
@@ -107,6 +110,7 @@ class Answer(Base):
     priority: Mapped[str] = mapped_column(String(40))
     score: Mapped[int] = mapped_column(Integer)
     created_by: Mapped[str] = mapped_column(String(80))
+    org_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)   # owner (None: open server)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
 
 

@@ -1,0 +1,201 @@
+"""The data-space API (JSON, ``/api/v1``) on ``industwin serve``: an organisation's own systems submit and read
+with an OAuth2 client-credentials token of scope "api" (``industwin org client --scope api``; token at
+``/auth/token``, as for PACT). A PACT partner's token (scope "pact") is refused here, and an "api" token is
+refused by the PACT endpoints.
+
+Every error is ``{"detail": "<what, and the fix>"}`` with its status: 401 (no, bad or expired token), 404 (a
+programme the organisation is not a member of, another organisation's submission — never 403, so nothing is
+learnt about what exists), 409 (an idempotency key reused with another body), 413 (a body over 2 MB), 422 (a
+body that fails its schema). The OpenAPI document is at ``/openapi.json``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import Any
+
+from fastapi import Depends, FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+
+from industwin.collab.dataspace import DataSpace, SpaceError, SubmissionBody
+from industwin.collab.directory import TokenProblem
+from industwin.collab.models import Client
+from industwin.errors import IndustwinError
+
+__all__ = ["MAX_BODY", "API", "add_api_routes"]
+
+API = "/api/v1"
+MAX_BODY = 2 * 2**20
+
+
+class ProgrammeOut(BaseModel):
+    id: str
+    name: str
+    purpose: str
+    region: str
+    sectors: list[str]
+    until: date
+    role: str
+
+
+class ProgrammeDetail(ProgrammeOut):
+    members: list[dict[str, str]]
+    live_submissions: dict[str, int]
+    rules: dict[str, float]
+
+
+class SubmissionOut(BaseModel):
+    id: str
+    kind: str
+    rows: int
+    total: float
+    purpose: str
+    until: date
+    created: bool | None = None
+
+
+class SubmissionDetail(SubmissionOut):
+    data: list[dict[str, Any]]
+
+
+class AggregateOut(BaseModel):
+    programme: str
+    kind: str
+    unit: str
+    statistic: str
+    as_of: date
+    organisations: int
+    submissions: int
+    rows: list[str]
+    columns: list[str]
+    values: list[list[float | None]]
+    status: list[list[str]]
+    contributors: list[list[int | None]]
+
+
+def _error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"detail": message}, status, headers)
+
+
+class _ApiError(Exception):
+    def __init__(self, status: int, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers
+
+
+def add_api_routes(app: FastAPI, space: DataSpace, https_check=None) -> None:
+    """The ``/api/v1`` routes on ``app``; ``https_check(request)`` refuses plain HTTP as the PACT host does."""
+    bearer = HTTPBearer(auto_error=False, description="an access token of an 'api' client (POST /auth/token)")
+
+    def caller(request: Request, cred: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Client:
+        if https_check is not None:
+            try:
+                https_check(request)
+            except Exception:  # noqa: BLE001 - any refusal of the scheme
+                raise _ApiError(403, "the data-space API is served over HTTPS only. Fix: use the https:// "
+                                     "address") from None
+        if cred is None or cred.scheme.lower() != "bearer":
+            raise _ApiError(401, "no bearer token. Fix: get one at /auth/token with your organisation's api client "
+                                 "and send 'Authorization: Bearer <token>'", {"WWW-Authenticate": "Bearer"})
+        try:
+            return space.directory.client_of_token(cred.credentials, scope="api")
+        except TokenProblem as e:
+            raise _ApiError(401, "the access token has expired. Fix: get a new one" if e.expired else
+                            "invalid token. Fix: get a token at /auth/token with an api client",
+                            {"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
+
+    def actor(c: Client) -> str:
+        return f"client {c.id}"
+
+    @app.exception_handler(_ApiError)
+    async def _api_error(request: Request, exc: _ApiError):
+        return _error(exc.status, exc.message, exc.headers)
+
+    @app.middleware("http")
+    async def _body_cap(request: Request, call_next):
+        if request.url.path.startswith(API + "/") and request.method in ("POST", "PUT", "PATCH"):
+            try:
+                size = int(request.headers.get("content-length") or 0)
+            except ValueError:
+                size = MAX_BODY + 1
+            if size > MAX_BODY:
+                return _error(413, f"the body is larger than {MAX_BODY // 2**20} MB. Fix: split the rows over "
+                                   "several submissions")
+        return await call_next(request)
+
+    async def run(fn, *args):
+        try:
+            return await asyncio.to_thread(fn, *args)
+        except SpaceError as e:
+            raise _ApiError(e.status, str(e)) from None
+        except IndustwinError as e:
+            raise _ApiError(422, " ".join(str(e).split())) from None
+
+    def out(p, role: str) -> dict:
+        return {"id": p.id, "name": p.name, "purpose": p.purpose, "region": p.region, "sectors": p.sectors,
+                "until": p.until, "role": role}
+
+    def sub_out(s, created: bool | None = None) -> dict:
+        return {"id": s.id, "kind": s.kind, "rows": s.n_rows, "total": s.total, "purpose": s.purpose,
+                "until": s.until, "created": created}
+
+    @app.get(f"{API}/programmes", response_model=list[ProgrammeOut], tags=["data space"])
+    async def programmes(c: Client = Depends(caller)):
+        """The programmes the caller's organisation is a member of."""
+        return [out(p, r) for p, r in await run(space.programmes_of, c.org_id)]
+
+    @app.get(f"{API}/programmes/{{programme_id}}", response_model=ProgrammeDetail, tags=["data space"])
+    async def programme(programme_id: str, c: Client = Depends(caller)):
+        """A programme: purpose, members and their roles, live submissions per kind, disclosure rules."""
+        p = await run(space.visible, programme_id, c.org_id)
+        members = await run(space.members, p.id)
+        return {**out(p, space.role(p.id, c.org_id) or ""), "members": [{"organisation": o.name, "role": r}
+                                                                        for o, r in members],
+                "live_submissions": await run(space.counts, p.id), "rules": p.rules}
+
+    @app.post(f"{API}/programmes/{{programme_id}}/submissions", response_model=SubmissionOut, status_code=201,
+              tags=["data space"], responses={200: {"description": "the same key and body: the stored one"}})
+    async def submit(programme_id: str, body: SubmissionBody, response: Response, c: Client = Depends(caller),
+                     idempotency_key: str = Header(..., description="one key per submission; resend it to retry",
+                                                   max_length=100)):
+        """Submit rows under a usage policy; stored once per Idempotency-Key."""
+        sub, created = await run(space.submit, programme_id, c.org_id, actor(c), body.model_dump(mode="json"),
+                                 idempotency_key)
+        if not created:
+            response.status_code = 200
+        return sub_out(sub, created)
+
+    @app.get(f"{API}/programmes/{{programme_id}}/submissions", response_model=list[SubmissionOut],
+             tags=["data space"])
+    async def my_submissions(programme_id: str, c: Client = Depends(caller)):
+        """The caller's organisation's own submissions (no one else's)."""
+        return [sub_out(s) for s in await run(space.submissions, programme_id, c.org_id)]
+
+    @app.get(f"{API}/programmes/{{programme_id}}/submissions/{{submission_id}}", response_model=SubmissionDetail,
+             tags=["data space"])
+    async def one_submission(programme_id: str, submission_id: str, c: Client = Depends(caller)):
+        s = await run(space.submission, programme_id, submission_id, c.org_id, actor(c))
+        return {**sub_out(s), "data": s.rows}
+
+    @app.delete(f"{API}/programmes/{{programme_id}}/submissions/{{submission_id}}", status_code=204,
+                tags=["data space"])
+    async def withdraw(programme_id: str, submission_id: str, c: Client = Depends(caller)):
+        await run(space.withdraw, programme_id, submission_id, c.org_id, actor(c))
+        return Response(status_code=204)
+
+    @app.get(f"{API}/programmes/{{programme_id}}/aggregates/{{kind}}", response_model=AggregateOut,
+             tags=["data space"])
+    async def aggregate(programme_id: str, kind: str, c: Client = Depends(caller)):
+        """The protected table of a kind: suppressed cells are null with their status."""
+        agg = await run(space.aggregate, programme_id, kind, c.org_id, actor(c))
+        return agg.to_json()
+
+
+def api_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """A request to ``/api`` that fails its schema: 422 with each problem's place and message."""
+    parts = [f"{'.'.join(str(x) for x in e.get('loc', ()))}: {e.get('msg', 'invalid')}" for e in exc.errors()[:10]]
+    return _error(422, "; ".join(parts) + ". Fix: correct the request (schema at /openapi.json)")
