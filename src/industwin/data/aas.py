@@ -290,9 +290,8 @@ def write_aas(path: str | Path, footprints: Iterable[ProductFootprint | dict], *
             with open(tmp, "w", encoding="utf-8") as f:
                 aas_json.write_aas_json_file(f, store, indent=2)
             return
-        shells = [o.id for o in store if isinstance(o, model.AssetAdministrationShell)]
-        with aasx.AASXWriter(str(tmp), failsafe=False) as w:
-            w.write_aas(shells, store, aasx.DictSupplementaryFileContainer())
+        with aasx.AASXWriter(str(tmp), failsafe=False) as w:   # every object, in order, in one XML part
+            w.write_all_aas_objects("/aasx/data.xml", store, aasx.DictSupplementaryFileContainer())
             props = pyecma376_2.OPCCoreProperties()
             props.created = props.modified = datetime.now(UTC)
             props.creator = "industwin"
