@@ -4,55 +4,43 @@ metamodel V3.1): export of PACT v3 ProductFootprints and import of any file hold
 AASX, both through the Eclipse BaSyx Python SDK (``basyx.aas``).
 
 One PACT footprint becomes one submodel (idShort ``CarbonFootprint``, semanticId
-``https://admin-shell.io/idta/CarbonFootprint/CarbonFootprint/1/0``) with one entry in its list
+``https://admin-shell.io/idta/CarbonFootprint/CarbonFootprint/1/0``, kind Instance) with one entry in its list
 ``ProductCarbonFootprints``; the footprints of one product (the same ``productIds``) hang under one
-AssetAdministrationShell. Element names, semantic IDs and value lists are those of the template:
+AssetAdministrationShell. Element names, semantic IDs and value lists are the template's:
 
-=====================================================  ========================================================
-PACT v3 ProductFootprint                               IDTA 02023 CarbonFootprint
-=====================================================  ========================================================
-``id``                                                 ``Submodel.id = urn:uuid:<id>``
-``productIds``                                         shell ``globalAssetId`` (the first) and
-                                                       ``specificAssetIds`` named ``productId`` (all)
-``productNameCompany`` / ``productDescription``        shell ``displayName`` / ``description`` (en)
-``companyIds`` (the first)                             ``Submodel.administration.creator``
-``pcf.pcfExcludingBiogenicUptake`` [kg CO2e per        ``PcfCO2eq`` [kg CO2e] (xs:decimal)
-declared unit]
-``pcf.declaredUnitOfMeasurement``                      ``ReferenceImpactUnitForCalculation``: kilogram → kg,
-                                                       liter → l, cubic meter → cbm, square meter → qm,
-                                                       piece → piece, kilowatt hour → kWh, megajoule → kWh
-``pcf.declaredUnitAmount``                             ``QuantityOfMeasureForCalculation`` (xs:double;
-                                                       megajoule ÷ 3.6 for kWh)
-cradle-to-gate (PACT v3's system boundary)             ``LifeCyclePhases`` = [``A1-A3``]
-``pcf.crossSectoralStandards`` and the rules of        ``PcfCalculationMethods``: GHGP-Product → GHG Protocol,
-``pcf.productOrSectorSpecificRules`` (TfS, Catena-X    ISO14067 → ISO 14067, ISO14040-44 → ISO 14040, ISO 14044,
-with their version)                                    PACT-1.0/2.0/3.0 → PACT v1.0.1/v2.0.0/v3.0.0, PAS2050 →
-                                                       BS PAS 2050, TfS v.N → TFS vN, Catena-X v.N → Catena-X vN
-``pcf.productOrSectorSpecificRules`` (one per rule     ``ProductOrSectorSpecificCarbonFootprints``: operator
-name)                                                  (``otherOperatorName`` for Other) → ``PcfRuleOperator``,
-                                                       rule name → ``PcfRuleName``
-``created``                                            ``PublicationDate`` (xs:dateTime)
-``validityPeriodEnd``                                  ``ExpirationDate`` (xs:dateTime), left out when not set
-=====================================================  ========================================================
+* ``id`` → ``Submodel.id`` = ``urn:uuid:<id>``; ``productIds`` → the shell's ``globalAssetId`` (the first) and
+  ``specificAssetIds`` named ``productId`` (all); ``productNameCompany`` / ``productDescription`` → the shell's
+  ``displayName`` / ``description``; ``companyIds[0]`` → ``Submodel.administration.creator``.
+* ``pcf.pcfExcludingBiogenicUptake`` [kg CO2e per declared unit] → ``PcfCO2eq`` [kg CO2e] (xs:decimal).
+* ``pcf.declaredUnitOfMeasurement`` → ``ReferenceImpactUnitForCalculation``: kilogram → kg, liter → l, cubic
+  meter → cbm, square meter → qm, piece → piece, kilowatt hour → kWh, megajoule → kWh;
+  ``pcf.declaredUnitAmount`` → ``QuantityOfMeasureForCalculation`` (xs:double; megajoule ÷ 3.6 for kWh).
+* cradle-to-gate (the PACT v3 boundary) → ``LifeCyclePhases`` = [``A1-A3``].
+* ``pcf.crossSectoralStandards`` → ``PcfCalculationMethods``: GHGP-Product → GHG Protocol, ISO14067 → ISO 14067,
+  ISO14040-44 → ISO 14040, ISO 14044, PACT-1.0/2.0/3.0 → PACT v1.0.1/v2.0.0/v3.0.0, PAS2050 → BS PAS 2050; and
+  from ``pcf.productOrSectorSpecificRules`` a TfS or Catena-X rule named "…, v.N" → TFS vN / Catena-X vN.
+* each rule name of ``pcf.productOrSectorSpecificRules`` → one ``ProductOrSectorSpecificCarbonFootprints`` entry:
+  operator (``otherOperatorName`` for Other) → ``PcfRuleOperator``, rule name → ``PcfRuleName``.
+* ``created`` → ``PublicationDate``; ``validityPeriodEnd`` → ``ExpirationDate`` (both xs:dateTime).
 
-The declared unit of PACT v3 is ``declaredUnitAmount`` × ``declaredUnitOfMeasurement``, and the PCF is per
-declared unit; the template's ``PcfCO2eq`` is the total for ``QuantityOfMeasureForCalculation`` of
+PACT v3's declared unit is ``declaredUnitAmount`` × ``declaredUnitOfMeasurement`` and its PCF is per declared
+unit; the template's ``PcfCO2eq`` is the total for ``QuantityOfMeasureForCalculation`` of
 ``ReferenceImpactUnitForCalculation``. Hence ``PcfCO2eq = (pcfExcludingBiogenicUptake / declaredUnitAmount) ×
 declaredUnitAmount = pcfExcludingBiogenicUptake``. The template's concept description gives the unit as
-``CO2eq``; industwin writes and reads it as kg CO2e. Units without a template unit (ton kilometer, hour,
-megabit second) cannot be exported (a :class:`ValidationError` names the footprint).
+``CO2eq``; industwin writes and reads kg CO2e. Units with no template unit (ton kilometer, hour, megabit
+second) are refused with a :class:`ValidationError` naming the footprint.
 
-Not in the template, hence lost to a reader of the template's elements: ``specVersion``, ``status``,
-``precedingPfIds``, ``validityPeriodStart``, ``companyName``, ``companyIds`` beyond the first,
+Lost to a reader of the template's elements (the template has no place for them): ``specVersion``, ``status``,
+``precedingPfIds``, ``validityPeriodStart``, ``companyName``, ``companyIds`` after the first,
 ``productClassifications``, ``comment``, the reference period, geography, ``pcfIncludingBiogenicUptake`` and
-every other emission breakdown, ``productMassPerDeclaredUnit``, ``ipccCharacterizationFactors``, the standards
-PEF and ISO14083, the operators PEF and EPD International as methods, ``exemptedEmissionsPercent``,
-``primaryDataShare``, ``dqi``, ``secondaryEmissionFactorSources``, the extensions. Unused template elements:
-``ExplanatoryStatement`` (a PDF file), ``GoodsHandoverAddress``, ``PcfRuleVersion``, ``PcfRuleOnlineReference``,
-``ExternalPcfApi`` and ``PcfInformation``'s content (PACT has no value for them). So that industwin itself loses
-nothing, the whole PACT document rides along as an AAS ``Extension`` named :data:`PACT_EXTENSION` on the
-ProductCarbonFootprint entry (metamodel V3.1 §5.3.2.5; other readers ignore it); :func:`read_aas` returns it
-when it still agrees with the submodel's values.
+the other emission breakdowns, ``productMassPerDeclaredUnit``, ``ipccCharacterizationFactors``, the standards
+PEF and ISO14083 and the operators PEF and EPD International as methods, ``exemptedEmissionsPercent``,
+``primaryDataShare``, ``dqi``, ``secondaryEmissionFactorSources``, extensions. Template elements left out (PACT
+has no value for them): ``ExplanatoryStatement`` (a PDF), ``GoodsHandoverAddress``, ``PcfRuleVersion``,
+``PcfRuleOnlineReference``, ``ExternalPcfApi``, the content of ``PcfInformation``. So that industwin loses
+nothing, the PACT document rides along as an AAS ``Extension`` named :data:`PACT_EXTENSION` on the
+ProductCarbonFootprint entry (metamodel V3.1, HasExtensions; other readers ignore it); :func:`read_aas` returns
+it while it agrees with the submodel's values.
 """
 
 from __future__ import annotations
@@ -61,10 +49,11 @@ import io
 import json
 import re
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pyecma376_2
 from basyx.aas import model
@@ -72,10 +61,10 @@ from basyx.aas.adapter import aasx
 from basyx.aas.adapter import json as aas_json
 
 from industwin.data.pact import ProductFootprint, validate_footprint
-from industwin.errors import DataError, SelectionError, ValidationError, ValidationIssue
+from industwin.errors import DataError, ValidationError, ValidationIssue
 
-__all__ = ["TEMPLATE", "SUBMODEL_SEMANTIC_ID", "SEMANTIC_IDS", "PACT_EXTENSION", "footprint_submodel",
-           "aas_environment", "write_aas", "read_aas"]
+__all__ = ["PACT_EXTENSION", "SEMANTIC_IDS", "SUBMODEL_SEMANTIC_ID", "TEMPLATE", "aas_environment",
+           "footprint_submodel", "read_aas", "write_aas"]
 
 TEMPLATE = "IDTA 02023-1-0-1"
 TEMPLATE_ID = "https://admin-shell.io/idta/SubmodelTemplate/CarbonFootprint/1/0"
@@ -84,22 +73,17 @@ SUBMODEL_SEMANTIC_ID = _CF + "CarbonFootprint/1/0"
 SEMANTIC_IDS = {  # idShort → semanticId, as in the template (list entries by their concept's idShort)
     "ProductCarbonFootprints": _CF + "ProductCarbonFootprints/1/0",
     "ProductCarbonFootprint": _CF + "ProductCarbonFootprint/1/0",
-    "PcfCalculationMethods": _CF + "PcfCalculationMethods/1/0",
-    "PcfCalculationMethod": "0173-1#02-ABG854#003",
-    "PcfCO2eq": "0173-1#02-ABG855#003",
-    "ReferenceImpactUnitForCalculation": "0173-1#02-ABG856#003",
+    "PcfCalculationMethods": _CF + "PcfCalculationMethods/1/0", "PcfCalculationMethod": "0173-1#02-ABG854#003",
+    "PcfCO2eq": "0173-1#02-ABG855#003", "ReferenceImpactUnitForCalculation": "0173-1#02-ABG856#003",
     "QuantityOfMeasureForCalculation": "0173-1#02-ABG857#003",
-    "LifeCyclePhases": _CF + "LifeCyclePhases/1/0",
-    "LifeCyclePhase": "0173-1#02-ABG858#003",
-    "PublicationDate": _CF + "PublicationDate/1/0",
-    "ExpirationDate": _CF + "ExpirationDate/1/0",
+    "LifeCyclePhases": _CF + "LifeCyclePhases/1/0", "LifeCyclePhase": "0173-1#02-ABG858#003",
+    "PublicationDate": _CF + "PublicationDate/1/0", "ExpirationDate": _CF + "ExpirationDate/1/0",
     "ProductOrSectorSpecificCarbonFootprints": _CF + "ProductOrSectorSpecificCarbonFootprints/1/0",
     "ProductOrSectorSpecificCarbonFootprint": _CF + "ProductOrSectorSpecificCarbonFootprint/1/0",
     "ProductOrSectorSpecificRule": _CF + "ProductOrSectorSpecificRule/1/0",
     "PcfRuleOperator": _CF + "ProductOrSectorSpecificRule/Operator/1/0",
     "PcfRuleName": _CF + "ProductOrSectorSpecificRule/Name/1/0",
-    "PcfRuleVersion": _CF + "ProductOrSectorSpecificRule/Version/1/0",
-    "PcfInformation": _CF + "PcfInformation/1/0",
+    "PcfRuleVersion": _CF + "ProductOrSectorSpecificRule/Version/1/0", "PcfInformation": _CF + "PcfInformation/1/0",
 }
 # value lists of the template's concept descriptions: value → valueId
 METHODS = {"GHGP-Product": ("GHG Protocol", "0173-1#07-ABU221#003"), "ISO14067": ("ISO 14067", "0173-1#07-ABU218#003"),
@@ -110,13 +94,11 @@ RULE_METHODS = {"TFS v2": "0173-1#07-ACC005#001", "TFS v3": "0173-1#07-ACC010#00
                 "Catena-X v1": "0173-1#07-ACC007#001", "Catena-X v2": "0173-1#07-ACC006#001",
                 "Catena-X v3": "0173-1#07-ACC011#001"}
 _OPERATORS = {"tfs": "TFS", "catena-x": "Catena-X"}
-UNITS = {  # PACT declared unit → (template unit, valueId, amount factor)
-    "kilogram": ("kg", "0173-1#07-ABZ597#003", Decimal(1)), "liter": ("l", "0173-1#07-ABZ600#003", Decimal(1)),
-    "cubic meter": ("cbm", "0173-1#07-ABZ601#003", Decimal(1)),
-    "square meter": ("qm", "0173-1#07-ABZ602#003", Decimal(1)),
-    "piece": ("piece", "0173-1#07-ABZ603#003", Decimal(1)),
-    "kilowatt hour": ("kWh", "0173-1#07-ACB997#001", Decimal(1)),
-    "megajoule": ("kWh", "0173-1#07-ACB997#001", 1 / Decimal("3.6"))}   # 1 kWh = 3.6 MJ
+UNITS = {  # PACT declared unit → (template unit, valueId, divisor of the amount: 1 kWh = 3.6 MJ)
+    "kilogram": ("kg", "0173-1#07-ABZ597#003", 1), "liter": ("l", "0173-1#07-ABZ600#003", 1),
+    "cubic meter": ("cbm", "0173-1#07-ABZ601#003", 1), "square meter": ("qm", "0173-1#07-ABZ602#003", 1),
+    "piece": ("piece", "0173-1#07-ABZ603#003", 1), "kilowatt hour": ("kWh", "0173-1#07-ACB997#001", 1),
+    "megajoule": ("kWh", "0173-1#07-ACB997#001", Decimal("3.6"))}
 TEMPLATE_UNITS = ("g", "kg", "t", "ml", "l", "cbm", "qm", "piece", "kWh")
 CRADLE_TO_GATE = ("A1-A3", "0173-1#07-ABZ789#003")
 PACT_EXTENSION = "PactV3ProductFootprint"
@@ -133,23 +115,21 @@ def _prop(id_short: str | None, vtype: type, value: Any, sid: str | None = None,
                           semantic_id=_ref(sid or SEMANTIC_IDS[id_short]))
 
 
+def _list(id_short: str, entry: str, items: list, kind: type = model.SubmodelElementCollection,
+          vtype: type | None = None) -> model.SubmodelElementList:
+    return model.SubmodelElementList(id_short, kind, items, semantic_id=_ref(SEMANTIC_IDS[id_short]),
+                                     semantic_id_list_element=_ref(SEMANTIC_IDS[entry]), value_type_list_element=vtype)
+
+
 def _strings(id_short: str, entry: str, values: Iterable[tuple[str, str]]) -> model.SubmodelElementList:
-    sid = SEMANTIC_IDS[entry]
-    return model.SubmodelElementList(id_short, model.Property, [_prop(None, str, v, sid, vid) for v, vid in values],
-                                     semantic_id=_ref(SEMANTIC_IDS[id_short]), semantic_id_list_element=_ref(sid),
-                                     value_type_list_element=str)
+    return _list(id_short, entry, [_prop(None, str, v, SEMANTIC_IDS[entry], vid) for v, vid in values],
+                 model.Property, str)
 
 
-def _collection(id_short: str | None, sid_name: str, elements: Iterable[model.SubmodelElement],
+def _collection(id_short: str | None, sid_name: str, elements: list,
                 extension: Iterable[model.Extension] = ()) -> model.SubmodelElementCollection:
     return model.SubmodelElementCollection(id_short, elements, semantic_id=_ref(SEMANTIC_IDS[sid_name]),
                                            extension=extension)
-
-
-def _entries(id_short: str, entry: str, items: list) -> model.SubmodelElementList:
-    return model.SubmodelElementList(id_short, model.SubmodelElementCollection, items,
-                                     semantic_id=_ref(SEMANTIC_IDS[id_short]),
-                                     semantic_id_list_element=_ref(SEMANTIC_IDS[entry]))
 
 
 def _footprint(pf: ProductFootprint | dict, where: str = "footprint") -> ProductFootprint:
@@ -159,12 +139,9 @@ def _footprint(pf: ProductFootprint | dict, where: str = "footprint") -> Product
 def _rules(pcf: dict) -> list[tuple[str, str]]:
     """(operator, rule name) of ``pcf.productOrSectorSpecificRules``; ``Other`` is replaced by the operator's name."""
     out = []
-    for r in pcf.get("productOrSectorSpecificRules") or []:
-        if not isinstance(r, dict):
-            continue
+    for r in [r for r in pcf.get("productOrSectorSpecificRules") or [] if isinstance(r, dict)]:
         op = str(r.get("operator") or "Other")
-        if op == "Other":
-            op = str(r.get("otherOperatorName") or pcf.get("otherOperatorName") or "Other")
+        op = str(r.get("otherOperatorName") or pcf.get("otherOperatorName") or op) if op == "Other" else op
         out += [(op, str(n)) for n in r.get("ruleNames") or [] if n]
     return out
 
@@ -202,27 +179,26 @@ def footprint_submodel(pf: ProductFootprint | dict, *, submodel_id: str | None =
             where, "pcf.declaredUnitOfMeasurement", f"{pf.pcf.declaredUnitOfMeasurement!r} has no reference unit in "
             f"{TEMPLATE} ({', '.join(TEMPLATE_UNITS)})", "export footprints declared per kilogram, liter, cubic "
             "meter, square meter, piece, kilowatt hour or megajoule, or leave this one out")])
-    unit, unit_id, factor = UNITS[pf.pcf.declaredUnitOfMeasurement]
+    unit, unit_id, divisor = UNITS[pf.pcf.declaredUnitOfMeasurement]
     methods = _methods(pcf)
     elements = [_strings("PcfCalculationMethods", "PcfCalculationMethod", methods),
                 _prop("PcfCO2eq", Decimal, Decimal(pf.pcf.pcfExcludingBiogenicUptake)),
                 _prop("ReferenceImpactUnitForCalculation", str, unit, value_id=unit_id),
-                _prop("QuantityOfMeasureForCalculation", float, float(Decimal(pf.pcf.declaredUnitAmount) * factor)),
+                _prop("QuantityOfMeasureForCalculation", float, float(Decimal(pf.pcf.declaredUnitAmount) / divisor)),
                 _strings("LifeCyclePhases", "LifeCyclePhase", [CRADLE_TO_GATE]),
                 _prop("PublicationDate", datetime, pf.created)]
     if pf.validityPeriodEnd is not None:
         elements.append(_prop("ExpirationDate", datetime, pf.validityPeriodEnd))
     ext = [model.Extension(PACT_EXTENSION, str, json.dumps(doc, ensure_ascii=False))] if embed_pact else []
-    top = [_entries("ProductCarbonFootprints", "ProductCarbonFootprint",
-                    [_collection(None, "ProductCarbonFootprint", elements, ext)])]
+    top = [_list("ProductCarbonFootprints", "ProductCarbonFootprint",
+                 [_collection(None, "ProductCarbonFootprint", elements, ext)])]
     rules = [_collection(None, "ProductOrSectorSpecificCarbonFootprint", [
         _strings("PcfCalculationMethods", "PcfCalculationMethod", methods),
         _collection("ProductOrSectorSpecificRule", "ProductOrSectorSpecificRule",
                     [_prop("PcfRuleOperator", str, op), _prop("PcfRuleName", str, name)]),
         _collection("PcfInformation", "PcfInformation", [])]) for op, name in _rules(pcf)]
     if rules:
-        top.append(_entries("ProductOrSectorSpecificCarbonFootprints", "ProductOrSectorSpecificCarbonFootprint",
-                            rules))
+        top.append(_list("ProductOrSectorSpecificCarbonFootprints", "ProductOrSectorSpecificCarbonFootprint", rules))
     return model.Submodel(submodel_id or f"urn:uuid:{pf.id}", top, id_short="CarbonFootprint",
                           semantic_id=_ref(SUBMODEL_SEMANTIC_ID), kind=model.ModellingKind.INSTANCE,
                           administration=model.AdministrativeInformation(creator=_ref(pf.companyIds[0]),
@@ -242,13 +218,12 @@ def aas_environment(footprints: Iterable[ProductFootprint | dict], *,
     pfs = [_footprint(f, f"footprint {i + 1}") for i, f in enumerate(footprints)]
     if not pfs:
         raise DataError("no footprints to export. Fix: give a file with at least one PACT v3 ProductFootprint")
-    issues, submodels, seen = [], [], set()
-    for pf in pfs:
-        if pf.id in seen:
+    issues, submodels = [], []
+    for i, pf in enumerate(pfs):
+        if pf.id in {p.id for p in pfs[:i]}:
             issues.append(ValidationIssue(f"footprint {pf.id}", "id", "the same id as an earlier footprint",
                                           "give each footprint its own id (a new version gets a new id)"))
             continue
-        seen.add(pf.id)
         try:
             submodels.append((pf, footprint_submodel(pf, embed_pact=embed_pact)))
         except ValidationError as e:
@@ -278,7 +253,8 @@ def aas_environment(footprints: Iterable[ProductFootprint | dict], *,
 def write_aas(path: str | Path, footprints: Iterable[ProductFootprint | dict], *, embed_pact: bool = True) -> Path:
     """Write :func:`aas_environment` of ``footprints`` to ``path``: ``.json`` (the BaSyx JSON serialisation of
     the environment) or ``.aasx`` (an AASX package, AAS part in XML, with OPC core properties), atomically (a
-    temporary file beside it, then renamed). Reference: IDTA 01001/01005 (AAS metamodel V3.1, AASX package)."""
+    temporary file beside it, then renamed). Reference: IDTA-01001 (AAS Part 1, metamodel V3.1, JSON) and
+    IDTA-01005 (AAS Part 5, AASX package format)."""
     from industwin.application.outputs import Output
     from industwin.data.storage import write_atomic
     path = Path(path)
@@ -359,10 +335,15 @@ def _load(p: Path) -> model.DictIdentifiableStore:
         raise DataError(f"{p}: not JSON ({e.msg}, line {e.lineno} column {e.colno}). Fix: give a complete AAS "
                         "JSON file (an AAS environment)") from None
     except (ValueError, KeyError, TypeError, AttributeError, SyntaxError, OSError) as e:
-        bad = re.search(r"'([^']*)'", str(e))
+        chain = [e]                                 # the XML reader wraps the fault ("Cannot convert 'abc' …")
+        while chain[-1].__cause__ is not None and len(chain) < 20:
+            chain.append(chain[-1].__cause__)
+        inner = [str(x) for x in chain[1:] if not str(x).startswith("[<class")]
+        why = f"{e} … {inner[-1]}" if inner else str(e)
+        bad = re.search(r"'([^']*)'", why)
         field = (_locate(json.loads(text), bad[1]) if text and bad else None) or "document"
         raise ValidationError([ValidationIssue(str(p), field, f"the BaSyx SDK cannot read this AAS "
-                                               f"{p.suffix[1:].upper()} ({type(e).__name__}: {str(e)[:160]})",
+                                               f"{p.suffix[1:].upper()} ({type(e).__name__}: {why[:200]})",
                                                "correct the value, or re-export the file as AAS V3 JSON or AASX")]) \
             from None
 
@@ -385,14 +366,10 @@ def _locate(obj: Any, bad: str, path: str = "") -> str | None:
 
 def _records(p: Path, sm: model.Submodel, shell: Any, issues: list) -> list[dict]:
     src = str(p)
-    product_ids: list[str] = []
-    if shell is not None:
-        info = shell.asset_information
-        product_ids = list(dict.fromkeys([i for i in [info.global_asset_id] if i]
-                                         + [s.value for s in info.specific_asset_id if s.name == "productId"]))
-    name = None
-    if shell is not None:
-        name = (shell.display_name or {}).get("en") or shell.id_short
+    info = shell.asset_information if shell is not None else None
+    product_ids = [] if info is None else list(dict.fromkeys(
+        [i for i in [info.global_asset_id] if i] + [a.value for a in info.specific_asset_id if a.name == "productId"]))
+    name = None if shell is None else (shell.display_name or {}).get("en") or shell.id_short
     creator = sm.administration.creator if sm.administration is not None else None
     rules = []
     for e in getattr(_find(sm.submodel_element, "ProductOrSectorSpecificCarbonFootprints"), "value", []):
@@ -426,10 +403,10 @@ def _records(p: Path, sm: model.Submodel, shell: Any, issues: list) -> list[dict
             except (ValueError, DataError) as err:
                 rec["notes"].append(f"the embedded PACT document is left out: {str(err)[:200]}")
             else:
-                unit2, _, factor = UNITS.get(pf.pcf.declaredUnitOfMeasurement, (None, None, Decimal(1)))
+                unit2, _, divisor = UNITS.get(pf.pcf.declaredUnitOfMeasurement, (None, None, 1))
                 if (kg == Decimal(pf.pcf.pcfExcludingBiogenicUptake) and unit == unit2 and amount is not None
-                        and abs(float(amount) - float(Decimal(pf.pcf.declaredUnitAmount) * factor))
-                        <= 1e-9 * abs(float(amount))):
+                        and abs(amount - Decimal(pf.pcf.declaredUnitAmount) / divisor)
+                        <= Decimal("1e-9") * abs(amount)):
                     rec["pact"], rec["pact_id"] = pf.document(), pf.id
                 else:
                     rec["notes"].append("the embedded PACT document disagrees with PcfCO2eq, the unit or the "
@@ -455,9 +432,9 @@ def read_aas(path: str | Path) -> list[dict]:
               for ref in o.submodel if ref.key}
     found = [o for o in store if isinstance(o, model.Submodel) and _sid(o) == SUBMODEL_SEMANTIC_ID]
     if not found:
-        raise ValidationError([ValidationIssue(str(p), "submodels", f"no {TEMPLATE} carbon-footprint submodel "
-                                               f"(semanticId {SUBMODEL_SEMANTIC_ID})", "give the AAS file that holds "
-                                               "the CarbonFootprint submodel, e.g. one written by industwin aas export")])
+        raise ValidationError([ValidationIssue(
+            str(p), "submodels", f"no {TEMPLATE} carbon-footprint submodel (semanticId {SUBMODEL_SEMANTIC_ID})",
+            "give the AAS file that holds the CarbonFootprint submodel, e.g. one written by industwin aas export")])
     issues: list[ValidationIssue] = []
     records = [r for sm in found for r in _records(p, sm, shells.get(sm.id), issues)]
     if issues:
