@@ -229,3 +229,62 @@ def test_api_submit_and_read_aggregate(space, db_url, tmp_path):
         assert big.status_code == 413
         assert tc.delete(f"{url}/{sid}", headers=tokens["Alpha"]).status_code == 204
         assert tc.get(url, headers=tokens["Alpha"]).json() == []
+
+
+def test_published_import_shares_feed_the_twin(space, wiod2011, tmp_path):
+    """Firms' sourcing (imported basic metals bought by German transport-equipment makers, by origin) becomes a
+    published table; the twin takes its split of imports over origins (suppressed cells: their residual spread
+    by the table's own shares), keeps each buyer's import coefficient, and the exposure is re-run."""
+    from industwin.analysis.import_sourcing import read_sourcing_table, with_import_shares
+    from industwin.analysis.value_chains import supply_chain_exposure
+    ds, d, ministry, prog, orgs = space
+    # USD bought by each firm from each origin (c12 basic metals, c9 chemicals): CHN and POL by four firms,
+    # JPN by one firm only (suppressed), and one firm's large FRA purchase dominating its cell
+    firms = {
+        "Alpha": {("c12", "CHN"): 40, ("c12", "POL"): 30, ("c12", "FRA"): 10, ("c9", "FRA"): 20, ("c9", "USA"): 9},
+        "Beta": {("c12", "CHN"): 35, ("c12", "POL"): 25, ("c12", "FRA"): 12, ("c9", "FRA"): 25, ("c9", "USA"): 8},
+        "Gamma": {("c12", "CHN"): 30, ("c12", "POL"): 20, ("c12", "JPN"): 15, ("c9", "FRA"): 22, ("c9", "USA"): 7},
+        "Delta": {("c12", "CHN"): 25, ("c12", "POL"): 28, ("c12", "FRA"): 9, ("c9", "FRA"): 18, ("c9", "USA"): 6},
+        "Epsilon": {("c12", "FRA"): 11, ("c9", "USA"): 10},
+    }
+    for name, org in orgs.items():
+        rows = [{"product": p, "origin": o, "value": float(v)} for (p, o), v in firms[name].items()]
+        ds.submit(prog.id, org.id, name, _body(rows, kind="sourcing"), key="s")
+    agg = ds.aggregate(prog.id, "sourcing", ministry.id, "m")
+    assert agg.status.loc["c12", "JPN"].startswith("primary")
+    path = tmp_path / "sourcing.csv"
+    agg.values.to_csv(path)
+    published = read_sourcing_table(path)
+    rs = with_import_shares(wiod2011, "DEU", ["c15"], published)
+    idx = wiod2011.index
+    reg = idx.get_level_values(0).astype(str)
+    sec = idx.get_level_values(1).astype(str)
+    j = np.flatnonzero((reg == "DEU") & (sec == "c15"))[0]
+    A0 = np.asarray(wiod2011.Z)[:, j] / wiod2011.x[j]
+    A1 = np.asarray(rs.mrio.Z)[:, j] / rs.mrio.x[j]
+    for product in ("c12", "c9"):
+        P = np.flatnonzero((sec == product) & (reg != "DEU"))
+        assert A1[P].sum() == pytest.approx(A0[P].sum(), rel=1e-9)          # the import coefficient is kept
+        total = published.loc[product, TOTAL]
+        for o in published.columns.drop(TOTAL):
+            v = published.loc[product, o]
+            share = A1[P][reg[P] == o].sum() / A1[P].sum()
+            if np.isfinite(v):                                              # published: the firms' share
+                assert share == pytest.approx(v / total, rel=1e-9)
+        hidden = [o for o in published.columns.drop(TOTAL) if not np.isfinite(published.loc[product, o])]
+        if hidden:                                                          # the residual, by the table's shares
+            resid = total - np.nansum(published.loc[product].drop(TOTAL).to_numpy())
+            w0 = np.array([A0[P][reg[P] == o].sum() for o in hidden])
+            got = np.array([A1[P][reg[P] == o].sum() for o in hidden]) / A1[P].sum()
+            assert got == pytest.approx(resid / total * w0 / w0.sum(), rel=1e-9)
+    # output re-solved through the new coefficients, by an independent dense solve
+    A = np.asarray(rs.mrio.Z) / np.where(rs.mrio.x > 0, rs.mrio.x, 1.0)[None, :]
+    x = np.linalg.solve(np.eye(len(A)) - A, np.asarray(wiod2011.Y).sum(axis=1))
+    assert np.allclose(rs.mrio.x, np.maximum(x, 0), rtol=1e-6, atol=1e-3)
+    # the exposure seen through the firms' shares: China's share of DEU c15's supply chain rises
+    before = supply_chain_exposure(wiod2011, "DEU", "c15").by_country
+    after = supply_chain_exposure(rs.mrio, "DEU", "c15").by_country
+    col = before.columns[0]
+    s_chn = A0[(sec == "c12") & (reg == "CHN")].sum() / A0[(sec == "c12") & (reg != "DEU")].sum()
+    assert s_chn < published.loc["c12", "CHN"] / published.loc["c12", TOTAL]
+    assert after.loc["CHN", col] > before.loc["CHN", col]

@@ -99,6 +99,11 @@ def _essentiality(p):
     return read_essentiality(p)
 
 
+def _sourcing(p):
+    from industwin.analysis.import_sourcing import read_sourcing_table
+    return read_sourcing_table(p)
+
+
 def _sites(p):
     from industwin.data.supplier_sites import read_supplier_sites
     return read_supplier_sites(p)
@@ -119,6 +124,7 @@ UPLOADS: dict[str, Upload] = {u.kind: u for u in (
     Upload("border", "a carbon-price and border-adjustment scenario", _border, YAML,
            "examples/carbon_border/eu_cbam.yaml"),
     Upload("survey", "consultation answers (respondent, group, priority, score)", _survey),
+    Upload("sourcing", "a programme's published import shares (product × origin, from its data space)", _sourcing),
     Upload("risk", "risk scores by country-sector", _risk),
     Upload("edges", "a firm network's supplier links (supplier, buyer, …)", _edges),
     Upload("firms", "a firm network's firms (id, industry, …)", _firms),
@@ -192,7 +198,7 @@ def _lenses() -> list[Lens]:
              hidden=tbl),
         Lens("position", value_chains.PositionRequest, "Value chains", "Position in value chains", out, hidden=tbl),
         Lens("exposure", value_chains.ExposureRequest, "Value chains", "Tier-n exposure of a country-sector", out,
-             hidden=tbl),
+             {"sourcing": "sourcing"}, hidden=tbl),
         Lens("extraction", value_chains.ExtractionRequest, "Value chains", "Hypothetical extraction", out,
              hidden=tbl),
         Lens("suppliers", value_chains.SuppliersRequest, "Value chains", "Foreign suppliers an economy depends on",

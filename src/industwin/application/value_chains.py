@@ -103,12 +103,29 @@ class ExposureRequest(TableOutRequest):
     region: str = Field(min_length=1)
     sector: str = Field(min_length=1)
     threshold: Share = 0.5
+    sourcing: PathArg | None = Field(None, description="a programme's published import shares (CSV from its data "
+                                                       "space): the sector's imports split as its firms report")
 
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis.value_chains import supply_chain_exposure
         res, m = self.start(progress, "foreign exposure")
+        base = None
+        if self.sourcing is not None:
+            from industwin.analysis.import_sourcing import read_sourcing_table, with_import_shares
+            with progress.task("applying the firms' import shares"):
+                rs = with_import_shares(m, self.region, [self.sector], read_sourcing_table(self.sourcing))
+            base = supply_chain_exposure(m, self.region, self.sector, self.threshold)
+            res.show("import shares: the table's and the firms' (published aggregate)",
+                     rs.shares.set_index(["product", "origin"]), 40, "{:,.3f}")
+            if rs.kept:
+                res.line(f"row total suppressed, the table's split kept for: {', '.join(rs.kept)}")
+            m = rs.mrio
         with progress.task("tracing the supply chain tier by tier"):
             e = supply_chain_exposure(m, self.region, self.sector, self.threshold)
+        if base is not None:
+            both = pd.concat({"table": base.by_country, "firms' shares": e.by_country}, axis=1).fillna(0.0)
+            both = both.drop(index=self.region, errors="ignore")
+            res.show("foreign origins (all tiers): the table vs the firms' import shares", both, self.top, "{:,.3f}")
         res.writes["--out"] = table_writer(e.suppliers)
         res.show(f"exposure of {self.region} {self.sector} ({m.sector_label(self.sector)}), {m.year}",
                  e.summary.to_frame(f"{self.region} {self.sector} [{m.unit}; shares]"), 20, "{:,.3f}")

@@ -1,5 +1,6 @@
 """Commands of the collaboration layer: ``industwin org …`` (organisations, people, credentials, connections on a
-server's database) and ``industwin pact …`` (publish, fetch and export footprints; the conformance cases)."""
+server's database), ``industwin programme …`` (data spaces) and ``industwin pact …`` (publish, fetch and export
+footprints; the conformance cases)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ from industwin.errors import SelectionError
 org_app = typer.Typer(no_args_is_help=True, help="Organisations, their people, credentials and PACT connections.")
 pact_app = typer.Typer(no_args_is_help=True, help="Product footprints over PACT v3: publish, fetch, export, "
                                                   "conformance.")
+prog_app = typer.Typer(no_args_is_help=True, help="Data spaces: programmes, members, confidential submissions and "
+                                                  "their protected aggregates.")
 app.add_typer(org_app, name="org")
+app.add_typer(prog_app, name="programme")
 app.add_typer(pact_app, name="pact")
 
 Home = Annotated[Path, typer.Option(help="the server's folder (as for industwin serve)")]
@@ -76,10 +80,14 @@ def org_person(org: Org, email: Annotated[str, typer.Argument(help="e-mail addre
 
 @org_app.command("client")
 def org_client(org: Org, partner: Annotated[str, typer.Option(help="who the credentials are for")],
+               scope: Annotated[str, typer.Option(help="pact: a partner reads the organisation's footprints; api: "
+                                                       "the organisation's own system uses the data-space API")]
+               = "pact",
                home: Home = Path("industwin-web"), db: Db = None) -> None:
-    """Issue PACT client credentials to a partner (the secret is shown once)."""
+    """Issue client credentials: to a partner over PACT, or to the organisation's own system (the secret is
+    shown once)."""
     d = _directory(home, db)
-    c = d.issue_client(d.organisation(org), partner)
+    c = d.issue_client(d.organisation(org), partner, scope=scope)
     console.print(f"client_id     [bold]{c.id}[/]\nclient_secret [bold]{c.secret}[/]\n(shown once: give both to "
                   f"{partner} over a safe channel)")
 
@@ -174,8 +182,9 @@ def pact_conformance(url: Annotated[str, typer.Argument(help="the host's PACT ad
                      = None) -> None:
     """Run the PACT v3 conformance cases against a host (client secret from INDUSTWIN_CLIENT_SECRET or asked
     for). Cases 13 and 14.B need a listener and are reported as not run."""
-    from industwin.collab.conformance import run_conformance
     import httpx
+
+    from industwin.collab.conformance import run_conformance
     if schema is not None and not schema.is_file():
         raise SelectionError(f"--schema {schema}: no such file. Fix: give the path of openapi_v3_0.yaml")
     try:
@@ -194,3 +203,101 @@ def pact_conformance(url: Annotated[str, typer.Argument(help="the host's PACT ad
                                                                           if failed else ""))
     if failed:
         raise typer.Exit(1)
+
+
+def _space(home: Path, db: str | None):
+    from industwin.collab.dataspace import DataSpace
+    d = _directory(home, db)
+    return DataSpace(d.store, d), d
+
+
+@prog_app.command("add")
+def prog_add(name: Annotated[str, typer.Argument(help="programme name")],
+             owner: Annotated[str, typer.Option(help="the organisation that runs it (its facilitator)")],
+             purpose: Annotated[str, typer.Option(help="what the data serve; every submission's policy must name it")],
+             region: Annotated[str, typer.Option(help="the economy it studies (ISO alpha-3, e.g. DEU)")],
+             until: Annotated[str, typer.Option(help="last day its data may be used (YYYY-MM-DD)")],
+             sector: Annotated[list[str] | None, typer.Option(help="a buyers' sector it covers (repeatable)")] = None,
+             min_contributors: int = 3, n: int = 2, k: float = 85.0, p: float = 10.0,
+             home: Home = Path("industwin-web"), db: Db = None) -> None:
+    """Open a programme's data space (disclosure rules: fewer than --min-contributors, the (n, k %) dominance
+    rule, the p % rule)."""
+    from datetime import date
+
+    from industwin.analysis.disclosure import Rules
+    try:
+        end = date.fromisoformat(until)
+    except ValueError:
+        raise SelectionError(f"--until {until!r}: not a date. Fix: YYYY-MM-DD") from None
+    ds, d = _space(home, db)
+    prog = ds.add_programme(d.organisation(owner), name, purpose, region, end, sector or [],
+                            Rules(min_contributors, n, k, p))
+    console.print(f"programme [bold]{prog.name}[/] ({prog.id}) opened by {owner} until {prog.until}")
+
+
+@prog_app.command("member")
+def prog_member(programme: Annotated[str, typer.Argument(help="programme name or id")], org: Org,
+                role: Annotated[str, typer.Option(help="facilitator, government, contributor or observer")]
+                = "contributor", home: Home = Path("industwin-web"), db: Db = None) -> None:
+    """Add an organisation to a programme."""
+    ds, d = _space(home, db)
+    ds.add_member(ds.programme(programme), d.organisation(org), role)
+    console.print(f"{org} is a {role} of {programme}")
+
+
+@prog_app.command("list")
+def prog_list(home: Home = Path("industwin-web"), db: Db = None) -> None:
+    """Programmes with their members and live submissions (no submitted figures)."""
+    from sqlalchemy import select
+
+    from industwin.collab.models import Programme
+    ds, _ = _space(home, db)
+    with ds.store.session() as s:
+        progs = list(s.scalars(select(Programme).order_by(Programme.name)))
+    t = Table("programme", "region", "until", "members", "live submissions", title="Programmes")
+    for prog in progs:
+        t.add_row(prog.name, prog.region, str(prog.until),
+                  ", ".join(f"{o.name} ({r})" for o, r in ds.members(prog.id)),
+                  ", ".join(f"{k}: {v}" for k, v in ds.counts(prog.id).items()) or "—")
+    console.print(t)
+
+
+@prog_app.command("submit")
+def prog_submit(programme: Annotated[str, typer.Argument(help="programme name or id")], org: Org,
+                file: Annotated[Path, typer.Argument(help="a JSON submission: {kind, policy: {purpose, until}, "
+                                                          "rows: [...]}")],
+                key: Annotated[str, typer.Option(help="idempotency key (default: the file's SHA-256)")] = "",
+                home: Home = Path("industwin-web"), db: Db = None) -> None:
+    """Submit an organisation's confidential rows (stored once per key)."""
+    import hashlib
+    if not file.is_file():
+        raise SelectionError(f"{file}: no such file. Fix: give the submission's JSON file")
+    raw = file.read_bytes()
+    ds, d = _space(home, db)
+    o = d.organisation(org)
+    prog = ds.programme(programme)
+    sub, new = ds.submit(prog.id, o.id, f"command line ({o.name})", raw, key or hashlib.sha256(raw).hexdigest())
+    console.print(f"{'stored' if new else 'already stored'}: {sub.kind}, {sub.n_rows} rows, usable until "
+                  f"{sub.until} ({sub.id})")
+
+
+@prog_app.command("aggregate")
+def prog_aggregate(programme: Annotated[str, typer.Argument(help="programme name or id")],
+                   kind: Annotated[str, typer.Argument(help="emissions, sourcing, readiness or consultation")],
+                   org: Annotated[str, typer.Option("--as", help="the member organisation reading it")],
+                   out: Annotated[Path | None, typer.Option(help="write the published table (CSV)")] = None,
+                   home: Home = Path("industwin-web"), db: Db = None) -> None:
+    """The protected table of a kind: suppressed cells shown as such."""
+    from industwin.data.storage import write_atomic
+    ds, d = _space(home, db)
+    o = d.organisation(org)
+    agg = ds.aggregate(ds.programme(programme).id, kind, o.id, f"command line ({o.name})")
+    t = Table("", *map(str, agg.values.columns), title=f"{agg.programme}: {kind} ({agg.unit}, {agg.statistic}; "
+              f"{agg.organisations} organisations)")
+    for r in agg.values.index:
+        t.add_row(str(r), *[("[dim]suppressed[/]" if agg.status.loc[r, c] != "published"
+                             else f"{agg.values.loc[r, c]:,.6g}") for c in agg.values.columns])
+    console.print(t)
+    if out is not None:
+        write_atomic(out, agg.values.to_csv)
+        console.print(f"written {out} (suppressed cells empty)")

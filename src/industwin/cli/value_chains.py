@@ -49,10 +49,14 @@ def exposure(region: Region, sector: Annotated[str, typer.Argument(help="sector 
              source: SourceOpt = "wiod2013", year: Year = None,
              threshold: Annotated[float, typer.Option(help="flag inputs where one foreign origin supplies more "
                                                            "than this share (0–1)")] = 0.5,
+             sourcing: Annotated[Path | None, typer.Option(help="a programme's published import shares (CSV, "
+                                                              "industwin programme aggregate … sourcing --out)")]
+             = None,
              top: Top = 15, out: Out = None, unit: Unit = None, allow_negative: AllowNegative = False) -> None:
-    """Tier-n exposure of a country-sector: tier 1 vs hidden tiers, concentration of each input."""
+    """Tier-n exposure of a country-sector: tier 1 vs hidden tiers, concentration of each input; with
+    --sourcing, again with the sector's imports split as its firms report (a data space's published shares)."""
     execute(vc.ExposureRequest, region=region, sector=sector, source=source, year=year, threshold=threshold, top=top,
-            out=out, unit=unit, allow_negative=allow_negative)
+            out=out, unit=unit, allow_negative=allow_negative, sourcing=sourcing)
 
 
 @app.command()

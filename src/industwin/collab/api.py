@@ -9,11 +9,10 @@ learnt about what exists), 409 (an idempotency key reused with another body), 41
 body that fails its schema). The OpenAPI document is at ``/openapi.json``.
 """
 
-from __future__ import annotations
 
 import asyncio
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,7 +25,7 @@ from industwin.collab.directory import TokenProblem
 from industwin.collab.models import Client
 from industwin.errors import IndustwinError
 
-__all__ = ["MAX_BODY", "API", "add_api_routes"]
+__all__ = ["API", "MAX_BODY", "add_api_routes"]
 
 API = "/api/v1"
 MAX_BODY = 2 * 2**20
@@ -91,7 +90,7 @@ def add_api_routes(app: FastAPI, space: DataSpace, https_check=None) -> None:
     """The ``/api/v1`` routes on ``app``; ``https_check(request)`` refuses plain HTTP as the PACT host does."""
     bearer = HTTPBearer(auto_error=False, description="an access token of an 'api' client (POST /auth/token)")
 
-    def caller(request: Request, cred: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Client:
+    def caller(request: Request, cred: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Client:
         if https_check is not None:
             try:
                 https_check(request)
@@ -107,6 +106,8 @@ def add_api_routes(app: FastAPI, space: DataSpace, https_check=None) -> None:
             raise _ApiError(401, "the access token has expired. Fix: get a new one" if e.expired else
                             "invalid token. Fix: get a token at /auth/token with an api client",
                             {"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
+
+    Caller = Annotated[Client, Depends(caller)]
 
     def actor(c: Client) -> str:
         return f"client {c.id}"
@@ -144,12 +145,12 @@ def add_api_routes(app: FastAPI, space: DataSpace, https_check=None) -> None:
                 "until": s.until, "created": created}
 
     @app.get(f"{API}/programmes", response_model=list[ProgrammeOut], tags=["data space"])
-    async def programmes(c: Client = Depends(caller)):
+    async def programmes(c: Caller):
         """The programmes the caller's organisation is a member of."""
         return [out(p, r) for p, r in await run(space.programmes_of, c.org_id)]
 
     @app.get(f"{API}/programmes/{{programme_id}}", response_model=ProgrammeDetail, tags=["data space"])
-    async def programme(programme_id: str, c: Client = Depends(caller)):
+    async def programme(programme_id: str, c: Caller):
         """A programme: purpose, members and their roles, live submissions per kind, disclosure rules."""
         p = await run(space.visible, programme_id, c.org_id)
         members = await run(space.members, p.id)
@@ -159,9 +160,9 @@ def add_api_routes(app: FastAPI, space: DataSpace, https_check=None) -> None:
 
     @app.post(f"{API}/programmes/{{programme_id}}/submissions", response_model=SubmissionOut, status_code=201,
               tags=["data space"], responses={200: {"description": "the same key and body: the stored one"}})
-    async def submit(programme_id: str, body: SubmissionBody, response: Response, c: Client = Depends(caller),
-                     idempotency_key: str = Header(..., description="one key per submission; resend it to retry",
-                                                   max_length=100)):
+    async def submit(programme_id: str, body: SubmissionBody, response: Response, c: Caller,
+                     idempotency_key: Annotated[str, Header(description="one key per submission; resend it to "
+                                                            "retry", max_length=100)]):
         """Submit rows under a usage policy; stored once per Idempotency-Key."""
         sub, created = await run(space.submit, programme_id, c.org_id, actor(c), body.model_dump(mode="json"),
                                  idempotency_key)
@@ -171,25 +172,25 @@ def add_api_routes(app: FastAPI, space: DataSpace, https_check=None) -> None:
 
     @app.get(f"{API}/programmes/{{programme_id}}/submissions", response_model=list[SubmissionOut],
              tags=["data space"])
-    async def my_submissions(programme_id: str, c: Client = Depends(caller)):
+    async def my_submissions(programme_id: str, c: Caller):
         """The caller's organisation's own submissions (no one else's)."""
         return [sub_out(s) for s in await run(space.submissions, programme_id, c.org_id)]
 
     @app.get(f"{API}/programmes/{{programme_id}}/submissions/{{submission_id}}", response_model=SubmissionDetail,
              tags=["data space"])
-    async def one_submission(programme_id: str, submission_id: str, c: Client = Depends(caller)):
+    async def one_submission(programme_id: str, submission_id: str, c: Caller):
         s = await run(space.submission, programme_id, submission_id, c.org_id, actor(c))
         return {**sub_out(s), "data": s.rows}
 
     @app.delete(f"{API}/programmes/{{programme_id}}/submissions/{{submission_id}}", status_code=204,
                 tags=["data space"])
-    async def withdraw(programme_id: str, submission_id: str, c: Client = Depends(caller)):
+    async def withdraw(programme_id: str, submission_id: str, c: Caller):
         await run(space.withdraw, programme_id, submission_id, c.org_id, actor(c))
         return Response(status_code=204)
 
     @app.get(f"{API}/programmes/{{programme_id}}/aggregates/{{kind}}", response_model=AggregateOut,
              tags=["data space"])
-    async def aggregate(programme_id: str, kind: str, c: Client = Depends(caller)):
+    async def aggregate(programme_id: str, kind: str, c: Caller):
         """The protected table of a kind: suppressed cells are null with their status."""
         agg = await run(space.aggregate, programme_id, kind, c.org_id, actor(c))
         return agg.to_json()

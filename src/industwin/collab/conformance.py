@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -257,7 +256,7 @@ def run_conformance(base_url: str, client_id: str, client_secret: str, verify: b
     g = (geo(pf) or [""])[0]
     cls = (pf.get("productClassifications") or [""])[0]
     start, end = valid(pf)
-    iso = lambda t: t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
+    iso = lambda t: t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     positive("20", "Filter by productId", [("productId", pid)], lambda p: pid.lower() in low(p["productIds"]))
     positive("21", "Filter by companyId", [("companyId", cid)], lambda p: cid.lower() in low(p["companyIds"]))
     if g:

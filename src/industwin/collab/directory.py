@@ -35,7 +35,7 @@ from industwin.collab.models import (
 from industwin.errors import DataError
 from industwin.web.store import Store, new_id, now
 
-__all__ = ["TOKEN_SECONDS", "SESSION_SECONDS", "Directory", "Issued", "TokenProblem", "sha256"]
+__all__ = ["SESSION_SECONDS", "TOKEN_SECONDS", "Directory", "Issued", "TokenProblem", "sha256"]
 
 TOKEN_SECONDS = 3600
 SESSION_SECONDS = 8 * 3600

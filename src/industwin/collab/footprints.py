@@ -25,7 +25,7 @@ from industwin.data.pact import ProductFootprint, validate_footprint
 from industwin.errors import DataError
 from industwin.web.store import Store
 
-__all__ = ["Filters", "FootprintStore", "KEY_KINDS"]
+__all__ = ["KEY_KINDS", "Filters", "FootprintStore"]
 
 KEY_KINDS = ("product", "company", "classification", "geography")
 

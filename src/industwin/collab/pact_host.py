@@ -302,7 +302,7 @@ class PactHost:
         def run():
             try:
                 fn(*args)
-            except Exception:  # noqa: BLE001 - a background answer must never take the pool down
+            except Exception:
                 log.exception("PACT background work failed")
             finally:
                 with self._lock:

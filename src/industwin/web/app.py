@@ -29,6 +29,7 @@ from industwin.errors import user_message
 from industwin.web.context import Web
 from industwin.web.render import Refused, log, short, stress, wiod_labels
 from industwin.web.routes_areas import add_area_routes
+from industwin.web.routes_collab import OPEN_PATHS, add_collab_routes, sign_in_redirect
 from industwin.web.routes_jobs import add_job_routes
 
 __all__ = ["Settings", "create_app"]
@@ -112,8 +113,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"detail": msg}, 500 if code == 1 else 400)
         return await _refused(request, Refused(500 if code == 1 else 400, msg))
 
+    @app.middleware("http")
+    async def _signed_in(request: Request, call_next):
+        """Once the server has accounts, every page but the open ones (sign-in, PACT, API, static) needs a
+        signed-in person; what they read is then their organisation's."""
+        if not request.url.path.startswith(OPEN_PATHS):
+            who = await asyncio.to_thread(w.who_of, request)
+            if who is None:
+                if request.method in ("GET", "HEAD"):
+                    return sign_in_redirect(request)
+                return JSONResponse({"detail": "sign in first. Fix: open /sign-in"}, 401)
+            request.state.who = who
+        return await call_next(request)
+
     add_pact_routes(app, pact)
     add_api_routes(app, space, pact.https)
+    add_collab_routes(app, w, space)
     add_job_routes(app, w)
     add_area_routes(app, w)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")     # after /static/plotly.min.js

@@ -12,12 +12,14 @@ import shutil
 import tempfile
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
 
 from industwin.application.catalog import LENSES, Lens, validate_upload
 from industwin.errors import IndustwinError, user_message
@@ -37,10 +39,22 @@ from industwin.web.render import (
 )
 from industwin.web.store import TERMINAL, Job, Store, StoredFile, new_id, now
 
-__all__ = ["CSRF_COOKIE", "USER_COOKIE", "RenderCache", "Web"]
+__all__ = ["CSRF_COOKIE", "SESSION_COOKIE", "USER_COOKIE", "RenderCache", "Web", "Who"]
 
 CACHE_BYTES = 256 * 2**20       # rendered pieces kept in memory, at most
-USER_COOKIE, CSRF_COOKIE = "industwin_user", "industwin_csrf"
+USER_COOKIE, CSRF_COOKIE, SESSION_COOKIE = "industwin_user", "industwin_csrf", "industwin_session"
+
+
+@dataclass(frozen=True)
+class Who:
+    """Who is asking: on an open server (no one has an account) a name from a cookie and no organisation; once
+    people have accounts, the signed-in person, their organisation and role."""
+
+    name: str
+    org_id: str | None = None
+    org_name: str = ""
+    role: str = ""
+    signed_in: bool = False
 
 
 class RenderCache:
@@ -80,10 +94,41 @@ class Web:
         self.cache = RenderCache()
         self.version = code_version()
         self.templates = templates
+        from industwin.collab.directory import Directory
+        self.directory = Directory(self.store, settings.token_seconds)
+        self._closed = False
+
+    def closed(self) -> bool:
+        """Whether the server has accounts (then every page needs a signed-in person). Once true it stays so."""
+        if not self._closed:
+            from industwin.collab.models import Person
+            with self.store.session() as s:
+                self._closed = s.scalar(select(Person.id).limit(1)) is not None
+        return self._closed
+
+    def who_of(self, request: Request) -> Who | None:
+        """Who is asking; None when the server has accounts and nobody is signed in."""
+        if not self.closed():
+            name = request.cookies.get(USER_COOKIE, "")
+            return Who(name if re.fullmatch(r"[\w .@-]{1,80}", name) else "analyst")
+        from industwin.collab.models import Organisation
+        p = self.directory.person_of_session(request.cookies.get(SESSION_COOKIE))
+        if p is None:
+            return None
+        org = self.store.get(Organisation, p.org_id)
+        return Who(p.email, p.org_id, org.name if org else "", p.role, True)
+
+    def who(self, request: Request) -> Who:
+        who = getattr(request.state, "who", None)
+        if who is None:                                  # routes outside the sign-in check (error pages)
+            who = self.who_of(request) or Who("anonymous", "-")
+        return who
 
     def user_of(self, request: Request) -> str:
-        name = request.cookies.get(USER_COOKIE, "")
-        return name if re.fullmatch(r"[\w .@-]{1,80}", name) else "analyst"
+        return self.who(request).name
+
+    def org_of(self, request: Request) -> str | None:
+        return self.who(request).org_id
 
     def csrf_of(self, request: Request) -> str:
         return request.cookies.get(CSRF_COOKIE) or request.state.__dict__.setdefault("csrf", secrets.token_urlsafe(24))
@@ -97,7 +142,7 @@ class Web:
 
     def page(self, request: Request, template: str, status: int = 200, **ctx) -> HTMLResponse:
         token = self.csrf_of(request)
-        ctx = {"user": self.user_of(request), "csrf": token, "regions": regions(), "sectors": sectors(),
+        ctx = {"user": self.user_of(request), "who": self.who(request), "csrf": token, "regions": regions(), "sectors": sectors(),
                "datasets": datasets(), **ctx}
         resp = self.templates.TemplateResponse(request, template, ctx, status_code=status)
         return self.set_csrf(request, resp)
@@ -118,7 +163,7 @@ class Web:
             out.setdefault(k, []).append(v)
         return out
 
-    def store_upload(self, kind: str, up, user: str) -> StoredFile:
+    def store_upload(self, kind: str, up, user: str, org: str | None = None) -> StoredFile:
         """An uploaded file, kept only when the input layer's reader accepts it (same messages as the CLI)."""
         raw = Path(up.filename or "upload")
         stem, suffix = SAFE_NAME.sub("_", raw.stem).lstrip(".")[:100], SAFE_NAME.sub("", raw.suffix)[:10]
@@ -147,7 +192,7 @@ class Web:
             if tmp.suffix.lower() in (".yaml", ".yml", ".json"):
                 no_server_paths(tmp, name)
             digest = h.hexdigest()
-            same = self.store.file_with(kind, digest)
+            same = self.store.file_with(kind, digest, org)
             if same is not None:
                 return same
             fid = new_id()
@@ -156,11 +201,12 @@ class Web:
             shutil.move(str(tmp), final / name)
             return self.store.add(StoredFile(id=fid, kind=kind, name=name, sha256=digest, size=size,
                                         path=f"files/{fid}/{name}", summary=summary(obj), created_by=user,
-                                        created_at=now()))
+                                        org_id=org, created_at=now()))
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)
 
-    def submit(self, ln: Lens, form: dict[str, list], user: str, extra: dict[str, Any] | None = None) -> Job:
+    def submit(self, ln: Lens, form: dict[str, list], user: str, extra: dict[str, Any] | None = None,
+               org: str | None = None) -> Job:
         """A job for a lens from a form: its values parsed, its files stored (new uploads, or ones chosen from
         those stored), then checked by the request's schema before it is queued."""
         try:
@@ -176,8 +222,8 @@ class Web:
         for fname, kind in ln.uploads.items():
             up = next((u for u in form.get(fname, []) if hasattr(u, "filename") and u.filename), None)
             chosen = next((v for v in form.get(f"{fname}__stored", []) if isinstance(v, str) and v), None)
-            stored = self.store_upload(kind, up, user) if up is not None else (
-                self.store.get(StoredFile, chosen) if chosen else None)
+            stored = self.store_upload(kind, up, user, org) if up is not None else (
+                self.store.owned_by(StoredFile, chosen, org) if chosen else None)
             if chosen and up is None and (stored is None or stored.kind != kind):
                 raise Refused(400, f"{fname}: the stored file {chosen} is not a {kind} file. Fix: choose one of the "
                                     f"stored {kind} files, or upload one")
@@ -191,13 +237,16 @@ class Web:
             except IndustwinError as e:
                 raise Refused(400, str(e)) from None
         try:
-            job, _ = self.jobs.submit(ln.name, values, job_key(ln.name, key_values, self.version), user)
+            if org is not None:                              # organisations never share jobs
+                key_values["__owner"] = org
+            job, _ = self.jobs.submit(ln.name, values, job_key(ln.name, key_values, self.version), user, org)
         except QueueFull as e:
             raise Refused(503, str(e)) from None
         return job
 
-    def job_or_404(self, job_id: str) -> Job:
-        job = self.store.get(Job, job_id) if re.fullmatch(r"[0-9a-f]{32}", job_id) else None
+    def job_or_404(self, job_id: str, request: Request) -> Job:
+        """The job when it belongs to the asker's organisation; "not found" otherwise."""
+        job = self.store.owned_by(Job, job_id, self.org_of(request))
         if job is None:
             raise HTTPException(404, "no such job")
         return job

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from industwin.errors import SelectionError
-from industwin.web.store import TERMINAL, Job, Store, new_id, now
+from industwin.web.store import EVERY, TERMINAL, Job, Store, new_id, now
 
 __all__ = ["JobManager", "QueueFull", "job_key"]
 
@@ -76,7 +76,7 @@ class JobManager:
     # -- life cycle -------------------------------------------------------------------------------------------
     def start(self) -> None:
         """Put jobs an earlier server left running back in the queue, and start dispatching."""
-        for job in self.store.jobs(status=("running",), limit=100_000):
+        for job in self.store.jobs(status=("running",), limit=100_000, org=EVERY):
             self.store.update_job(job.id, status="queued", step="restarted after the server stopped", done=0.0)
         self._thread = threading.Thread(target=self._loop, name="industwin-jobs", daemon=True)
         self._thread.start()
@@ -98,7 +98,8 @@ class JobManager:
         return self.home / "jobs" / job_id
 
     # -- requests from pages ----------------------------------------------------------------------------------
-    def submit(self, lens_name: str, values: dict[str, Any], key: str, user: str) -> tuple[Job, bool]:
+    def submit(self, lens_name: str, values: dict[str, Any], key: str, user: str, org: str | None = None
+               ) -> tuple[Job, bool]:
         """The job for these inputs: an existing one with the same ``key`` (finished or under way), or a new one
         in the queue. Returns the job and whether it is new."""
         same = self.store.finished_with_key(key)
@@ -109,8 +110,8 @@ class JobManager:
             raise QueueFull(f"{waiting} jobs are waiting, the most this server accepts (--max-queue "
                             f"{self.max_queue}). Fix: try again when some have finished, or start the server with "
                             "more workers")
-        job = Job(id=new_id(), lens=lens_name, params=values, key=key, created_by=user, status="queued",
-                  created_at=now())
+        job = Job(id=new_id(), lens=lens_name, params=values, key=key, created_by=user, org_id=org,
+                  status="queued", created_at=now())
         self.folder(job.id).mkdir(parents=True, exist_ok=True)
         self.store.add(job)
         self._wake.set()

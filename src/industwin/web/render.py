@@ -66,13 +66,14 @@ def lens_or_404(name: str) -> Lens:
         raise Refused(404, str(e)) from None
 
 
-def stored_files(store: Store, ln: Lens) -> dict[str, list[StoredFile]]:
-    return {f: store.files(kind) for f, kind in ln.uploads.items()}
+def stored_files(store: Store, ln: Lens, org: str | None = None) -> dict[str, list[StoredFile]]:
+    """The owner's stored files a lens's uploads can be chosen from."""
+    return {f: store.files(kind, org) for f, kind in ln.uploads.items()}
 
 
-def lens_form_of(store: Store, name: str) -> dict[str, Any]:
+def lens_form_of(store: Store, name: str, org: str | None = None) -> dict[str, Any]:
     ln = lens(name)
-    return {"ln": ln, "controls": controls(ln), "stored": stored_files(store, ln)}
+    return {"ln": ln, "controls": controls(ln), "stored": stored_files(store, ln, org)}
 
 
 def summary(obj: Any) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import html as html_mod
-import re
 import time
 
 import pandas as pd
@@ -36,7 +35,7 @@ def add_job_routes(app: FastAPI, w: Web) -> None:
     # -- pages ----------------------------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse)
     def index(request: Request):
-        return w.page(request, "index.html", recent=w.store.jobs(limit=8))
+        return w.page(request, "index.html", recent=w.store.jobs(limit=8, org=w.org_of(request)))
 
     @app.get("/healthz")
     def healthz():
@@ -68,40 +67,42 @@ def add_job_routes(app: FastAPI, w: Web) -> None:
     def lens_page(request: Request, name: str):
         ln = lens_or_404(name)
         defaults = {k: v for k, v in request.query_params.items() if k in ln.request.model_fields}
-        return w.page(request, "lens.html", ln=ln, controls=controls(ln, defaults), stored=stored_files(w.store, ln))
+        return w.page(request, "lens.html", ln=ln, controls=controls(ln, defaults),
+                      stored=stored_files(w.store, ln, w.org_of(request)))
 
     @app.post("/lenses/{name}")
     async def lens_run(request: Request, name: str):
         ln = lens_or_404(name)
         form = await w.form_of(request)
-        job = await asyncio.to_thread(w.submit, ln, form, w.user_of(request))
+        job = await asyncio.to_thread(w.submit, ln, form, w.user_of(request), None, w.org_of(request))
         if request.headers.get("hx-request"):
             return w.panel_response(request, job)
         return RedirectResponse(f"/jobs/{job.id}", 303)
 
     @app.get("/jobs", response_class=HTMLResponse)
     def job_list(request: Request, lens: str | None = None):
-        return w.page(request, "jobs.html", jobs=w.store.jobs(lens=lens), running=len(w.jobs.running),
+        return w.page(request, "jobs.html", jobs=w.store.jobs(lens=lens, org=w.org_of(request)),
+                      running=len(w.jobs.running),
                     workers=w.jobs.workers)
 
     @app.get("/jobs/{job_id}", response_class=HTMLResponse)
     def job_page(request: Request, job_id: str):
-        job = w.job_or_404(job_id)
+        job = w.job_or_404(job_id, request)
         return w.page(request, "job.html", job=job, lens=LENSES.get(job.lens), panel=w.panel(request, job))
 
     @app.get("/jobs/{job_id}/panel", response_class=HTMLResponse)
     def job_panel(request: Request, job_id: str):
-        return w.panel_response(request, w.job_or_404(job_id))
+        return w.panel_response(request, w.job_or_404(job_id, request))
 
     @app.get("/jobs/{job_id}/state")
-    def job_state(job_id: str):
-        w.job_or_404(job_id)
+    def job_state(request: Request, job_id: str):
+        w.job_or_404(job_id, request)
         return w.jobs.state(job_id)
 
     @app.get("/jobs/{job_id}/events")
     async def job_events(request: Request, job_id: str):
         """Server-sent events: ``progress`` (an HTML fragment) while the job waits or runs, then ``done``."""
-        w.job_or_404(job_id)
+        w.job_or_404(job_id, request)
 
         async def stream():
             last, t0 = None, time.monotonic()
@@ -124,7 +125,7 @@ def add_job_routes(app: FastAPI, w: Web) -> None:
     @app.post("/jobs/{job_id}/cancel")
     async def job_cancel(request: Request, job_id: str):
         await w.form_of(request)
-        job = w.job_or_404(job_id)
+        job = w.job_or_404(job_id, request)
         if job.created_by != w.user_of(request):
             raise Refused(403, f"this job was started by {job.created_by}; only they can cancel it (others may be "
                                 "waiting for the same result)")
@@ -134,8 +135,8 @@ def add_job_routes(app: FastAPI, w: Web) -> None:
         return RedirectResponse(f"/jobs/{job_id}", 303)
 
     @app.get("/jobs/{job_id}/tables/{k}.{fmt}")
-    def job_table(job_id: str, k: int, fmt: str):
-        job = w.job_or_404(job_id)
+    def job_table(request: Request, job_id: str, k: int, fmt: str):
+        job = w.job_or_404(job_id, request)
         p = w.jobs.folder(job_id) / "tables" / f"{k}.parquet"
         if not p.exists() or fmt not in ("csv", "parquet"):
             raise HTTPException(404, "no such table")
@@ -148,8 +149,8 @@ def add_job_routes(app: FastAPI, w: Web) -> None:
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @app.get("/jobs/{job_id}/files/{path:path}")
-    def job_file(job_id: str, path: str, format: str | None = None):
-        job = w.job_or_404(job_id)
+    def job_file(request: Request, job_id: str, path: str, format: str | None = None):
+        job = w.job_or_404(job_id, request)
         if path not in (job.result or {}).get("files", []):
             raise HTTPException(404, "no such file")
         p = w.jobs.folder(job_id) / path
@@ -171,11 +172,11 @@ def add_job_routes(app: FastAPI, w: Web) -> None:
     # -- files ------------------------------------------------------------------------------------------------------
     @app.get("/files", response_class=HTMLResponse)
     def files(request: Request):
-        return w.page(request, "files.html", files=w.store.files())
+        return w.page(request, "files.html", files=w.store.files(org=w.org_of(request)))
 
     @app.get("/files/{file_id}")
-    def file_download(file_id: str):
-        f = w.store.get(StoredFile, file_id) if re.fullmatch(r"[0-9a-f]{32}", file_id) else None
+    def file_download(request: Request, file_id: str):
+        f = w.store.owned_by(StoredFile, file_id, w.org_of(request))
         if f is None or not (w.home / f.path).is_file():
             raise HTTPException(404, "no such file")
         return FileResponse(w.home / f.path, filename=f.name)
@@ -190,7 +191,7 @@ def add_job_routes(app: FastAPI, w: Web) -> None:
                                 f"{', '.join(UPLOADS)}")
         if up is None:
             raise Refused(400, "no file was sent. Fix: choose a file")
-        f = await asyncio.to_thread(w.store_upload, kind, up, w.user_of(request))
+        f = await asyncio.to_thread(w.store_upload, kind, up, w.user_of(request), w.org_of(request))
         if request.headers.get("hx-request"):
             return HTMLResponse(f'<div class="ok" role="status">Accepted: {html_mod.escape(f.name)} '
                                 f'({html_mod.escape(f.summary)})</div>')

@@ -11,12 +11,27 @@ holds their names and checksums.
 from __future__ import annotations
 
 import json
+import re
 import uuid
-from pathlib import Path
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, Integer, String, Text, create_engine, event, func, inspect, select, text
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+    func,
+    inspect,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
@@ -140,6 +155,17 @@ def migrate(engine) -> str:
     return head
 
 
+EVERY = "*"                   # ``org`` of the server's own reads (the job queue): every owner's objects
+
+
+def owned(cls, org: str | None):
+    """The SQL condition "belongs to ``org``" (None: to no organisation, the open server's objects;
+    :data:`EVERY`: to anyone)."""
+    if org == EVERY:
+        return true()
+    return cls.org_id.is_(None) if org is None else cls.org_id == org
+
+
 class Store:
     """The database: ``url`` any SQLAlchemy URL; tables are created when missing."""
 
@@ -188,8 +214,10 @@ class Store:
                 for k, v in values.items():
                     setattr(job, k, v)
 
-    def jobs(self, status: tuple[str, ...] | None = None, lens: str | None = None, limit: int = 200) -> list[Job]:
-        q = select(Job).order_by(Job.created_at.desc()).limit(limit)
+    def jobs(self, status: tuple[str, ...] | None = None, lens: str | None = None, limit: int = 200,
+             org: str | None = None) -> list[Job]:
+        """Jobs of one owner (``org``; None: the open server's, which belong to no organisation)."""
+        q = select(Job).where(owned(Job, org)).order_by(Job.created_at.desc()).limit(limit)
         if status:
             q = q.where(Job.status.in_(status))
         if lens:
@@ -219,26 +247,34 @@ class Store:
             return s.scalars(select(Job).where(Job.key == key, Job.status.in_(("done", "queued", "running")))
                              .order_by(Job.created_at.desc()).limit(1)).first()
 
-    def files(self, kind: str | None = None) -> list[StoredFile]:
-        q = select(StoredFile).order_by(StoredFile.created_at.desc())
+    def files(self, kind: str | None = None, org: str | None = None) -> list[StoredFile]:
+        q = select(StoredFile).where(owned(StoredFile, org)).order_by(StoredFile.created_at.desc())
         if kind:
             q = q.where(StoredFile.kind == kind)
         with self.session() as s:
             return list(s.scalars(q))
 
-    def file_with(self, kind: str, sha256: str) -> StoredFile | None:
-        """A stored file of that kind and content, if one is kept."""
+    def file_with(self, kind: str, sha256: str, org: str | None = None) -> StoredFile | None:
+        """A stored file of that kind and content, if the owner keeps one."""
         with self.session() as s:
-            return s.scalars(select(StoredFile).where(StoredFile.kind == kind, StoredFile.sha256 == sha256)
-                             .limit(1)).first()
+            return s.scalars(select(StoredFile).where(StoredFile.kind == kind, StoredFile.sha256 == sha256,
+                                                      owned(StoredFile, org)).limit(1)).first()
 
-    def scenarios(self) -> list[Scenario]:
-        with self.session() as s:
-            return list(s.scalars(select(Scenario).order_by(Scenario.created_at.desc())))
+    def owned_by(self, cls, id_: str, org: str | None):
+        """The object when it exists and belongs to ``org``; None otherwise (the caller answers "not found")."""
+        if not isinstance(id_, str) or not re.fullmatch(r"[0-9a-f]{32}", id_):
+            return None
+        obj = self.get(cls, id_)
+        return obj if obj is not None and obj.org_id == org else None
 
-    def answers(self, economy: str) -> list[Answer]:
+    def scenarios(self, org: str | None = None) -> list[Scenario]:
         with self.session() as s:
-            return list(s.scalars(select(Answer).where(Answer.economy == economy).order_by(Answer.id)))
+            return list(s.scalars(select(Scenario).where(owned(Scenario, org)).order_by(Scenario.created_at.desc())))
+
+    def answers(self, economy: str, org: str | None = None) -> list[Answer]:
+        with self.session() as s:
+            return list(s.scalars(select(Answer).where(Answer.economy == economy, owned(Answer, org))
+                                  .order_by(Answer.id)))
 
     def add_answers(self, answers: list[Answer]) -> None:
         with self.session() as s, s.begin():
