@@ -402,3 +402,24 @@ def test_command_line_sets_up_organisations_and_refuses_bad_input(tmp_path):
         r = cli(*args)
         assert r.returncode == 2 and words in r.stdout + r.stderr and "Traceback" not in r.stdout + r.stderr, \
             (args, r.stdout, r.stderr)
+
+
+def test_requests_left_unanswered_at_shutdown_are_resumed(host):
+    """A RequestCreated event stored as "received" (the server stopped before answering) is taken up again at
+    the next start; one from a client revoked meanwhile is closed as failed."""
+    tc, pact = host
+    d = pact.directory
+    a = d.add_organisation("Unanswered")
+    live, gone = d.issue_client(a, "partner one"), d.issue_client(a, "partner two")
+    d.revoke(gone.id)
+    for i, cid in enumerate((live.id, gone.id)):
+        ev = {"specversion": "1.0", "id": f"req-{i}", "source": "//p/3/events", "time": "2024-05-19T10:30:00Z",
+              "type": "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3", "data": {"productId": ["urn:gtin:1"]}}
+        pact.store.add(PactEvent(org_id=a.id, direction="in", type="RequestCreatedEvent", event_id=ev["id"],
+                                 source=ev["source"], client_id=cid, body=ev, status="received"))
+    assert pact.resume() == 1
+    pact.idle()
+    got = {e.event_id: (e.status, e.detail) for e in pact.events(a.id)}
+    assert got["req-0"][0] == "failed" and "no connection" in got["req-0"][1]      # answered: nowhere to send
+    assert got["req-1"][0] == "failed" and "revoked" in got["req-1"][1]
+    assert pact.resume() == 0                                                      # nothing left

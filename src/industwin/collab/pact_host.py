@@ -125,6 +125,25 @@ class PactHost:
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)      # answers not yet sent stay "received"
 
+    def resume(self) -> int:
+        """Queue again the requests and publications received but not yet answered or fetched when the server
+        last stopped (their events are kept with status "received"). Returns how many."""
+        with self.store.session() as s:
+            rows = list(s.scalars(select(PactEvent).where(
+                PactEvent.direction == "in", PactEvent.status == "received",
+                PactEvent.type.in_(("RequestCreatedEvent", "PublishedEvent"))).order_by(PactEvent.id)))
+            clients = {c.id: c for c in s.scalars(select(Client).where(
+                Client.id.in_({r.client_id for r in rows if r.client_id})))}
+        n = 0
+        for r in rows:
+            c = clients.get(r.client_id or "")
+            if c is None or c.revoked:
+                self._mark(r.org_id, "in", r.body, "failed", "the partner's client was revoked before the answer")
+                continue
+            self._later(self._answer if r.type == "RequestCreatedEvent" else self._fetch, c, r.body)
+            n += 1
+        return n
+
     # checks --------------------------------------------------------------------------------------------------
     def https(self, request: Request) -> None:
         if request.url.scheme != "https" and not self.allow_http:

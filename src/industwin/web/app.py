@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app):
         w.jobs.start()
         await asyncio.to_thread(space.purge)            # data past its usage policy's end is deleted at start
+        await asyncio.to_thread(pact.resume)            # PACT answers the last run left unsent
         await asyncio.to_thread(wiod_labels)
         yield
         w.jobs.stop()
