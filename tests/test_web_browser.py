@@ -174,3 +174,82 @@ def test_firm_network_synthetic_then_esri_and_cancel(page):
     page.get_by_role("button", name="Cancel").click()
     assert finished(page, 30_000) == "cancelled"
     shot(page, "10-cancelled")
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def collab_server(tmp_path_factory):
+    """A server with accounts: a ministry's programme on German transport equipment (c15) whose five member
+    firms have submitted emissions and the origins of their imported basic metals."""
+    from datetime import date, timedelta
+
+    from industwin.collab.dataspace import DataSpace
+    from industwin.collab.directory import Directory
+    from industwin.web.store import Store
+    home = tmp_path_factory.mktemp("collab")
+    url = f"sqlite:///{home / 'industwin.db'}"
+    store = Store(url)
+    d = Directory(store)
+    ds = DataSpace(store, d)
+    ministry = d.add_organisation("Ministry of Economy")
+    d.add_person(ministry, "ana@ministry.example", "Ana", "government", PASSWORD)
+    purpose = "Resilience of the German vehicle supply chain"
+    until = date.today() + timedelta(days=365)
+    prog = ds.add_programme(ministry, "Vehicles 2025", purpose, "DEU", until, ["c15"])
+    shares = {"Alpha": {"CHN": 40, "POL": 30, "FRA": 10}, "Beta": {"CHN": 35, "POL": 25, "FRA": 12},
+              "Gamma": {"CHN": 30, "POL": 20, "JPN": 15}, "Delta": {"CHN": 25, "POL": 28, "FRA": 9},
+              "Epsilon": {"FRA": 11, "USA": 2}}
+    emissions = {"Alpha": (120, 110), "Beta": (100, 95), "Gamma": (90, 85), "Delta": (60, 58), "Epsilon": (900, 20)}
+    for name in shares:
+        org = d.add_organisation(f"{name} Automotive")
+        d.add_person(org, f"{name.lower()}@firm.example", name, "company", PASSWORD)
+        ds.add_member(prog, org, "contributor")
+        pol = {"purpose": purpose, "until": until.isoformat()}
+        ds.submit(prog.id, org.id, name, {"kind": "sourcing", "policy": pol, "rows": [
+            {"product": "c12", "origin": o, "value": float(v)} for o, v in shares[name].items()]}, "s")
+        ds.submit(prog.id, org.id, name, {"kind": "emissions", "policy": pol, "rows": [
+            {"sector": "c15", "year": y, "value": float(v)} for y, v in zip((2023, 2024), emissions[name])] + [
+            {"sector": "c12", "year": 2023, "value": float(emissions[name][0]) / 3}]}, "e")
+    with serve(home, "--db", url, "--workers", "1") as base:
+        yield base, prog.id
+
+
+def test_programme_pages_signed_in(browser, collab_server):
+    base, pid = collab_server
+    ctx = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    page.goto("/jobs")
+    assert page.locator("h1").inner_text() == "Sign in"                    # accounts: sign in first
+    shot(page, "40-sign-in")
+    page.get_by_label("E-mail").fill("ana@ministry.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Programmes").click()
+    page.get_by_role("link", name="Vehicles 2025").click()
+    assert "Register of submissions" in page.content()
+    cells = page.locator("#agg-sourcing td.suppressed")
+    assert cells.count() >= 1 and "fewer than 3" in (cells.first.get_attribute("title") + page.content())
+    assert "900" not in page.locator("#agg-emissions").inner_text()        # Epsilon's dominant figure
+    shot(page, "41-programme-ministry")
+    page.get_by_role("button", name="with these import shares").click()
+    assert finished(page) == "done"
+    assert "firms' import shares" in page.content()
+    shot(page, "42-exposure-with-firms-shares")
+    # a firm signs in, sees its own submissions and sends the consultation
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("E-mail").fill("beta@firm.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"/programmes/{pid}")
+    assert page.locator("#mine + table tbody tr").count() == 2
+    assert "Register of submissions" not in page.content()
+    page.locator("#consultation + details summary").click()
+    form = page.locator("form", has=page.get_by_role("button", name="Send our answers"))
+    form.locator("input[type=radio][value='4']").first.check()
+    form.get_by_role("checkbox").check()
+    form.get_by_role("button", name="Send our answers").click()
+    assert page.locator("#mine + table tbody tr").count() == 3
+    shot(page, "43-programme-firm")
+    ctx.close()

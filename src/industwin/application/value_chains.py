@@ -115,19 +115,27 @@ class ExposureRequest(TableOutRequest):
             with progress.task("applying the firms' import shares"):
                 rs = with_import_shares(m, self.region, [self.sector], read_sourcing_table(self.sourcing))
             base = supply_chain_exposure(m, self.region, self.sector, self.threshold)
-            res.show("import shares: the table's and the firms' (published aggregate)",
-                     rs.shares.set_index(["product", "origin"]), 40, "{:,.3f}")
+            shares = rs.shares.sort_values(["product", "firms_share", "table_share"], ascending=[True, False, False])
+            res.show("import shares of the buyers' imports, by origin: the table's and the firms' (published "
+                     "aggregate; origins the firms did not report get none)",
+                     shares.set_index(["product", "origin"]), 40, "{:,.3f}")
             if rs.kept:
                 res.line(f"row total suppressed, the table's split kept for: {', '.join(rs.kept)}")
             m = rs.mrio
         with progress.task("tracing the supply chain tier by tier"):
             e = supply_chain_exposure(m, self.region, self.sector, self.threshold)
+        label = ""
         if base is not None:
-            both = pd.concat({"table": base.by_country, "firms' shares": e.by_country}, axis=1).fillna(0.0)
-            both = both.drop(index=self.region, errors="ignore")
+            label = " with the firms' import shares"
+            both = pd.DataFrame({f"total, table [{m.unit}]": base.by_country["total"],
+                                 f"total, firms' shares [{m.unit}]": e.by_country["total"]}).fillna(0.0)
+            both["change [%]"] = 100 * (both.iloc[:, 1] / both.iloc[:, 0].where(both.iloc[:, 0] > 0) - 1)
+            both["look-through share, table"] = base.by_country["look_through_share"]
+            both["look-through share, firms' shares"] = e.by_country["look_through_share"]
+            both = both.drop(index=self.region, errors="ignore").sort_values(both.columns[1], ascending=False)
             res.show("foreign origins (all tiers): the table vs the firms' import shares", both, self.top, "{:,.3f}")
         res.writes["--out"] = table_writer(e.suppliers)
-        res.show(f"exposure of {self.region} {self.sector} ({m.sector_label(self.sector)}), {m.year}",
+        res.show(f"exposure of {self.region} {self.sector} ({m.sector_label(self.sector)}), {m.year}{label}",
                  e.summary.to_frame(f"{self.region} {self.sector} [{m.unit}; shares]"), 20, "{:,.3f}")
         res.show("foreign origins (all tiers)", e.by_country.drop(index=self.region, errors="ignore"), self.top,
                  "{:,.3f}")

@@ -205,7 +205,7 @@ def add_collab_routes(app: FastAPI, w: Web, space: DataSpace) -> None:
     @app.post("/programmes/{pid}/twin")
     async def programme_twin(request: Request, pid: str):
         """Re-run the exposure of the programme's economy with the published import shares (a job)."""
-        from industwin.application.catalog import LENSES
+        from industwin.application.catalog import lens
         form = await w.form_of(request)
         who = signed_in(request)
         p = space_call(space.visible, pid, who.org_id)
@@ -214,7 +214,7 @@ def add_collab_routes(app: FastAPI, w: Web, space: DataSpace) -> None:
         if sector not in (p.sectors or []):
             raise Refused(400, f"sector {sector!r}: not one of the programme's sectors ({', '.join(p.sectors)})")
         up = _Upload("sourcing-published.csv", agg.values.to_csv().encode())
-        job = await asyncio.to_thread(w.submit, LENSES["exposure"], {"region": [p.region], "sector": [sector],
+        job = await asyncio.to_thread(w.submit, lens("exposure"), {"region": [p.region], "sector": [sector],
                                                                       "sourcing": [up]}, who.name, None, who.org_id)
         return RedirectResponse(f"/jobs/{job.id}", 303)
 
