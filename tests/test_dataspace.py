@@ -122,6 +122,11 @@ def test_submissions_are_idempotent_and_private(space):
     assert sorted(reg["organisation"]) == ["Alpha GmbH", "Beta GmbH"] and "value" not in reg.columns
     with pytest.raises(SpaceError):
         ds.register(prog.id, a.id)                            # a contributor does not
+    watcher = d.add_organisation("Watcher Institute")
+    ds.add_member(prog, watcher, "observer")
+    with pytest.raises(SpaceError) as e:                      # an observer reads, does not submit
+        ds.submit(prog.id, watcher.id, "w", _body(_rows("Alpha")), key="w")
+    assert e.value.status == 403
     outsider = d.add_organisation("Outsider Ltd")
     with pytest.raises(SpaceError) as e:
         ds.aggregate(prog.id, "emissions", outsider.id, "x")

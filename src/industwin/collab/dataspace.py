@@ -320,7 +320,10 @@ class DataSpace:
         if not re.fullmatch(r"[\x21-\x7e]{1,100}", key or ""):
             raise SpaceError(400, "Idempotency-Key: 1 to 100 visible ASCII characters. Fix: send a unique key per "
                                   "submission (e.g. a UUID) and the same key when you retry it")
-        p = self.visible(programme_id, org_id, ("facilitator", "government", "contributor"))
+        p = self.visible(programme_id, org_id)
+        if self.role(p.id, org_id) == "observer":
+            raise SpaceError(403, f"{p.name}: observers read the aggregates; they do not submit. Fix: ask the "
+                                  "facilitator to make your organisation a contributor")
         sb, rows = self.check(p, body)
         canon = json.dumps({"kind": sb.kind, "policy": sb.policy.model_dump(mode="json"), "rows": rows},
                            sort_keys=True, separators=(",", ":"))
@@ -374,9 +377,10 @@ class DataSpace:
             s.execute(delete(Submission).where(Submission.id == sub.id))
         self._log(org_id, actor, "submission withdrawn", self.programme(programme_id), submission_id)
 
-    def register(self, programme_id: str, org_id: str) -> pd.DataFrame:
+    def register(self, programme_id: str, org_id: str, actor: str = "") -> pd.DataFrame:
         """Who submitted what, under which policy — never the rows (the facilitator's view)."""
-        self.visible(programme_id, org_id, ("facilitator",))
+        p = self.visible(programme_id, org_id, ("facilitator",))
+        self._log(org_id, actor or org_id, "register read", p)
         with self.store.session() as s:
             q = (select(Organisation.name, Submission.kind, Submission.n_rows, Submission.purpose,
                         Submission.until, Submission.created_at)

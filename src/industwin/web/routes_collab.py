@@ -126,7 +126,7 @@ def add_collab_routes(app: FastAPI, w: Web, space: DataSpace) -> None:
             except SpaceError as e:
                 aggs[kind] = {"agg": None, "html": "", "error": str(e)}
         mine = space.submissions(p.id, who.org_id)
-        register = space.register(p.id, who.org_id) if role == "facilitator" else None
+        register = space.register(p.id, who.org_id, who.name) if role == "facilitator" else None
         log = space.log(p.id, who.org_id, 100) if role == "facilitator" else []
         from industwin.strategy.consultation import questionnaire
         return w.page(request, "programme.html", p=p, role=role, members=space.members(p.id), aggs=aggs,
@@ -143,6 +143,8 @@ def add_collab_routes(app: FastAPI, w: Web, space: DataSpace) -> None:
         person confirms."""
         form = await w.form_of(request)
         who = signed_in(request)
+        if who.role == "observer":
+            raise Refused(403, "observers read; they do not submit. Fix: ask your administrator for another role")
         kind = str((form.get("kind") or [""])[-1])
         if kind not in KINDS:
             raise Refused(400, f"kind {kind!r}: one of {', '.join(KINDS)}")
