@@ -61,6 +61,18 @@ class SubmissionDetail(SubmissionOut):
     data: list[dict[str, Any]]
 
 
+class ErrorOut(BaseModel):
+    detail: str
+
+
+def _errors(*codes: int) -> dict:
+    what = {401: "no, a bad or an expired token", 403: "plain HTTP (the API is HTTPS only), or an observer "
+            "submitting", 404: "not a member of the programme, or not the caller's submission", 409: "the "
+            "Idempotency-Key was used for another body, or no aggregate can be published yet",
+            413: "a body over 2 MB", 422: "the request fails its schema", 500: "a bug (details in the server's log)"}
+    return {c: {"model": ErrorOut, "description": what[c]} for c in (401, 403, *codes, 422, 500)}
+
+
 class AggregateOut(BaseModel):
     programme: str
     kind: str
@@ -116,17 +128,7 @@ def add_api_routes(app: FastAPI, space: DataSpace, https_check=None) -> None:
     async def _api_error(request: Request, exc: _ApiError):
         return _error(exc.status, exc.message, exc.headers)
 
-    @app.middleware("http")
-    async def _body_cap(request: Request, call_next):
-        if request.url.path.startswith(API + "/") and request.method in ("POST", "PUT", "PATCH"):
-            try:
-                size = int(request.headers.get("content-length") or 0)
-            except ValueError:
-                size = MAX_BODY + 1
-            if size > MAX_BODY:
-                return _error(413, f"the body is larger than {MAX_BODY // 2**20} MB. Fix: split the rows over "
-                                   "several submissions")
-        return await call_next(request)
+    app.add_middleware(BodyLimit, prefix=API + "/", limit=MAX_BODY)
 
     async def run(fn, *args):
         try:
@@ -144,12 +146,13 @@ def add_api_routes(app: FastAPI, space: DataSpace, https_check=None) -> None:
         return {"id": s.id, "kind": s.kind, "rows": s.n_rows, "total": s.total, "purpose": s.purpose,
                 "until": s.until, "created": created}
 
-    @app.get(f"{API}/programmes", response_model=list[ProgrammeOut], tags=["data space"])
+    @app.get(f"{API}/programmes", response_model=list[ProgrammeOut], tags=["data space"], responses=_errors())
     async def programmes(c: Caller):
         """The programmes the caller's organisation is a member of."""
         return [out(p, r) for p, r in await run(space.programmes_of, c.org_id)]
 
-    @app.get(f"{API}/programmes/{{programme_id}}", response_model=ProgrammeDetail, tags=["data space"])
+    @app.get(f"{API}/programmes/{{programme_id}}", response_model=ProgrammeDetail, tags=["data space"],
+             responses=_errors(404))
     async def programme(programme_id: str, c: Caller):
         """A programme: purpose, members and their roles, live submissions per kind, disclosure rules."""
         p = await run(space.visible, programme_id, c.org_id)
@@ -159,7 +162,8 @@ def add_api_routes(app: FastAPI, space: DataSpace, https_check=None) -> None:
                 "live_submissions": await run(space.counts, p.id), "rules": p.rules}
 
     @app.post(f"{API}/programmes/{{programme_id}}/submissions", response_model=SubmissionOut, status_code=201,
-              tags=["data space"], responses={200: {"description": "the same key and body: the stored one"}})
+              tags=["data space"], responses={200: {"model": SubmissionOut, "description": "the same key and body: "
+                                                    "the stored one"}, **_errors(404, 409, 413)})
     async def submit(programme_id: str, body: SubmissionBody, response: Response, c: Caller,
                      idempotency_key: Annotated[str, Header(description="one key per submission; resend it to "
                                                             "retry", max_length=100)]):
@@ -171,29 +175,74 @@ def add_api_routes(app: FastAPI, space: DataSpace, https_check=None) -> None:
         return sub_out(sub, created)
 
     @app.get(f"{API}/programmes/{{programme_id}}/submissions", response_model=list[SubmissionOut],
-             tags=["data space"])
+             tags=["data space"], responses=_errors(404))
     async def my_submissions(programme_id: str, c: Caller):
         """The caller's organisation's own submissions (no one else's)."""
         return [sub_out(s) for s in await run(space.submissions, programme_id, c.org_id)]
 
     @app.get(f"{API}/programmes/{{programme_id}}/submissions/{{submission_id}}", response_model=SubmissionDetail,
-             tags=["data space"])
+             tags=["data space"], responses=_errors(404))
     async def one_submission(programme_id: str, submission_id: str, c: Caller):
         s = await run(space.submission, programme_id, submission_id, c.org_id, actor(c))
         return {**sub_out(s), "data": s.rows}
 
     @app.delete(f"{API}/programmes/{{programme_id}}/submissions/{{submission_id}}", status_code=204,
-                tags=["data space"])
+                tags=["data space"], responses=_errors(404))
     async def withdraw(programme_id: str, submission_id: str, c: Caller):
         await run(space.withdraw, programme_id, submission_id, c.org_id, actor(c))
         return Response(status_code=204)
 
     @app.get(f"{API}/programmes/{{programme_id}}/aggregates/{{kind}}", response_model=AggregateOut,
-             tags=["data space"])
+             tags=["data space"], responses=_errors(404, 409))
     async def aggregate(programme_id: str, kind: str, c: Caller):
         """The protected table of a kind: suppressed cells are null with their status."""
         agg = await run(space.aggregate, programme_id, kind, c.org_id, actor(c))
         return agg.to_json()
+
+
+class BodyLimit:
+    """ASGI middleware: a request body under ``prefix`` larger than ``limit`` bytes is answered 413 — by its
+    Content-Length before anything is read, or while it streams in (chunked, or a Content-Length that lies)."""
+
+    def __init__(self, app, prefix: str, limit: int):
+        self.app, self.prefix, self.limit = app, prefix, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix) or \
+                scope["method"] not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        too_big = _error(413, f"the body is larger than {self.limit // 2**20} MB. Fix: split the rows over several "
+                              "submissions")
+        length = dict(scope.get("headers") or []).get(b"content-length", b"0")
+        try:
+            declared = int(length)
+        except ValueError:
+            declared = self.limit + 1
+        if declared > self.limit:
+            return await too_big(scope, receive, send)
+        seen, over, sent = 0, False, False
+
+        async def counted():
+            nonlocal seen, over
+            if over:
+                return {"type": "http.request", "body": b"", "more_body": False}
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.limit:               # stop reading: the app sees the body end here …
+                    over = True
+                    return {"type": "http.request", "body": b"", "more_body": False}
+            return msg
+
+        async def answered(msg):
+            nonlocal sent
+            if not over:
+                await send(msg)
+            elif not sent:                          # … and whatever it answers becomes the 413
+                sent = True
+                await too_big(scope, receive, send)
+
+        await self.app(scope, counted, answered)
 
 
 def api_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -85,7 +85,7 @@ class ReadinessRow(_Row):
 
 class ConsultationRow(_Row):
     question: Code
-    answer: Annotated[str, Field(min_length=1, max_length=80)]
+    answer: Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,10 @@ class SubmissionBody(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     kind: Literal["emissions", "sourcing", "readiness", "consultation"]
     policy: Policy
-    rows: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_ROWS)
+    rows: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_ROWS, json_schema_extra=lambda schema: schema.update(
+        items={"anyOf": [r.model_json_schema() for r in (EmissionRow, SourcingRow, ReadinessRow, ConsultationRow)]},
+        description="rows of the kind: emissions {sector, year, value}; sourcing {product, origin, value}; "
+                    "readiness {sector, dimension, band}; consultation {question, answer}"))
 
 
 def _issues(e: PydanticError, source: str, prefix: tuple = ()) -> ValidationError:
@@ -318,7 +321,7 @@ class DataSpace:
                ) -> tuple[Submission, bool]:
         """Store a submission once per (organisation, ``key``): returns it and whether it is new."""
         if not re.fullmatch(r"[\x21-\x7e]{1,100}", key or ""):
-            raise SpaceError(400, "Idempotency-Key: 1 to 100 visible ASCII characters. Fix: send a unique key per "
+            raise SpaceError(422, "Idempotency-Key: 1 to 100 visible ASCII characters. Fix: send a unique key per "
                                   "submission (e.g. a UUID) and the same key when you retry it")
         p = self.visible(programme_id, org_id)
         if self.role(p.id, org_id) == "observer":

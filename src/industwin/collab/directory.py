@@ -124,7 +124,8 @@ class Directory:
     def sign_in(self, email: str, password: str) -> tuple[Person, str] | None:
         """A new session token for a correct e-mail and password; None otherwise (same time either way)."""
         with self.store.session() as s:
-            p = s.scalars(select(Person).where(Person.email == email.strip().lower())).first()
+            p = s.scalars(select(Person).where(Person.email == email.strip().lower())).first() \
+                if "\x00" not in email else None
         if p is None:
             _verify(_DUMMY, password)
             return None
@@ -183,7 +184,7 @@ class Directory:
     def issue_token(self, client_id: str, secret: str) -> Issued | None:
         """An access token for correct, unrevoked client credentials; None otherwise."""
         with self.store.session() as s:
-            c = s.get(Client, client_id) if client_id and len(client_id) <= 64 else None
+            c = s.get(Client, client_id) if client_id and len(client_id) <= 64 and "\x00" not in client_id else None
         if c is None or c.revoked:
             _verify(_DUMMY, secret)
             return None
@@ -244,7 +245,8 @@ class Directory:
 
     # audit ---------------------------------------------------------------------------------------------------
     def audit(self, org_id: str | None, actor: str, action: str, target: str = "") -> None:
-        self.store.add(AuditEntry(org_id=org_id, actor=actor[:254], action=action[:60], target=target, at=now()))
+        self.store.add(AuditEntry(org_id=org_id, actor=actor.replace("\x00", "")[:254], action=action[:60],
+                                  target=target.replace("\x00", ""), at=now()))
 
     def audit_log(self, org_id: str, limit: int = 200) -> list[AuditEntry]:
         with self.store.session() as s:

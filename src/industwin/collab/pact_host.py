@@ -27,7 +27,7 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote, urlencode
 
@@ -89,14 +89,22 @@ class Refusal(Exception):
 
 def _time(v: str, name: str) -> datetime:
     try:
-        return datetime.fromisoformat(v.replace("Z", "+00:00"))
-    except ValueError:
+        t = datetime.fromisoformat(v.replace("Z", "+00:00"))
+        if t.tzinfo is not None:
+            t.astimezone(UTC)                    # out of range once in UTC (year 1 or 9999 with an offset)
+        return t
+    except (ValueError, OverflowError):
         raise Refusal(400, "BadRequest", f"{name}={v[:40]!r} is not a date-time (RFC 3339, e.g. "
                                          "2024-01-01T00:00:00Z)") from None
 
 
 def filters_of(values: dict[str, list[str]]) -> Filters:
     """ListFootprints / RequestCreated criteria from query or event values (every value a list of strings)."""
+    # a value holding NUL matches nothing (no stored key has one; PostgreSQL cannot even compare it)
+    nul = {k for k, v in values.items() if v and all("\x00" in x for x in v)}
+    values = {k: [x for x in v if "\x00" not in x] for k, v in values.items()}
+    if nul & {"validOn", "validAfter", "validBefore", "status"}:
+        raise Refusal(400, "BadRequest", f"{sorted(nul)[0]}: a NUL character is not a date or a status")
     one = {k: v[-1] for k, v in values.items() if v}
     status = one.get("status")
     known = {"active": "Active", "deprecated": "Deprecated"}
@@ -107,7 +115,7 @@ def filters_of(values: dict[str, list[str]]) -> Filters:
                    valid_after=_time(one["validAfter"], "validAfter") if "validAfter" in one else None,
                    valid_before=_time(one["validBefore"], "validBefore") if "validBefore" in one else None,
                    status=known.get(status.lower()) if status else None,
-                   unmatched=bool(status) and status.lower() not in known)
+                   unmatched=bool(nul) or (bool(status) and status.lower() not in known))
 
 
 class PactHost:
@@ -244,7 +252,7 @@ class PactHost:
 
     def get(self, request: Request, pf_id: str) -> JSONResponse:
         c = self.client(request)
-        pf = self.footprints.get(c.org_id, pf_id[:64])
+        pf = self.footprints.get(c.org_id, pf_id[:64]) if "\x00" not in pf_id else None
         self.directory.audit(c.org_id, f"client {c.id} ({c.partner})", "pact get", pf_id[:64])
         if pf is None:
             raise Refusal(404, "NotFound", f"Footprint with ID {pf_id[:64]!r} does not exist")
@@ -261,8 +269,10 @@ class PactHost:
             raise Refusal(400, "BadRequest", f"event larger than {MAX_EVENT_BYTES // 2**20} MB")
         try:
             ev = json.loads(raw, parse_constant=lambda n: (_ for _ in ()).throw(ValueError(n)))
-        except (ValueError, UnicodeDecodeError):
-            raise Refusal(400, "BadRequest", "the event is not JSON") from None
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            raise Refusal(400, "BadRequest", "the event is not JSON (or nested too deeply)") from None
+        if b"\\u0000" in raw:                     # no text field may hold NUL (PostgreSQL refuses it)
+            raise Refusal(400, "BadRequest", "the event holds a NUL character, which no field may contain")
         if not isinstance(ev, dict):
             raise Refusal(400, "BadRequest", "an event is a JSON object")
         for k in ("specversion", "id", "source", "type", "time"):
@@ -424,7 +434,7 @@ def add_pact_routes(app: FastAPI, host: PactHost) -> None:
                 ["client_credentials"], "token_endpoint_auth_methods_supported":
                 ["client_secret_basic", "client_secret_post"], "response_types_supported": ["token"]}
 
-    @app.post("/auth/token", tags=["PACT"])
+    @app.post("/auth/token", include_in_schema=False)   # specified by the official PACT v3 OpenAPI
     async def token(request: Request):
         try:
             form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
@@ -435,21 +445,21 @@ def add_pact_routes(app: FastAPI, host: PactHost) -> None:
         except Refusal as e:
             return refused(e)
 
-    @app.get("/3/footprints", tags=["PACT"])
+    @app.get("/3/footprints", include_in_schema=False)   # specified by the official PACT v3 OpenAPI
     async def list_footprints(request: Request):
         try:
             return await _thread(host.list, request)
         except Refusal as e:
             return refused(e)
 
-    @app.get("/3/footprints/{pf_id}", tags=["PACT"])
+    @app.get("/3/footprints/{pf_id}", include_in_schema=False)   # specified by the official PACT v3 OpenAPI
     async def get_footprint(request: Request, pf_id: str):
         try:
             return await _thread(host.get, request, pf_id)
         except Refusal as e:
             return refused(e)
 
-    @app.post("/3/events", tags=["PACT"])
+    @app.post("/3/events", include_in_schema=False)   # specified by the official PACT v3 OpenAPI
     async def events(request: Request):
         try:
             host.https(request)

@@ -94,7 +94,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def _not_found(request: Request, exc):
         if request.url.path.startswith(API + "/"):
             return JSONResponse({"detail": f"{request.url.path}: no such resource. Fix: see /openapi.json"}, 404)
-        return await _refused(request, Refused(404, f"{request.url.path}: no such w.page. Fix: start from the home "
+        if request.url.path.startswith("/3/"):                    # PACT answers with its own error objects
+            return JSONResponse({"code": "NotFound", "message": "no such PACT endpoint. Fix: use /3/footprints, "
+                                 "/3/footprints/{id} or /3/events"}, 404)
+        return await _refused(request, Refused(404, f"{request.url.path}: no such page. Fix: start from the home "
                                                      "page"))
 
     @app.exception_handler(RequestValidationError)
@@ -108,10 +111,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception):
         code, msg = user_message(exc, "the server's log has the traceback")
-        if code == 1:
+        if code == 1:                  # a bug: its text (which may name tables or SQL) stays in the server's log
             log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+            msg = ("internal error: this is a bug in industwin, not in your input. Fix: try again; if it persists, "
+                   "report it (the server's log has the details)")
         if request.url.path.startswith(API + "/"):
             return JSONResponse({"detail": msg}, 500 if code == 1 else 400)
+        if request.url.path.startswith(("/3/", "/auth/")):
+            return JSONResponse({"code": "InternalError" if code == 1 else "BadRequest", "message": msg},
+                                500 if code == 1 else 400)
         return await _refused(request, Refused(500 if code == 1 else 400, msg))
 
     @app.middleware("http")
