@@ -75,3 +75,15 @@ def db_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'industwin.db'}"
     return request.getfixturevalue("postgres").database()
+
+
+@pytest.fixture
+def quick_hashing(monkeypatch):
+    """Argon2id with light parameters for tests that set up many people and clients in this process (a real
+    hash or check takes ~0.3 s here); the tests of how secrets are stored keep the product's parameters."""
+    from argon2 import PasswordHasher
+
+    from industwin.collab import directory
+    quick = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(directory, "_HASHER", quick)
+    monkeypatch.setattr(directory, "_DUMMY", quick.hash("not a secret anyone has"))

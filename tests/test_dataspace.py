@@ -31,6 +31,8 @@ EMISSIONS = {
     "Epsilon": {("c20", 2023): 500, ("c20", 2024): 400},
 }
 
+pytestmark = pytest.mark.usefixtures("quick_hashing")
+
 
 def _rows(company):
     return [{"sector": s, "year": y, "value": float(v)} for (s, y), v in EMISSIONS[company].items()]

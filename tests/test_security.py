@@ -53,17 +53,11 @@ ROWS = [{"sector": "c24", "year": 2023, "value": 123.0}, {"sector": "c29", "year
 
 
 @pytest.fixture(autouse=True)
-def _quick_hashing(request, monkeypatch):
-    """Argon2id with light parameters for setting up clients (each real hash or check takes ~0.3 s here and the
-    checks below need dozens); the storage test keeps the product's own parameters."""
-    if request.node.originalname == "test_api2_secrets_and_tokens_are_stored_only_as_hashes":
-        return
-    from argon2 import PasswordHasher
-
-    from industwin.collab import directory
-    quick = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(directory, "_HASHER", quick)
-    monkeypatch.setattr(directory, "_DUMMY", quick.hash("not a secret anyone has"))
+def _quick_hashing(request):
+    """Light Argon2id for setting up clients (see conftest.quick_hashing); the storage test keeps the product's
+    own parameters."""
+    if request.node.originalname != "test_api2_secrets_and_tokens_are_stored_only_as_hashes":
+        request.getfixturevalue("quick_hashing")
 
 
 @contextmanager

@@ -19,6 +19,8 @@ from industwin.web.store import Job, Store, StoredFile, new_id, now
 PASSWORD = "correct horse battery"
 PURPOSE = "Emissions baseline for the steel strategy"
 
+pytestmark = pytest.mark.usefixtures("quick_hashing")
+
 
 @pytest.fixture
 def server(tmp_path):
