@@ -174,15 +174,7 @@ def add_collab_routes(app: FastAPI, w: Web, space: DataSpace) -> None:
             if missing:
                 raise Refused(400, f"{up.filename}: column(s) {', '.join(missing)} missing. Fix: the columns are "
                                    f"{', '.join(fields)}")
-            rows = []
-            for rec in df[fields].to_dict("records"):
-                for f in ("value", "year", "band"):
-                    if f in rec:
-                        try:
-                            rec[f] = float(rec[f]) if f == "value" else int(rec[f])
-                        except ValueError:
-                            pass                              # the schema names the row and field
-                rows.append(rec)
+            rows = df[fields].to_dict("records")     # text; the kind's schema reads the numbers and names the row
         until = str((form.get("until") or [str(p.until)])[-1])
         body = {"kind": kind, "policy": {"purpose": p.purpose, "until": until}, "rows": rows}
         key = str((form.get("key") or [""])[-1]) or uuid.uuid4().hex
