@@ -174,15 +174,6 @@ class Aggregate:
                 "status": self.status.to_numpy().tolist(),
                 "contributors": [[None if pd.isna(x) else int(x) for x in row] for row in c.to_numpy()]}
 
-    def published(self) -> pd.DataFrame:
-        """The cells that may be shown, long form (row, column, value, contributors), margins excluded."""
-        inner = self.values.drop(index=TOTAL, columns=TOTAL, errors="ignore")
-        out = inner.stack().rename("value").reset_index()
-        out.columns = ["row", "column", "value"]
-        cnt = self.contributors.drop(index=TOTAL, columns=TOTAL, errors="ignore").stack()
-        out["contributors"] = [int(cnt.get((r, c), 0)) for r, c in zip(out["row"], out["column"])]
-        return out
-
 
 class DataSpace:
     """Programmes, members, submissions and aggregates in a :class:`~industwin.web.store.Store`."""
