@@ -39,7 +39,7 @@ from sqlalchemy.exc import IntegrityError
 
 from industwin.analysis.disclosure import TOTAL, Rules, protect
 from industwin.collab.directory import Directory
-from industwin.collab.models import MEMBER_ROLES, Member, Organisation, Programme, Submission
+from industwin.collab.models import MEMBER_ROLES, AuditEntry, Member, Organisation, Programme, Submission
 from industwin.errors import DataError, SelectionError, ValidationError, ValidationIssue
 from industwin.web.store import Store, new_id, now
 
@@ -269,7 +269,6 @@ class DataSpace:
     def log(self, programme_id: str, org_id: str, limit: int = 500) -> list:
         """The programme's audit log (every submission, read, withdrawal, deletion and aggregate read), for
         its facilitator."""
-        from industwin.collab.models import AuditEntry
         self.visible(programme_id, org_id, ("facilitator",))
         with self.store.session() as s:
             q = (select(AuditEntry).where(AuditEntry.target.like(f"programme {programme_id}:%"))
@@ -329,9 +328,11 @@ class DataSpace:
             sub = Submission(id=new_id(), programme_id=p.id, org_id=org_id, kind=sb.kind, idem_key=key,
                              body_sha256=digest, purpose=sb.policy.purpose, until=sb.policy.until, rows=rows,
                              n_rows=len(rows), total=total, created_by=actor[:254], created_at=now())
-            try:
-                self.store.add(sub)
-                self._log(org_id, actor, "submitted", p, f"{sb.kind}, {len(rows)} rows, until {sb.policy.until}")
+            try:                                         # the submission and its audit entry: one transaction
+                with self.store.session() as s, s.begin():
+                    s.add(sub)
+                    s.add(AuditEntry(org_id=org_id, actor=actor[:254], action="submitted", at=now(),
+                                     target=f"programme {p.id}: {sb.kind}, {len(rows)} rows, until {sb.policy.until}"))
                 return sub, True
             except IntegrityError:                       # the same key, sent twice at once: the first one won
                 old = self._by_key(p.id, org_id, key)
@@ -369,7 +370,8 @@ class DataSpace:
         sub = self.submission(programme_id, submission_id, org_id, actor)
         with self.store.session() as s, s.begin():
             s.execute(delete(Submission).where(Submission.id == sub.id))
-        self._log(org_id, actor, "submission withdrawn", self.programme(programme_id), submission_id)
+            s.add(AuditEntry(org_id=org_id, actor=actor[:254], action="submission withdrawn", at=now(),
+                             target=f"programme {programme_id}: {submission_id}"))
 
     def register(self, programme_id: str, org_id: str, actor: str = "") -> pd.DataFrame:
         """Who submitted what, under which policy — never the rows (the facilitator's view)."""
@@ -399,10 +401,10 @@ class DataSpace:
             ended = select(Programme.id).where(Programme.until < today)
             gone = s.execute(select(Submission.id, Submission.org_id, Submission.programme_id).where(
                 (Submission.until < today) | Submission.programme_id.in_(ended))).all()
-            if gone:
+            if gone:                                 # deleted and logged in one transaction
                 s.execute(delete(Submission).where(Submission.id.in_([g[0] for g in gone])))
-        for sid, org_id, pid in gone:
-            self.directory.audit(org_id, "industwin", "deleted past end date", f"programme {pid}: {sid}")
+                s.add_all([AuditEntry(org_id=org_id, actor="industwin", action="deleted past end date", at=now(),
+                                      target=f"programme {pid}: {sid}") for sid, org_id, pid in gone])
         return len(gone)
 
     # aggregates -------------------------------------------------------------------------------------------
