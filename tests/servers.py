@@ -43,8 +43,10 @@ def serve(home: Path, *args: str, tls: tuple[Path, Path] | None = None, timeout:
     port = free_port()
     exe = Path(sys.executable).with_name("industwin")
     extra = ["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])] if tls else []
+    Path(home).mkdir(parents=True, exist_ok=True)
+    log = open(Path(home) / "serve.log", "w")             # a file, not a pipe: a busy server never blocks on it
     proc = subprocess.Popen([str(exe), "serve", "--port", str(port), "--home", str(home), *extra, *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=log, stderr=subprocess.STDOUT, text=True)
     url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     t0 = time.monotonic()
     while time.monotonic() - t0 < timeout:
@@ -55,7 +57,7 @@ def serve(home: Path, *args: str, tls: tuple[Path, Path] | None = None, timeout:
         except httpx.HTTPError:
             time.sleep(0.3)
         if proc.poll() is not None:
-            pytest.fail(f"industwin serve exited: {proc.stdout.read()}")
+            pytest.fail(f"industwin serve exited: {(Path(home) / 'serve.log').read_text()[-4000:]}")
     else:
         proc.kill()
         pytest.fail(f"industwin serve did not answer within {timeout:.0f} s")
@@ -67,6 +69,7 @@ def serve(home: Path, *args: str, tls: tuple[Path, Path] | None = None, timeout:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 def _pg_bin(name: str) -> str | None:

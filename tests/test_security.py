@@ -759,25 +759,28 @@ def test_api8_unknown_pact_paths_are_pact_errors(contributor):
 
 
 def test_api8_an_internal_error_reveals_nothing(contributor, monkeypatch):
-    """OWASP API8:2023 (security misconfiguration, verbose errors): when something unexpected fails inside
-    (here: a database error injected into the services), the caller gets a 500 with a generic message — no
-    exception text, SQL, table or column names — as JSON on both APIs."""
+    """OWASP API8:2023 (security misconfiguration, verbose errors): when something unexpected fails inside (here:
+    an error naming SQL injected into the services), the caller gets a 500 with a generic message — no exception
+    text, SQL, table or column names — as JSON on both APIs; a database that cannot be reached is a 503 with
+    Retry-After (the client retries with the same idempotency key), revealing nothing either."""
     from sqlalchemy.exc import OperationalError
     tc, app, api_h, pact_h = contributor.tc, contributor.app, contributor.api, contributor.pact
-    boom = OperationalError("SELECT clients.secret_hash FROM clients WHERE clients.id = ?", {"id": "x"},
-                            RuntimeError("database is locked"))
+    leaks = r"secret_hash|clients|SELECT|\[SQL|OperationalError|RuntimeError|database is locked"
+    for boom, status in ((RuntimeError("SELECT clients.secret_hash FROM clients: database is locked"), 500),
+                         (OperationalError("SELECT clients.secret_hash FROM clients WHERE clients.id = ?",
+                                           {"id": "x"}, RuntimeError("database is locked")), 503)):
+        def fail(*args, boom=boom, **kwargs):
+            raise boom
 
-    def fail(*args, **kwargs):
-        raise boom
-
-    monkeypatch.setattr(app.state.space, "programmes_of", fail)
-    monkeypatch.setattr(app.state.pact.footprints, "list", fail)
-    for path, h in (("/api/v1/programmes", api_h), ("/3/footprints", pact_h)):
-        r = tc.get(path, headers=h)
-        assert r.status_code == 500, (path, r.status_code)
-        assert not re.search(r"secret_hash|clients|SELECT|\[SQL|OperationalError|database is locked", r.text), \
-            (path, re.sub(r"\s+", " ", r.text)[:400])
-        assert r.headers["content-type"].startswith("application/json"), (path, r.text[:100])
+        monkeypatch.setattr(app.state.space, "programmes_of", fail)
+        monkeypatch.setattr(app.state.pact.footprints, "list", fail)
+        for path, h in (("/api/v1/programmes", api_h), ("/3/footprints", pact_h)):
+            r = tc.get(path, headers=h)
+            assert r.status_code == status, (path, r.status_code)
+            assert not re.search(leaks, r.text), (path, re.sub(r"\s+", " ", r.text)[:400])
+            assert r.headers["content-type"].startswith("application/json"), (path, r.text[:100])
+            if status == 503:
+                assert int(r.headers["retry-after"]) > 0
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -254,14 +254,20 @@ class DataSpace:
     def visible(self, programme_id: str, org_id: str | None, roles: tuple[str, ...] = MEMBER_ROLES) -> Programme:
         """The programme when ``org_id`` is a member in one of ``roles``; otherwise "not found" (404), so that
         outsiders cannot learn which programmes exist."""
-        p = None
-        if re.fullmatch(r"[0-9a-f]{32}", programme_id or ""):
+        return self.membership(programme_id, org_id, roles)[0]
+
+    def membership(self, programme_id: str, org_id: str | None, roles: tuple[str, ...] = MEMBER_ROLES
+                   ) -> tuple[Programme, str]:
+        """The programme and ``org_id``'s role in it (one query), as :meth:`visible`."""
+        got = None
+        if org_id and re.fullmatch(r"[0-9a-f]{32}", programme_id or ""):
             with self.store.session() as s:
-                p = s.get(Programme, programme_id)
-        if p is None or self.role(p.id, org_id) not in roles:
+                got = s.execute(select(Programme, Member.role).join(Member, Member.programme_id == Programme.id)
+                                .where(Programme.id == programme_id, Member.org_id == org_id)).first()
+        if got is None or got[1] not in roles:
             raise SpaceError(404, "no such programme. Fix: check the address; you see only your organisation's "
                                   "programmes")
-        return p
+        return got[0], got[1]
 
     def _log(self, org_id: str | None, actor: str, action: str, p: Programme, detail: str = "") -> None:
         self.directory.audit(org_id, actor, action, f"programme {p.id}: {detail}")
@@ -313,31 +319,29 @@ class DataSpace:
         if not re.fullmatch(r"[\x21-\x7e]{1,100}", key or ""):
             raise SpaceError(422, "Idempotency-Key: 1 to 100 visible ASCII characters. Fix: send a unique key per "
                                   "submission (e.g. a UUID) and the same key when you retry it")
-        p = self.visible(programme_id, org_id)
-        if self.role(p.id, org_id) == "observer":
+        p, role = self.membership(programme_id, org_id)
+        if role == "observer":
             raise SpaceError(403, f"{p.name}: observers read the aggregates; they do not submit. Fix: ask the "
                                   "facilitator to make your organisation a contributor")
         sb, rows = self.check(p, body)
         canon = json.dumps({"kind": sb.kind, "policy": sb.policy.model_dump(mode="json"), "rows": rows},
                            sort_keys=True, separators=(",", ":"))
         digest = hashlib.sha256(canon.encode()).hexdigest()
-        old = self._by_key(p.id, org_id, key)
-        if old is None:
-            kind = KINDS[sb.kind]
-            total = float(sum(r[kind.value] for r in rows)) if kind.value else float(len(rows))
-            sub = Submission(id=new_id(), programme_id=p.id, org_id=org_id, kind=sb.kind, idem_key=key,
-                             body_sha256=digest, purpose=sb.policy.purpose, until=sb.policy.until, rows=rows,
-                             n_rows=len(rows), total=total, created_by=actor[:254], created_at=now())
-            try:                                         # the submission and its audit entry: one transaction
-                with self.store.session() as s, s.begin():
-                    s.add(sub)
-                    s.add(AuditEntry(org_id=org_id, actor=actor[:254], action="submitted", at=now(),
-                                     target=f"programme {p.id}: {sb.kind}, {len(rows)} rows, until {sb.policy.until}"))
-                return sub, True
-            except IntegrityError:                       # the same key, sent twice at once: the first one won
-                old = self._by_key(p.id, org_id, key)
-                if old is None:
-                    raise
+        kind = KINDS[sb.kind]
+        total = float(sum(r[kind.value] for r in rows)) if kind.value else float(len(rows))
+        sub = Submission(id=new_id(), programme_id=p.id, org_id=org_id, kind=sb.kind, idem_key=key,
+                         body_sha256=digest, purpose=sb.policy.purpose, until=sb.policy.until, rows=rows,
+                         n_rows=len(rows), total=total, created_by=actor[:254], created_at=now())
+        try:                        # insert first (a retry is the rare case); with its audit entry, one transaction
+            with self.store.session() as s, s.begin():
+                s.add(sub)
+                s.add(AuditEntry(org_id=org_id, actor=actor[:254], action="submitted", at=now(),
+                                 target=f"programme {p.id}: {sb.kind}, {len(rows)} rows, until {sb.policy.until}"))
+            return sub, True
+        except IntegrityError:      # the key is taken: a retry, or the same key sent twice at once
+            old = self._by_key(p.id, org_id, key)
+            if old is None:
+                raise
         if old.body_sha256 != digest:
             raise SpaceError(409, "Idempotency-Key already used for a different submission. Fix: use a new key "
                                   "for new data; resend the same body to retry")

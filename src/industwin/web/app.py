@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from industwin.application.catalog import FAMILIES, LENSES, UPLOADS
 from industwin.collab.api import API, add_api_routes, api_validation_error
@@ -110,6 +111,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception):
+        if isinstance(exc, DBAPIError) and (exc.connection_invalidated or isinstance(exc, OperationalError |
+                                                                                   InterfaceError)):
+            log.warning("%s %s: the database is not reachable (%s)", request.method, request.url.path,
+                        type(exc.orig).__name__ if exc.orig is not None else type(exc).__name__)
+            msg = "the database is not reachable for a moment. Fix: try again in a few seconds (the same request)"
+            body = {"code": "ServiceUnavailable", "message": msg} if request.url.path.startswith(("/3/", "/auth/")) \
+                else {"detail": msg}
+            return JSONResponse(body, 503, {"Retry-After": "5"})
         code, msg = user_message(exc, "the server's log has the traceback")
         if code == 1:                  # a bug: its text (which may name tables or SQL) stays in the server's log
             log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
