@@ -123,16 +123,21 @@ class Policy(BaseModel):
     third_party_use: Literal[False] = Field(False, description="submitted rows are never passed to third parties")
 
 
+def _rows_schema(schema: dict) -> None:
+    """The OpenAPI of ``rows``: the row schema of each kind (checked by the kind, after the body)."""
+    schema.update(items={"anyOf": [r.model_json_schema() for r in (EmissionRow, SourcingRow, ReadinessRow,
+                                                                    ConsultationRow)]},
+                  description="rows of the kind: emissions {sector, year, value}; sourcing {product, origin, value};"
+                              " readiness {sector, dimension, band}; consultation {question, answer}")
+
+
 class SubmissionBody(BaseModel):
     """What an organisation sends: the kind, the usage policy and the rows (at most :data:`MAX_ROWS`)."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     kind: Literal["emissions", "sourcing", "readiness", "consultation"]
     policy: Policy
-    rows: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_ROWS, json_schema_extra=lambda schema: schema.update(
-        items={"anyOf": [r.model_json_schema() for r in (EmissionRow, SourcingRow, ReadinessRow, ConsultationRow)]},
-        description="rows of the kind: emissions {sector, year, value}; sourcing {product, origin, value}; "
-                    "readiness {sector, dimension, band}; consultation {question, answer}"))
+    rows: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_ROWS, json_schema_extra=_rows_schema)
 
 
 def _issues(e: PydanticError, source: str, prefix: tuple = ()) -> ValidationError:

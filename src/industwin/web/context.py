@@ -142,8 +142,8 @@ class Web:
 
     def page(self, request: Request, template: str, status: int = 200, **ctx) -> HTMLResponse:
         token = self.csrf_of(request)
-        ctx = {"user": self.user_of(request), "who": self.who(request), "csrf": token, "regions": regions(), "sectors": sectors(),
-               "datasets": datasets(), **ctx}
+        ctx = {"user": self.user_of(request), "who": self.who(request), "csrf": token, "regions": regions(),
+               "sectors": sectors(), "datasets": datasets(), **ctx}
         resp = self.templates.TemplateResponse(request, template, ctx, status_code=status)
         return self.set_csrf(request, resp)
 
