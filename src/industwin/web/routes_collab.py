@@ -38,7 +38,9 @@ def aggregate_html(agg) -> str:
         cells = []
         for c in v.columns:
             s = str(st.loc[r, c])
-            if s == "published":
+            if s == "published" and int(n.loc[r, c]) == 0:
+                cells.append("<td class='num' title='no contributions'>–</td>")
+            elif s == "published":
                 cells.append(f"<td class='num' title='{int(n.loc[r, c])} contributors'>{fmt.format(v.loc[r, c])}</td>")
             else:
                 why = "suppressed (" + s.replace("primary: ", "") + ")" if s.startswith("primary") else \
