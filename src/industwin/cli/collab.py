@@ -276,7 +276,8 @@ def prog_submit(programme: Annotated[str, typer.Argument(help="programme name or
     ds, d = _space(home, db)
     o = d.organisation(org)
     prog = ds.programme(programme)
-    sub, new = ds.submit(prog.id, o.id, f"command line ({o.name})", raw, key or hashlib.sha256(raw).hexdigest())
+    sub, new = ds.submit(prog.id, o.id, f"command line ({o.name})", raw, key or hashlib.sha256(raw).hexdigest(),
+                         str(file))
     console.print(f"{'stored' if new else 'already stored'}: {sub.kind}, {sub.n_rows} rows, usable until "
                   f"{sub.until} ({sub.id})")
 

@@ -318,9 +318,10 @@ class DataSpace:
             raise ValidationError(problems)
         return sb, rows
 
-    def submit(self, programme_id: str, org_id: str, actor: str, body: dict[str, Any] | bytes, key: str
-               ) -> tuple[Submission, bool]:
-        """Store a submission once per (organisation, ``key``): returns it and whether it is new."""
+    def submit(self, programme_id: str, org_id: str, actor: str, body: dict[str, Any] | bytes, key: str,
+               source: str = "submission") -> tuple[Submission, bool]:
+        """Store a submission once per (organisation, ``key``): returns it and whether it is new. ``source``
+        names the body in messages (a file's name)."""
         if not re.fullmatch(r"[\x21-\x7e]{1,100}", key or ""):
             raise SpaceError(422, "Idempotency-Key: 1 to 100 visible ASCII characters. Fix: send a unique key per "
                                   "submission (e.g. a UUID) and the same key when you retry it")
@@ -328,7 +329,7 @@ class DataSpace:
         if role == "observer":
             raise SpaceError(403, f"{p.name}: observers read the aggregates; they do not submit. Fix: ask the "
                                   "facilitator to make your organisation a contributor")
-        sb, rows = self.check(p, body)
+        sb, rows = self.check(p, body, source)
         canon = json.dumps({"kind": sb.kind, "policy": sb.policy.model_dump(mode="json"), "rows": rows},
                            sort_keys=True, separators=(",", ":"))
         digest = hashlib.sha256(canon.encode()).hexdigest()
