@@ -295,3 +295,49 @@ def test_published_import_shares_feed_the_twin(space, wiod2011, tmp_path):
     s_chn = A0[(sec == "c12") & (reg == "CHN")].sum() / A0[(sec == "c12") & (reg != "DEU")].sum()
     assert s_chn < published.loc["c12", "CHN"] / published.loc["c12", TOTAL]
     assert after.loc["CHN", col] > before.loc["CHN", col]
+
+
+def test_programme_commands(tmp_path):
+    """``industwin programme`` on a server folder: open a programme, add members, submit files (idempotent),
+    read the protected aggregate and write it as CSV; faulty input is one message with exit 2."""
+    import json
+    from types import SimpleNamespace
+
+    from typer.testing import CliRunner
+
+    from industwin.cli import app
+    home = ["--home", str(tmp_path / "srv")]
+
+    def cli(*args):
+        r = CliRunner().invoke(app, [*args, *home])
+        return SimpleNamespace(returncode=r.exit_code, stdout=r.output, stderr="")
+
+    for name in ("Ministry", *EMISSIONS):
+        assert cli("org", "add", name).returncode == 0
+    r = cli("programme", "add", "Heavy 2025", "--owner", "Ministry", "--purpose", PURPOSE, "--region", "DEU",
+            "--until", UNTIL.isoformat())
+    assert r.returncode == 0, r.stdout + r.stderr
+    for name in EMISSIONS:
+        assert cli("programme", "member", "Heavy 2025", name).returncode == 0
+        f = tmp_path / f"{name}.json"
+        f.write_text(json.dumps(_body(_rows(name), until=UNTIL)))
+        assert "stored" in cli("programme", "submit", "Heavy 2025", name, str(f)).stdout
+    again = cli("programme", "submit", "Heavy 2025", "Alpha", str(tmp_path / "Alpha.json"))
+    assert again.returncode == 0 and "already stored" in again.stdout           # the file's hash is its key
+    out = tmp_path / "emissions.csv"
+    r = cli("programme", "aggregate", "Heavy 2025", "emissions", "--as", "Ministry", "--out", str(out))
+    assert r.returncode == 0 and "suppressed" in r.stdout, r.stdout + r.stderr
+    import pandas as pd
+    t = pd.read_csv(out, index_col=0)
+    assert t.loc["c24", "2023"] == pytest.approx(340) and pd.isna(t.loc["c20", "2024"])
+    assert "emissions: 5" in cli("programme", "list").stdout
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(_body([{"sector": "c24", "year": 2023, "value": -1}])))
+    for args, words in ((("programme", "add", "X", "--owner", "Ministry", "--purpose", "p", "--region", "de",
+                          "--until", UNTIL.isoformat()), "alpha-3"),
+                        (("programme", "member", "Heavy 2025", "Alpha"), "already a member"),
+                        (("programme", "submit", "Heavy 2025", "Alpha", str(bad)), "bad.json: field 'rows.0.value'"),
+                        (("programme", "aggregate", "Heavy 2025", "nonsense", "--as", "Ministry"), "no aggregate"),
+                        (("programme", "aggregate", "Heavy 2025", "emissions", "--as", "Nobody"), "no organisation")):
+        r = cli(*args)
+        assert r.returncode == 2 and words in r.stdout and "Traceback" not in r.stdout + r.stderr, (args, r.stdout)
