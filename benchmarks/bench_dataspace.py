@@ -28,11 +28,8 @@ import math
 import os
 import random
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections import defaultdict
@@ -44,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import httpx
 import pandas as pd
-import psutil
+from served import Server, pct
 from sqlalchemy import func, insert, select
 
 from industwin.analysis.disclosure import TOTAL
@@ -53,99 +50,11 @@ from industwin.collab.directory import Directory
 from industwin.collab.models import Submission
 from industwin.web.store import Store, new_id, now
 
-EXE = Path(sys.executable).with_name("industwin")
 PURPOSE = "Decarbonisation pathways of the manufacturing sector"
 UNTIL = date.today() + timedelta(days=365)
 SECTORS = ["c10", "c13", "c16", "c17", "c20", "c22", "c23", "c24", "c25", "c27", "c28", "c29"]
 YEARS = [2021, 2022, 2023, 2024]
 RESEND = 0.10
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def pct(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, round(q / 100 * (len(xs) - 1)))]
-
-
-class Server:
-    """``industwin serve`` on loopback over ``db``; its resident memory (with any job processes) sampled every
-    0.1 s; its output in a file (a pipe nobody reads would block it)."""
-
-    def __init__(self, db: str, home: Path):
-        self.home, self.port = home, free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = home / "server.log"
-        with open(self.log, "w") as out:
-            self.proc = subprocess.Popen([str(EXE), "serve", "--port", str(self.port), "--home", str(home), "--db", db,
-                                          "--pact-http", "--workers", "1"], stdout=out, stderr=subprocess.STDOUT)
-        self.peak_mb, self._stop = 0.0, threading.Event()
-        t0 = time.monotonic()
-        while time.monotonic() - t0 < 60:
-            try:
-                if httpx.get(self.url + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-            if self.proc.poll() is not None:
-                sys.exit(f"industwin serve exited: {self.log.read_text()[-2000:]}")
-        else:
-            self.proc.kill()
-            sys.exit("industwin serve did not answer within 60 s")
-        self.idle_mb = self.rss_mb()
-        self._t = threading.Thread(target=self._sample, daemon=True)
-        self._t.start()
-
-    def rss_mb(self) -> float:
-        try:
-            p = psutil.Process(self.proc.pid)
-            procs = [p, *p.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            return 0.0
-        total = 0
-        for q in procs:
-            try:
-                total += q.memory_info().rss
-            except psutil.NoSuchProcess:
-                pass
-        return total / 2**20
-
-    def cpu_s(self) -> float:
-        """CPU seconds of the server process (user + system) so far."""
-        try:
-            t = psutil.Process(self.proc.pid).cpu_times()
-            return t.user + t.system
-        except psutil.NoSuchProcess:
-            return 0.0
-
-    def hwm_mb(self) -> float:
-        """The server process's own high-water resident set (VmHWM)."""
-        try:
-            with open(f"/proc/{self.proc.pid}/status") as f:
-                for line in f:
-                    if line.startswith("VmHWM:"):
-                        return int(line.split()[1]) / 1024
-        except OSError:
-            pass
-        return 0.0
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            self.peak_mb = max(self.peak_mb, self.rss_mb())
-            time.sleep(0.1)
-
-    def close(self) -> None:
-        self._stop.set()
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
 
 
 def plan(orgs: int, per_org: int, seed: int = 1) -> list[tuple[int, str, dict]]:
@@ -299,7 +208,7 @@ def run(db: str, label: str, orgs: int, per_org: int, concurrency: int, check: b
     requests = list(order)
     for i in sorted(resent, reverse=True):              # each re-send somewhere after its first send
         requests.insert(rng.randint(i + 1, len(requests)), order[i])
-    srv = Server(db, home)
+    srv = Server(home, "--db", db, "--pact-http", "--workers", "1")
     ok = True
     try:
         with httpx.Client(base_url=srv.url, timeout=60) as c, ThreadPoolExecutor(4) as ex:

@@ -21,7 +21,6 @@ import asyncio
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,65 +29,7 @@ import time
 from pathlib import Path
 
 import httpx
-import psutil
-
-EXE = Path(sys.executable).with_name("industwin")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`industwin serve` in a fresh folder; its memory (with its job processes) sampled every 0.1 s."""
-
-    def __init__(self, workers: int):
-        self.home = Path(tempfile.mkdtemp(prefix="bench-web-"))
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen([str(EXE), "serve", "--port", str(self.port), "--home", str(self.home),
-                                      "--workers", str(workers)], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.STDOUT)
-        self.peak_mb, self.max_running, self._stop = 0.0, 0, threading.Event()
-        t0 = time.monotonic()
-        while time.monotonic() - t0 < 60:
-            try:
-                if httpx.get(self.url + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            sys.exit("industwin serve did not answer within 60 s")
-        self._t = threading.Thread(target=self._sample, daemon=True)
-        self._t.start()
-
-    def rss_mb(self) -> float:
-        """Resident memory of the server and every process it started (job processes, the fork server)."""
-        try:
-            p = psutil.Process(self.proc.pid)
-            procs = [p, *p.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            return 0.0
-        total = 0
-        for q in procs:
-            try:
-                total += q.memory_info().rss
-            except psutil.NoSuchProcess:
-                pass
-        return total / 2**20
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            self.peak_mb = max(self.peak_mb, self.rss_mb())
-            time.sleep(0.1)
-
-    def close(self) -> None:
-        self._stop.set()
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
-        shutil.rmtree(self.home, ignore_errors=True)
+from served import EXE, Server, pct
 
 
 def token(c: httpx.Client) -> str:
@@ -110,11 +51,6 @@ def start(c: httpx.Client, path: str, data: dict) -> str:
     if r.status_code != 303:
         sys.exit(f"POST {path} refused ({r.status_code}): {r.text[-400:]}")
     return r.headers["location"].rsplit("/", 1)[-1]
-
-
-def pct(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(q / 100 * (len(xs) - 1))))]
 
 
 def bench_pages(srv: Server, users: int, requests: int) -> None:
@@ -219,7 +155,8 @@ def main() -> None:
     ap.add_argument("--skip-simulate", action="store_true")
     a = ap.parse_args()
     os.environ.setdefault("INDUSTWIN_DATA", str(Path(__file__).resolve().parents[2] / "shared" / "data"))
-    srv = Server(a.workers)
+    home = Path(tempfile.mkdtemp(prefix="bench-web-"))
+    srv = Server(home, "--workers", str(a.workers))
     try:
         print(f"industwin serve on {srv.url} ({a.workers} workers, {os.cpu_count()} cores)")
         bench_pages(srv, a.users, a.requests)
@@ -229,6 +166,7 @@ def main() -> None:
             bench_simulate(srv, a.users, a.workers)
     finally:
         srv.close()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":
