@@ -121,9 +121,10 @@ def filters_of(values: dict[str, list[str]]) -> Filters:
 class PactHost:
     """The PACT endpoints over a :class:`Store`; answers to requests are sent from a small thread pool."""
 
-    def __init__(self, store: Store, allow_http: bool = False, token_seconds: int = 3600):
+    def __init__(self, store: Store, allow_http: bool = False, token_seconds: int = 3600,
+                 directory: Directory | None = None):
         self.store, self.allow_http = store, allow_http
-        self.directory = Directory(store, token_seconds)
+        self.directory = directory or Directory(store, token_seconds)
         self.footprints = FootprintStore(store)
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="pact-events")
         self.pending = 0

@@ -63,8 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     templates.env.filters["short"] = short
     templates.env.globals.update(families=FAMILIES, lenses=LENSES, uploads=UPLOADS)
     w = Web(settings or Settings(), templates)
-    pact = PactHost(w.store, w.settings.pact_http, w.settings.token_seconds)
-    space = DataSpace(w.store, pact.directory)
+    pact = PactHost(w.store, w.settings.pact_http, directory=w.directory)     # one directory for the whole app
+    space = DataSpace(w.store, w.directory)
 
     @asynccontextmanager
     async def lifespan(app):
