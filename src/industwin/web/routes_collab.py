@@ -180,7 +180,8 @@ def add_collab_routes(app: FastAPI, w: Web, space: DataSpace) -> None:
         until = str((form.get("until") or [str(p.until)])[-1])
         body = {"kind": kind, "policy": {"purpose": p.purpose, "until": until}, "rows": rows}
         key = str((form.get("key") or [""])[-1]) or uuid.uuid4().hex
-        await asyncio.to_thread(space_call, space.submit, p.id, who.org_id, who.name, body, key)
+        source = "the consultation form" if kind == "consultation" else str(up.filename)
+        await asyncio.to_thread(space_call, space.submit, p.id, who.org_id, who.name, body, key, source)
         return RedirectResponse(f"/programmes/{p.id}#mine", 303)
 
     @app.post("/programmes/{pid}/submissions/{sid}/withdraw")
