@@ -94,7 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(404)
     async def _not_found(request: Request, exc):
         if request.url.path.startswith(API + "/"):
-            return JSONResponse({"detail": f"{request.url.path}: no such resource. Fix: see /openapi.json"}, 404)
+            return JSONResponse({"detail": "no such resource. Fix: see /openapi.json for the API's paths"}, 404)
         if request.url.path.startswith("/3/"):                    # PACT answers with its own error objects
             return JSONResponse({"code": "NotFound", "message": "no such PACT endpoint. Fix: use /3/footprints, "
                                  "/3/footprints/{id} or /3/events"}, 404)
