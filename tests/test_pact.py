@@ -338,16 +338,17 @@ def test_migrations_upgrade_an_old_database_and_go_down_and_up(db_url):
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0001")
         conn.execute(text("DROP TABLE alembic_version"))
-    assert migrate(engine) == "0003"
+    assert migrate(engine) == "0004"
     names = set(inspect(engine).get_table_names())
-    assert {"organisations", "footprints", "pact_events", "programmes", "submissions", "alembic_version"} <= names
+    assert {"organisations", "footprints", "pact_events", "programmes", "submissions", "assessments", "targets",
+            "alembic_version"} <= names
     assert "org_id" in {c["name"] for c in inspect(engine).get_columns("jobs")}
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0001")
     assert "organisations" not in set(inspect(engine).get_table_names())
     assert "org_id" not in {c["name"] for c in inspect(engine).get_columns("jobs")}
-    assert migrate(engine) == "0003"
+    assert migrate(engine) == "0004"
     engine.dispose()
 
 

@@ -129,6 +129,37 @@ class Answer(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
 
 
+class SelfAssessment(Base):
+    """One company's readiness self-assessment, entered on the readiness page for one economy's strategy: the band
+    (0–5) of each of the model's dimensions (``bands``: dimension id → band)."""
+
+    __tablename__ = "assessments"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    economy: Mapped[str] = mapped_column(String(8), index=True)
+    company: Mapped[str] = mapped_column(String(120))
+    sector: Mapped[str] = mapped_column(String(16))
+    size_class: Mapped[str] = mapped_column(String(8))
+    nuts2: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    bands: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(80))
+    org_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+class Target(Base):
+    """One target of an economy's strategy, kept with it for monitoring: the target's record as the monitoring
+    file holds it (``body``: indicator, baseline and target years and values, programme metrics)."""
+
+    __tablename__ = "targets"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    economy: Mapped[str] = mapped_column(String(8), index=True)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(80))
+    org_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
 def migrate(engine) -> str:
     """Bring the database to the newest schema with the Alembic migrations in ``web/migrations``; a database
     made before migrations existed (tables, no version) is stamped at the baseline first. On PostgreSQL an
