@@ -343,6 +343,10 @@ def test_migrations_upgrade_an_old_database_and_go_down_and_up(db_url):
     assert {"organisations", "footprints", "pact_events", "programmes", "submissions", "assessments", "targets",
             "alembic_version"} <= names
     assert "org_id" in {c["name"] for c in inspect(engine).get_columns("jobs")}
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    with engine.connect() as conn:               # the migrations build exactly the tables the models declare
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0001")
