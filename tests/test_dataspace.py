@@ -172,8 +172,8 @@ def test_consultation_and_readiness_aggregates(space):
         ds.submit(prog.id, org.id, name, _body([{"question": "q1", "answer": answers[name]},
                                                  {"question": "q2", "answer": "no" if i < 3 else "yes"}],
                                                 kind="consultation"), key="c")
-        ds.submit(prog.id, org.id, name, _body([{"sector": "c24", "dimension": "automation", "band": 1 + i},
-                                                 {"sector": "c20", "dimension": "automation", "band": 2}],
+        ds.submit(prog.id, org.id, name, _body([{"sector": "c24", "dimension": "shop_floor_automation", "band": 1 + i},
+                                                 {"sector": "c20", "dimension": "shop_floor_automation", "band": 2}],
                                                 kind="readiness"), key="r")
     c = ds.aggregate(prog.id, "consultation", ministry.id, "m")
     counts = {("q1", "yes"): 4, ("q1", "no"): 1, ("q2", "no"): 3, ("q2", "yes"): 2}
@@ -185,7 +185,7 @@ def test_consultation_and_readiness_aggregates(space):
     assert c.values.loc[TOTAL, TOTAL] == 10 and bool(c.audit["protected"].all())
     r = ds.aggregate(prog.id, "readiness", ministry.id, "m")
     assert r.statistic == "mean"
-    cell = r.values.loc["automation", "c24"]
+    cell = r.values.loc["shop_floor_automation", "c24"]
     assert np.isnan(cell) or cell == pytest.approx(np.mean([1, 2, 3, 4, 5]))
 
 

@@ -123,3 +123,25 @@ def test_refusals():
     prim.loc["r0", "c0"] = True
     with pytest.raises(SelectionError, match="single row"):
         secondary(t.iloc[[0]], prim.iloc[[0]])
+
+
+def test_a_zero_cell_of_few_contributors_is_suppressed_and_a_mean_never_reveals_it():
+    """A cell of two contributors who both report 0 is not "empty": its sum (and a mean) would tell each what
+    the other reported. Cells nobody contributed to stay published as empty."""
+    from industwin.analysis.disclosure import protected_mean
+    c = pd.DataFrame({"r": ["a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b"],
+                      "c": ["x", "x", "y", "y", "y", "x", "x", "x", "y", "y", "y"],
+                      "contributor": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+                      "value": [0, 0, 3, 4, 5, 2, 3, 4, 5, 6, 7.0]})
+    p = protect(c, "r", "c")
+    assert p.status.loc["a", "x"].startswith("primary: fewer than 3")
+    assert np.isnan(p.values.loc["a", "x"])
+    ax = p.audit.set_index(["row", "column"]).loc[("a", "x")]
+    assert ax["width"] > 0                                    # not recoverable from what is published
+    m = protected_mean(c, "r", "c")
+    assert np.isnan(m.values.loc["a", "x"]) and int(m.contributors.loc["a", "x"]) == 2
+    for (r, col), v in {("b", "x"): 3.0, ("b", "y"): 6.0, ("a", "y"): 4.0}.items():   # means by hand
+        assert np.isnan(m.values.loc[r, col]) or m.values.loc[r, col] == pytest.approx(v)
+    gap = c[~((c["r"] == "a") & (c["c"] == "x"))]           # nobody contributed to (a, x): nothing to protect
+    q = protect(gap, "r", "c")
+    assert q.status.loc["a", "x"] == "published" and q.values.loc["a", "x"] == 0

@@ -32,7 +32,7 @@ import pandas as pd
 
 from industwin.errors import SelectionError, ValidationError, ValidationIssue
 
-__all__ = ["Rules", "primary", "secondary", "audit", "protect", "Protected", "TOTAL"]
+__all__ = ["Rules", "primary", "secondary", "audit", "protect", "protected_mean", "MeanTable", "Protected", "TOTAL"]
 
 TOTAL = "Total"
 
@@ -199,7 +199,11 @@ def protect(contributions: pd.DataFrame, rows: str, columns: str, value: str = "
     sens.loc[TOTAL] = col_cells["sensitive"].reindex(table.columns).fillna(False).to_numpy(bool)
     sens.loc[TOTAL, TOTAL] = bool(grand["sensitive"].iloc[0])
     sens = sens.astype(bool)
-    empty = table == 0                                         # no contributor: nothing to protect
+    n = cells["contributors"].unstack(fill_value=0).reindex(index=table.index, columns=table.columns, fill_value=0)
+    n[TOTAL] = row_cells["contributors"].reindex(table.index).fillna(0).to_numpy(int)
+    n.loc[TOTAL] = col_cells["contributors"].reindex(table.columns).fillna(0).to_numpy(int)
+    n.loc[TOTAL, TOTAL] = int(grand["contributors"].iloc[0])
+    empty = n == 0                  # no contributor: nothing to protect (a sum of 0 from a few contributors is not)
     sens = sens & ~empty
     mask = secondary(table, sens)
     why = {}
@@ -220,3 +224,52 @@ def protect(contributions: pd.DataFrame, rows: str, columns: str, value: str = "
                            for r, c in zip(aud["row"], aud["column"])]
         aud["protected"] = (aud["width"] > 1e-9) & (aud["upper"] - aud["value"] >= aud["required"] - 1e-9)
     return Protected(table.where(~mask), status, cells, aud)
+
+
+@dataclass(frozen=True)
+class MeanTable:
+    """A published table of means (``values``: margins ``Total`` as the last row and column; suppressed cells
+    NaN), ``status`` per cell, ``contributors`` (distinct contributors per cell) and the :class:`Protected`
+    result of the sums it rests on."""
+
+    values: pd.DataFrame
+    status: pd.DataFrame
+    contributors: pd.DataFrame
+    protected: Protected
+
+
+def _margins(t: pd.DataFrame, row: pd.Series, col: pd.Series, grand: float) -> pd.DataFrame:
+    t = t.copy()
+    t[TOTAL] = row.reindex(t.index).fillna(0)
+    t.loc[TOTAL] = col.reindex(t.columns).fillna(0)
+    t.loc[TOTAL, TOTAL] = grand
+    return t
+
+
+def protected_mean(contributions: pd.DataFrame, rows: str, columns: str, value: str = "value",
+                   contributor: str = "contributor", rules: Rules | None = None, unique: bool = False
+                   ) -> MeanTable:
+    """The mean of ``value`` over contributors per cell ``rows`` × ``columns`` (a contributor's several rows in
+    a cell count once, by their mean), published where the sums pass the disclosure rules:
+    ``mean = Σ_c v̄_c / n`` with the sums protected by :func:`~industwin.analysis.disclosure.protect`
+    (primary and secondary suppression, margins included; a cell of a few contributors all at 0 is suppressed
+    like any other, since its mean would reveal them). ``unique``: the contributions hold one row per contributor
+    and cell already. The readiness tables and the data space's mean aggregates use it."""
+    c, rules = contributions, rules or Rules()
+    per = c if unique else c.groupby([rows, columns, contributor], observed=True)[value].mean().reset_index()
+    prot = protect(per, rows, columns, value, contributor, rules)
+
+    def by(keys):
+        return per.groupby(keys, observed=True)
+    sums = _margins(by([rows, columns])[value].sum().unstack(fill_value=0.0), by(rows)[value].sum(),
+                    by(columns)[value].sum(), float(per[value].sum()))
+    n = _margins(by([rows, columns]).size().unstack(fill_value=0), by(rows).size(), by(columns).size(),
+                 float(len(per)))
+    who = _margins(by([rows, columns]).size().unstack(fill_value=0), by(rows)[contributor].nunique(),
+                   by(columns)[contributor].nunique(), float(per[contributor].nunique()))   # per: one row a cell
+    sums = sums.reindex_like(prot.values).fillna(0.0)
+    n = n.reindex_like(prot.values).fillna(0).astype(int)
+    who = who.reindex_like(prot.values).fillna(0).astype(int)
+    mask = prot.values.isna()
+    values = (sums / n.where(n > 0)).where(~mask)
+    return MeanTable(values, prot.status, who, prot)

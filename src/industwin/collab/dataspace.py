@@ -32,12 +32,12 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 from pydantic import ValidationError as PydanticError
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from industwin.analysis.disclosure import TOTAL, Rules, protect
+from industwin.analysis.disclosure import TOTAL, Rules, protect, protected_mean
 from industwin.collab.directory import Directory
 from industwin.collab.models import MEMBER_ROLES, AuditEntry, Member, Organisation, Programme, Submission
 from industwin.errors import DataError, SelectionError, ValidationError, ValidationIssue
@@ -81,6 +81,15 @@ class ReadinessRow(_Row):
     sector: Code
     dimension: Code
     band: int = Field(ge=0, le=5)
+
+    @field_validator("dimension")
+    @classmethod
+    def _known_dimension(cls, v: str) -> str:
+        from industwin.data.readiness import load_model
+        ids = load_model().ids
+        if v not in ids:
+            raise ValueError(f"unknown readiness dimension {v!r}; the dimensions are {', '.join(ids)}")
+        return v
 
 
 class ConsultationRow(_Row):
@@ -445,7 +454,12 @@ class DataSpace:
         rules = Rules(int(r.get("min_contributors", 3)), int(r.get("n", 2)), float(r.get("k", 85)),
                       float(r.get("p", 10)))
         try:
-            prot = protect(c, k.rows, k.columns, "value", "contributor", rules)
+            if k.statistic == "mean":             # the mean over contributors (each counted once per cell)
+                mt = protected_mean(c, k.rows, k.columns, "value", "contributor", rules)
+                prot, values = mt.protected, mt.values
+            else:
+                prot = protect(c, k.rows, k.columns, "value", "contributor", rules)
+                values = prot.values
         except SelectionError as e:
             raise SpaceError(409, f"{p.name}: {kind}: {e}") from None
         counts = (c.groupby([k.rows, k.columns])["contributor"].nunique().unstack(fill_value=0))
@@ -455,19 +469,6 @@ class DataSpace:
         counts[TOTAL] = per_row.reindex(counts.index).fillna(0).astype(int)
         counts.loc[TOTAL] = per_col.reindex(counts.columns).fillna(0).astype(int)
         counts.loc[TOTAL, TOTAL] = c["contributor"].nunique()
-        values = prot.values
-        if k.statistic == "mean":                 # the mean band over contributors (each counted once per cell)
-            per = c.groupby([k.rows, k.columns, "contributor"])["value"].mean().reset_index()
-            sums = per.groupby([k.rows, k.columns])["value"].sum().unstack(fill_value=0.0)
-            sums[TOTAL] = per.groupby(k.rows)["value"].sum()
-            sums.loc[TOTAL] = per.groupby(k.columns)["value"].sum()
-            sums.loc[TOTAL, TOTAL] = per["value"].sum()
-            n = per.groupby([k.rows, k.columns]).size().unstack(fill_value=0)
-            n[TOTAL] = per.groupby(k.rows).size()
-            n.loc[TOTAL] = per.groupby(k.columns).size()
-            n.loc[TOTAL, TOTAL] = len(per)
-            n = n.reindex_like(values).fillna(0)
-            values = (sums.reindex_like(values) / n.where(n > 0)).where(values.notna())
         with self.store.session() as s:
             n_sub = s.scalar(select(func.count()).select_from(Submission).where(
                 Submission.programme_id == p.id, Submission.kind == kind,
