@@ -30,6 +30,7 @@ __all__ = [
     "Value",
     "diagnosis_inputs",
     "indicator_matrix",
+    "indicator_values",
     "indicator_unit",
     "value_added",
 ]
@@ -458,6 +459,17 @@ def indicator_unit(spec: IndicatorSpec, mrio: MRIO, inputs: DiagnosisInputs) -> 
         u = inputs.emissions_unit
         return u if spec.unit == "emissions" else f"{u} per {mrio.unit}"
     return spec.unit
+
+
+def indicator_values(mrio: MRIO, region: str, ids: list[str], inputs: DiagnosisInputs) -> pd.Series:
+    """The indicators ``ids`` of one region only (the functions :func:`indicator_matrix` runs for every indicator
+    and region): what tracking a few targets over many years needs."""
+    w = _Workspace(mrio, inputs)
+    out = {}
+    for i in ids:
+        v = SPECS[i].compute(w, region)
+        out[i] = np.nan if v.value is None else float(v.value)
+    return pd.Series(out, name=region, dtype=float)
 
 
 def indicator_matrix(mrio: MRIO, regions: list[str], inputs: DiagnosisInputs, progress=None
