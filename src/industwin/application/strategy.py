@@ -30,6 +30,10 @@ class ReportRequest(TableRequest):
     peers: list[str] | None = Field(None, min_length=1)
     survey: PathArg | None = None
     risk: PathArg | None = None
+    readiness: PathArg | None = None
+    targets: PathArg | None = None
+    pipeline: PathArg | None = None
+    technology: PathArg | None = None
     emissions: str | None = Field(None, min_length=1)
     employment: str | None = Field(None, min_length=1)
     all: bool = False
@@ -61,6 +65,10 @@ class ReportRequest(TableRequest):
         if self.all and self.survey is not None:
             raise SelectionError(f"--survey {self.survey}: a survey belongs to one economy's report, --all writes "
                                  "every economy's. Fix: drop one of them")
+        for name in ("readiness", "targets", "pipeline", "technology"):
+            if self.all and getattr(self, name) is not None:
+                raise SelectionError(f"--{name} {getattr(self, name)}: it belongs to one economy's report, --all "
+                                     "writes every economy's. Fix: drop one of them")
         if self.all and self.economy is not None:
             raise SelectionError(f"--economy {self.economy}: --all writes every economy's report. Fix: drop one of "
                                  "them")
@@ -69,7 +77,34 @@ class ReportRequest(TableRequest):
                                  "of each. Fix: drop --peers")
 
     def inputs(self) -> list[Path]:
-        return [p for p in (self.survey, self.risk) if p is not None]
+        return [p for p in (self.survey, self.risk, self.readiness, self.targets, self.pipeline, self.technology)
+                if p is not None]
+
+    def _scaleup_inputs(self) -> dict:
+        """The challenge-3 files, read and checked before the long work."""
+        got: dict = {}
+        if self.readiness is not None:
+            from industwin.data.readiness import read_assessments
+            got["assessments"] = read_assessments(self.readiness)
+        if self.pipeline is not None:
+            from industwin.strategy.pipeline import read_register
+            got["register"] = read_register(self.pipeline)
+        if self.targets is not None:
+            from industwin.strategy.monitoring import read_targets
+            t = read_targets(self.targets)
+            if t.economy not in (None, self.focus):
+                raise SelectionError(f"--targets {self.targets}: the targets are {t.economy}'s, the report "
+                                     f"{self.focus}'s. Fix: give {self.focus}'s targets or --economy {t.economy}")
+            got["targets"] = t
+        if self.technology is not None:
+            from industwin.analysis.technology.scenario import read_technology_scenario
+            sc = read_technology_scenario(self.technology)
+            if self.focus not in sc.regions:
+                raise SelectionError(f"--technology {self.technology}: the scenario is adopted by "
+                                     f"{', '.join(sc.regions)}, the report is {self.focus}'s. Fix: a scenario whose "
+                                     f"region is {self.focus}")
+            got["technology"] = sc
+        return got
 
     def outputs(self) -> list[Output]:
         if self.all:
@@ -97,6 +132,7 @@ class ReportRequest(TableRequest):
     def compute(self, progress: Progress) -> Result:
         from industwin.strategy.consultation import read_responses
         responses = None if self.survey is None else read_responses(self.survey)     # read before the long work
+        scaleup = self._scaleup_inputs()
         risk = None if self.risk is None else _read_risk(self.risk)
         res = Result()
         m = self.load(progress, res)
@@ -115,7 +151,7 @@ class ReportRequest(TableRequest):
                            "trends and checks), running the what-ifs", total=n) as t:
             rep = build_report(m, self.focus, peers=self.peers, past=past, satellites=self._satellites(),
                                risk=risk, survey=responses, source=self.source, history=history,
-                               progress=lambda k: t.update(completed=k))
+                               progress=lambda k: t.update(completed=k), **scaleup)
         res.title = f"{self.focus} {m.year or ''}: strategy diagnosis"
         res.line("Material findings, ranked:" if rep.recommendations else "Findings:")
         for p in rep.summary_points():

@@ -69,5 +69,5 @@ def _root(debug: bool = typer.Option(False, "--debug", help="show the full trace
 
 
 from industwin.cli import tables, value_chains, disruption, sustainability, strategy, firms, supplier_base  # noqa: E402,F401
-from industwin.cli import aas, carbon_border, collab, serve  # noqa: E402,F401
+from industwin.cli import aas, carbon_border, collab, scaleup, serve  # noqa: E402,F401
 

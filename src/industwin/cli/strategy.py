@@ -30,6 +30,15 @@ def report(economy: Annotated[str | None, typer.Option(help="economy to diagnose
                                                           "(e.g. a labour-rights index)")] = None,
            survey: Annotated[Path | None, typer.Option(help="consultation responses: respondent, group, priority, "
                                                             "score")] = None,
+           readiness: Annotated[Path | None, typer.Option(help="readiness self-assessments (company, sector, region, "
+                                                               "size_class, dimension, band): the economy's "
+                                                               "companies in challenge 3")] = None,
+           targets: Annotated[Path | None, typer.Option(help="the strategy's targets (.yaml): monitored over the "
+                                                             "table's years")] = None,
+           pipeline: Annotated[Path | None, typer.Option(help="technology register (TRL, funding by stage): the "
+                                                              "economy's technologies")] = None,
+           technology: Annotated[Path | None, typer.Option(help="technology scenario (.yaml) adopted by the economy "
+                                                                "(default: hydrogen steel from the library)")] = None,
            all_: Annotated[bool, typer.Option("--all", help="every economy of the table: one report each and an "
                                                             "index page ranking them, into the folder --out")] = False,
            dask: Annotated[bool, typer.Option(help="with --all: run on a Dask LocalCluster")] = True,
@@ -42,5 +51,6 @@ def report(economy: Annotated[str | None, typer.Option(help="economy to diagnose
     (income group and size), material findings ranked with their trend, confidence and what-if results, cases, the
     consultation, data and methods — HTML and PDF with charts; --all for every economy of the table."""
     execute(ReportRequest, economy=economy, year=year, source=source, peers=parse_list(peers), emissions=emissions,
-            employment=employment, risk=risk, survey=survey, all=all_, dask=dask, out=out, pdf=pdf, unit=unit,
+            employment=employment, risk=risk, survey=survey, readiness=readiness, targets=targets,
+            pipeline=pipeline, technology=technology, all=all_, dask=dask, out=out, pdf=pdf, unit=unit,
             allow_negative=allow_negative)

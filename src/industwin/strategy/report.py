@@ -20,6 +20,7 @@ from industwin.strategy.diagnosis import Diagnosis, diagnose
 from industwin.strategy.knowledge import Framework, load_framework
 from industwin.strategy.materiality import MIN_PEERS, STAKE_MIN, neighbour_years
 from industwin.strategy.recommend import Assessment, Recommendation, RuleBook, recommend
+from industwin.strategy.scaleup import ScaleUp, build_scaleup
 
 __all__ = ["SECTIONS", "StrategyReport", "build_report", "fmt_value", "history_years"]
 
@@ -51,6 +52,7 @@ class StrategyReport:
     assessments: tuple[Assessment, ...] = field(default=())       # every rule, concern side
     strengths: tuple[Assessment, ...] = field(default=())         # material on the other side
     consequences: Mapping = field(default_factory=dict)           # rule id → Consequence
+    scaleup: ScaleUp | None = None                                # challenge 3 and monitoring (strategy.scaleup)
 
     def challenge_title(self, cid: str) -> str:
         return self.framework.challenge(cid).title
@@ -245,7 +247,9 @@ def build_report(mrio: MRIO, economy: str, *, peers: list[str] | None = None, pa
                  satellites: Mapping[str, str | None] | None = None, risk: pd.Series | None = None,
                  survey=None, source: str | None = None, framework: Framework | None = None,
                  rules: RuleBook | None = None, progress=None, matrix=None, history=None,
-                 rounding: bool | pd.DataFrame = True, consequences: bool = True) -> StrategyReport:
+                 rounding: bool | pd.DataFrame = True, consequences: bool = True, scaleup: bool = True,
+                 assessments: pd.DataFrame | None = None, register: pd.DataFrame | None = None, targets=None,
+                 technology=None) -> StrategyReport:
     """Diagnose ``economy`` in ``mrio`` (a table with several economies: they are the peers), keep the material
     findings, run their what-ifs and aggregate the consultation when a ``survey`` (CSV or DataFrame) is given.
 
@@ -257,7 +261,9 @@ def build_report(mrio: MRIO, economy: str, *, peers: list[str] | None = None, pa
     ``{"emissions": name, "employment": name}`` (default ``co2`` / ``employment`` when the table has them);
     ``risk``: risk scores per country-sector; ``source``: the dataset name or path the scenarios should load
     (default: the table's name); ``matrix``: indicator values already computed for every economy
-    (:func:`industwin.strategy.indicators.indicator_matrix`); ``consequences``: run each finding's scenario.
+    (:func:`industwin.strategy.indicators.indicator_matrix`); ``consequences``: run each finding's scenario;
+    ``scaleup``: the challenge-3 evidence (:func:`industwin.strategy.scaleup.build_scaleup`) from the table and
+    the given readiness ``assessments``, technology ``register``, ``targets`` and ``technology`` scenario.
     """
     from industwin.strategy.consequences import run_consequences
     from industwin.strategy.recommend import assess, assess_on, load_rules
@@ -276,7 +282,9 @@ def build_report(mrio: MRIO, economy: str, *, peers: list[str] | None = None, pa
             strengths.append(a)
     cons = run_consequences(recs, mrio, economy, d.inputs) if consequences else {}
     survey_result = aggregate(read_responses(survey, fw), fw) if survey is not None else None
+    su = build_scaleup(mrio, economy, history=history, assessments=assessments, register=register, targets=targets,
+                       technology=technology) if scaleup else None
     meta = dict(mrio.meta)
     caveats = tuple(dict.fromkeys([*d.inputs.caveats, *meta.get("satellite_notes", ())]))
     return StrategyReport(economy, mrio.year, f"{mrio.name} {mrio.year or ''}".strip(), d, recs, fw, survey_result,
-                          meta, caveats, every, tuple(sorted(strengths, key=lambda a: -a.score)), cons)
+                          meta, caveats, every, tuple(sorted(strengths, key=lambda a: -a.score)), cons, su)

@@ -276,6 +276,9 @@ def report_html(rep: StrategyReport, shared_js: bool = False) -> str:
             parts.append("<p class='note'>No material finding in this challenge for this economy.</p>")
         for r in recs:
             parts.append(_finding_html(rep, r))
+        if c.id == "technology" and rep.scaleup is not None:
+            from industwin.viz.report_scaleup import scaleup_html
+            parts.append(scaleup_html(rep.scaleup, fig, _table))
         parts.append(f"<p class='note'>Open debates: {e('; '.join(x.title for x in c.debates))}.</p>")
     parts.append("<h2>Findings tested</h2><p class='note'>Every rule on the primary peers: robust z (in peer "
                  "spreads, on the side of concern) against the bar for the peer set's size, the stake (share of "
@@ -383,6 +386,9 @@ def report_pdf(rep: StrategyReport) -> bytes:
             if r.scenario:
                 text(f"What if: scenario '{r.scenario['name']}' (industwin {r.command}; full file in the HTML "
                      "report)", 8, "I")
+        if c.id == "technology" and rep.scaleup is not None:
+            from industwin.viz.report_scaleup import scaleup_pdf
+            scaleup_pdf(rep.scaleup, text, image)
     pdf.add_page()
     text("Consultation", 13, "B")
     if rep.consultation is None:
