@@ -109,6 +109,31 @@ def _sites(p):
     return read_supplier_sites(p)
 
 
+def _assessments(p):
+    from industwin.data.readiness import read_assessments
+    return read_assessments(p)
+
+
+def _kpi_weights(p):
+    from industwin.data.readiness import read_kpi_weights
+    return read_kpi_weights(p)
+
+
+def _technology(p):
+    from industwin.analysis.technology.scenario import read_technology_scenario
+    return read_technology_scenario(p)
+
+
+def _register(p):
+    from industwin.strategy.pipeline import read_register
+    return read_register(p)
+
+
+def _targets(p):
+    from industwin.strategy.monitoring import read_targets
+    return read_targets(p)
+
+
 YAML = (".yaml", ".yml", ".json")
 MIN_YEAR, MAX_YEAR = 1900, 2100       # years a request may name (bounds the work a typed range can ask for)
 UPLOADS: dict[str, Upload] = {u.kind: u for u in (
@@ -130,6 +155,15 @@ UPLOADS: dict[str, Upload] = {u.kind: u for u in (
     Upload("firms", "a firm network's firms (id, industry, …)", _firms),
     Upload("essentiality", "an essentiality matrix (industry × industry)", _essentiality),
     Upload("sites", "a supplier-site list", _sites),
+    Upload("assessments", "readiness self-assessments (company, sector, region, size_class, dimension, band)",
+           _assessments, example="examples/readiness/assessments.csv"),
+    Upload("kpi_weights", "companies' KPI weights (company, kpi or dimension, weight)", _kpi_weights,
+           example="examples/readiness/kpi_weights.csv"),
+    Upload("technology", "a technology adoption scenario", _technology, YAML,
+           "examples/technology/h2_steel_deu.yaml"),
+    Upload("register", "a technology register (TRL, funding by stage)", _register,
+           example="examples/pipeline/register.csv"),
+    Upload("targets", "a strategy's targets", _targets, YAML, "examples/targets/DEU.yaml"),
 )}
 
 
@@ -178,8 +212,8 @@ class Lens:
 
 
 def _lenses() -> list[Lens]:
-    from industwin.application import (carbon_border, disruption, firms, strategy, supplier_base, sustainability,
-                                       tables, value_chains)
+    from industwin.application import (carbon_border, disruption, firms, readiness, strategy, supplier_base,
+                                       sustainability, tables, technology, value_chains)
     tbl = ("unit", "allow_negative")
     out = {"out": "result.parquet"}
     return [
@@ -230,7 +264,8 @@ def _lenses() -> list[Lens]:
         Lens("links", firms.LinksRequest, "Firm networks", "Hidden supplier links", out,
              {"edges": "edges", "firms": "firms"}),
         Lens("report", strategy.ReportRequest, "Strategy", "Strategy report", {"out": "report.html"},
-             {"survey": "survey", "risk": "risk"}, hidden=(*tbl, "all", "dask", "pdf"),
+             {"survey": "survey", "risk": "risk", "readiness": "assessments", "targets": "targets",
+              "pipeline": "register", "technology": "technology"}, hidden=(*tbl, "all", "dask", "pdf"),
              fixed={"all": False, "dask": False, "pdf": True},
              about="An economy's diagnosis across the five grand challenges against its peers, material findings "
                    "ranked with their trend, confidence and what-ifs; HTML and PDF."),
@@ -240,6 +275,18 @@ def _lenses() -> list[Lens]:
                    "country, concentration, who moved where, and the sector in the MRIO beside them."),
         Lens("carbon-border", carbon_border.CarbonBorderRequest, "Decarbonisation",
              "Carbon price and border adjustment", {"out": "results"}, {"scenario": "border"}),
+        Lens("readiness", readiness.ReadinessRequest, "Technology & readiness", "Readiness self-assessments",
+             {"out": "results"}, {"assessments": "assessments", "weights": "kpi_weights"}),
+        Lens("region", readiness.RegionRequest, "Technology & readiness", "Industry 4.0 readiness of EU regions",
+             out),
+        Lens("complexity", technology.ComplexityRequest, "Technology & readiness",
+             "Economic complexity and diversification opportunities", {"html": "page.html"}, hidden=tbl),
+        Lens("technology", technology.TechnologyRequest, "Technology & readiness",
+             "Technology adoption scenario", {"out": "results"}, {"scenario": "technology"}),
+        Lens("pipeline", technology.PipelineRequest, "Technology & readiness", "Technology pipeline (TRL, funding)",
+             {"out": "results"}, {"technologies": "register"}),
+        Lens("monitor", technology.MonitorRequest, "Technology & readiness", "Monitoring a strategy's targets",
+             {"out": "results"}, {"targets": "targets"}),
     ]
 
 

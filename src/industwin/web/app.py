@@ -31,6 +31,7 @@ from industwin.web.context import Web
 from industwin.web.render import Refused, log, short, stress, wiod_labels
 from industwin.web.routes_areas import add_area_routes
 from industwin.web.routes_collab import OPEN_PATHS, add_collab_routes, sign_in_redirect
+from industwin.web.routes_scaleup import add_scaleup_routes
 from industwin.web.routes_jobs import add_job_routes
 
 __all__ = ["Settings", "create_app"]
@@ -149,5 +150,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_collab_routes(app, w, space)
     add_job_routes(app, w)
     add_area_routes(app, w)
+    add_scaleup_routes(app, w)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")     # after /static/plotly.min.js
     return app

@@ -55,6 +55,17 @@ def add_area_routes(app: FastAPI, w: Web) -> None:
         answers = w.store.answers(economy, org)
         if answers and not any(getattr(u, "filename", "") for u in form.get("survey", [])):
             extra["survey"] = str(answers_file(w.home, economy, answers))
+        from industwin.web.routes_scaleup import assessments_file, targets_file
+
+        def chosen(name: str) -> bool:                   # the user uploaded or picked a file for this field
+            return any(getattr(u, "filename", "") for u in form.get(name, [])) or \
+                bool(str((form.get(f"{name}__stored") or [""])[-1]))
+        kept = w.store.assessments(economy, org)
+        if kept and not chosen("readiness"):
+            extra["readiness"] = str(assessments_file(w.home, economy, kept))
+        goals = w.store.targets(economy, org)
+        if any(t.body.get("kind") == "target" for t in goals) and not chosen("targets"):
+            extra["targets"] = str(targets_file(w.home, economy, goals))
         job = await asyncio.to_thread(w.submit, ln, form, w.user_of(request), extra, org)
         if request.headers.get("hx-request"):
             return w.panel_response(request, job)

@@ -298,6 +298,28 @@ class Store:
         obj = self.get(cls, id_)
         return obj if obj is not None and obj.org_id == org else None
 
+    def assessments(self, economy: str, org: str | None = None) -> list[SelfAssessment]:
+        """The readiness self-assessments entered for one economy by one owner, oldest first."""
+        with self.session() as s:
+            return list(s.scalars(select(SelfAssessment).where(SelfAssessment.economy == economy,
+                                                               owned(SelfAssessment, org))
+                                  .order_by(SelfAssessment.created_at, SelfAssessment.id)))
+
+    def targets(self, economy: str, org: str | None = None) -> list[Target]:
+        """The targets kept with one economy's strategy by one owner, oldest first."""
+        with self.session() as s:
+            return list(s.scalars(select(Target).where(Target.economy == economy, owned(Target, org))
+                                  .order_by(Target.created_at, Target.id)))
+
+    def delete_owned(self, cls, id_: str, org: str | None) -> bool:
+        """Delete the object when it belongs to ``org``; False when there is none such."""
+        obj = self.owned_by(cls, id_, org)
+        if obj is None:
+            return False
+        with self.session() as s, s.begin():
+            s.delete(s.get(cls, id_))
+        return True
+
     def scenarios(self, org: str | None = None) -> list[Scenario]:
         with self.session() as s:
             return list(s.scalars(select(Scenario).where(owned(Scenario, org)).order_by(Scenario.created_at.desc())))
