@@ -137,3 +137,28 @@ def test_programme_pages_show_suppressed_cells_and_the_facilitators_log(server):
     assert published_2023 in page                                     # c24 2023 = 270 t, three contributors
     csv = tc.get(f"/programmes/{prog.id}/aggregates/emissions.csv").text
     assert csv.splitlines()[0].startswith("sector,2023,2024,Total")
+
+
+def test_self_assessments_and_targets_belong_to_their_organisation(server):
+    """Alpha's readiness self-assessment and targets are Alpha's: Beta neither sees nor deletes them."""
+    from industwin.data.readiness import load_model
+    from industwin.web.store import Target
+    tc, store, orgs, prog = server
+    csrf = sign_in(tc, "Alpha")
+    bands = {f"d_{d}": "3" for d in load_model().dimensions.index}
+    r = tc.post("/readiness/DEU", data={"csrf": csrf, "company": "Alpha Steelworks", "sector": "c12",
+                                        "size_class": "large", "nuts2": "DEA1", **bands}, follow_redirects=False)
+    assert r.status_code == 303
+    r = tc.post("/targets/DEU", data={"csrf": csrf, "kind": "target", "id": "mht-alpha",
+                                      "indicator": "medium_high_tech_va_share", "baseline_year": "2005",
+                                      "target_value": "0.2", "target_year": "2015", "direction": "increase"},
+                follow_redirects=False)
+    assert r.status_code == 303
+    assert "Alpha Steelworks" in tc.get("/readiness/DEU").text and "mht-alpha" in tc.get("/targets/DEU").text
+    tid = store.targets("DEU", orgs["Alpha"].id)[0].id
+    csrf = sign_in(tc, "Beta")
+    assert "Alpha Steelworks" not in tc.get("/readiness/DEU").text
+    assert "Alpha Steelworks" not in tc.get("/readiness/DEU?company=Alpha Steelworks").text
+    assert "mht-alpha" not in tc.get("/targets/DEU").text
+    assert tc.post(f"/targets/DEU/{tid}/delete", data={"csrf": csrf}).status_code == 404
+    assert store.get(Target, tid) is not None

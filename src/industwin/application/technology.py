@@ -46,11 +46,11 @@ class ComplexityRequest(TableRequest):
                                  f"{', '.join(r for r in m.regions if r != 'RoW')}")
         with progress.task("comparative advantage, ECI, PCI, proximity, density, opportunity gain"):
             c = cx.complexity(m)
-        eci = c.eci.sort_values(ascending=False)
+        eci = c.eci.drop("RoW", errors="ignore").sort_values(ascending=False)      # RoW: world totals, no rank
         rank = int(eci.index.get_loc(eco)) + 1
         res.title = f"{eco}: economic complexity, {table_label(m)}"
-        res.line(f"ECI of {eco}: **{c.eci[eco]:+.2f}**, rank **{rank}** of {len(eci)} economies (exports by "
-                 f"sector in {table_label(m)}; standardised within the year).")
+        res.line(f"ECI of {eco}: **{c.eci[eco]:+.2f}**, rank **{rank}** of {len(eci)} economies (exports of goods "
+                 f"by sector in {table_label(m)}; standardised within the year).")
         tab = c.table(eco)
         opp = cx.opportunities(c, eco, self.top)
         res.show(f"{eco}: diversification opportunities (sectors without comparative advantage, ranked by density, "
@@ -78,11 +78,10 @@ class ComplexityRequest(TableRequest):
         side = None
         if over is not None:
             side = cx.beside_atlas(over, atlas, eco)
-        corr = cx.atlas_rank_correlation(c.eci, atlas)
+        corr = cx.atlas_rank_correlation(eci, atlas)
         res.line(f"Against the Atlas of Economic Complexity (goods trade, {corr['year']}): Spearman rank correlation "
-                 f"**{corr['rho']:.2f}** over {corr['n']} economies in both. The twin's ECI rests on all "
-                 "sectors' exports in 35 sectors, the Atlas's on goods in about 1,200 products: they measure "
-                 "related but different things.")
+                 f"**{corr['rho']:.2f}** over {corr['n']} economies in both. The twin's ECI rests on the exports "
+                 f"of {len(c.pci)} goods sectors, the Atlas's on about 1,200 products.")
         figs = [opportunities_figure(tab, eco, opp.index)]
         if over is not None:
             figs.insert(0, eci_figure(over, eco, side["atlas"] if side is not None and "atlas" in side else None))

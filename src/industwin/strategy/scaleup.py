@@ -52,14 +52,20 @@ class ScaleUp:
     notes: tuple[str, ...] = ()
 
     @property
+    def economies(self) -> pd.Series:
+        """The ECI of the table's economies (the rest of the world counts in the world totals, not in the rank)."""
+        return self.eci.drop("RoW", errors="ignore").sort_values(ascending=False)
+
+    @property
     def eci_rank(self) -> int:
-        return int(self.eci.sort_values(ascending=False).index.get_loc(self.economy)) + 1
+        return int(self.economies.index.get_loc(self.economy)) + 1
 
     def key_figures(self) -> list[str]:
         """The sentences the report states for challenge 3, each with what it rests on."""
         e, out = self.economy, []
-        out.append(f"Economic complexity: ECI {self.eci[e]:+.2f}, rank {self.eci_rank} of {len(self.eci)} economies "
-                   f"of the table in {self.year} (exports by sector); first diversification opportunities: "
+        out.append(f"Economic complexity: ECI {self.eci[e]:+.2f}, rank {self.eci_rank} of {len(self.economies)} "
+                   f"economies of the table in {self.year} (exports of goods by sector); first diversification "
+                   "opportunities: "
                    + ", ".join(f"{s} {str(n)[:40]}" for s, n in self.opportunities["name"].head(3).items()) + ".")
         if self.atlas is not None and len(self.atlas.dropna()):
             a = self.atlas.dropna()
@@ -134,12 +140,13 @@ def build_scaleup(mrio: MRIO, economy: str, *, history: Mapping[int, Any] | None
     atlas = cx.beside_atlas(eci_years if eci_years is not None else c.eci.to_frame(mrio.year), atlas_all,
                             economy)
     atlas_s = atlas["atlas"].dropna() if "atlas" in atlas else None
-    corr = cx.atlas_rank_correlation(c.eci, atlas_all)
-    notes.append("Complexity: revealed comparative advantage from each economy's exports by sector in the table "
-                 "(intermediate and final sales to other economies), ECI and PCI in the eigenvector form (Hidalgo & "
-                 "Hausmann 2009), matched to the ecomplexity package; the Atlas ECI (Harvard Growth Lab, goods "
-                 f"trade, 2012–2024) is a separate series — rank correlation with the twin's {mrio.year} ECI "
-                 f"{corr['rho']:.2f} over {corr['n']} economies.")
+    corr = cx.atlas_rank_correlation(c.eci.drop("RoW", errors="ignore"), atlas_all)
+    notes.append("Complexity: revealed comparative advantage from each economy's exports of goods by sector in the "
+                 "table (intermediate and final sales to other economies; agriculture, mining, manufacturing; the "
+                 "rest of the world in the world totals), ECI and PCI in the eigenvector form (Hidalgo & Hausmann "
+                 "2009), equal to the ecomplexity package's on the same exports; the Atlas ECI (Harvard Growth Lab, "
+                 f"goods trade in about 1,200 products, 2012–2024) is a separate series — rank correlation with the "
+                 f"twin's {mrio.year} ECI {corr['rho']:.2f} over {corr['n']} economies.")
     kw: dict[str, Any] = {}
     if assessments is not None:
         from industwin.analysis.readiness import readiness_table

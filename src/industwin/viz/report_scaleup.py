@@ -46,12 +46,12 @@ def scaleup_html(su: ScaleUp, fig: Callable, table: Callable[[pd.DataFrame], str
     e, e_ = html.escape, su.economy
     out = ["<h3>Scale-up evidence</h3><ul>" + "".join(f"<li>{e(s)}</li>" for s in su.key_figures()) + "</ul>"]
     out.append(f"<h3>Economic complexity and diversification opportunities</h3><p>ECI of {e(e_)} "
-               f"<b>{su.eci[e_]:+.2f}</b>, rank {su.eci_rank} of {len(su.eci)} economies in {su.year}. Opportunities: "
+               f"<b>{su.eci[e_]:+.2f}</b>, rank {su.eci_rank} of {len(su.economies)} economies in {su.year} (exports of goods). Opportunities: "
                "sectors the economy exports without comparative advantage, ranked by how close its capabilities "
                "are (density), how complex the sector is (PCI) and what it would open up (opportunity gain).</p>")
     out.append(table(su.opportunities.head(8).round(3)))
     if su.eci_years is not None:
-        peers = [r for r in su.eci_years.index if r != e_]
+        peers = [r for r in su.eci_years.index if r not in (e_, "RoW")]
         out.append(fig(eci_figure(su.eci_years, e_, su.atlas, peers)))
     if su.readiness is not None:
         out.append(f"<h3>Readiness of companies</h3><p>{su.readiness_companies} companies' self-assessments "
