@@ -18,7 +18,8 @@ system:                       # Debian's Chromium (browser tests) and PostgreSQL
 	bash scripts/setup-system.sh
 
 demo: $(VENV)/.installed
-	$(VENV)/bin/industwin report --economy DEU --year 2011
+	$(VENV)/bin/industwin report --economy DEU --year 2011 --readiness examples/readiness/assessments.csv \
+	    --targets examples/targets/DEU.yaml --pipeline examples/pipeline/register.csv
 	$(VENV)/bin/industwin demo --region DEU --year 2011 --html industwin-DEU-2011.html
 
 test: $(VENV)/.installed system

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -44,7 +45,8 @@ def test_report_summary_is_material_ranked_with_confidence_and_consequence(econo
     import numpy as np
 
     from industwin.strategy.materiality import STAKE_MIN, z_needed
-    rep = build_report(wiod2011, economy, past=wiod_years[2006], history=wiod_years)
+    scale = _example_inputs(economy) if economy in ("DEU", "IND") else {}
+    rep = build_report(wiod2011, economy, past=wiod_years[2006], history=wiod_years, **scale)
     d = rep.diagnosis
     assert sorted(wiod_years) == [2001, 2006, 2009, 2010] and d.primary.name in ("structural", "income")
     summary = rep.summary_points()
@@ -93,6 +95,67 @@ def test_report_summary_is_material_ranked_with_confidence_and_consequence(econo
     # a chart on every challenge (5) and the emissions scatter, as images
     assert len(re.findall(rb"/Subtype\s*/Image", pdf)) >= 6
     assert "plotly" in h and h.count("<script") >= 1 and "cdn" not in h.split("<body>")[0]
+    _check_scaleup(rep, economy, h, bool(scale))
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _example_inputs(economy: str) -> dict:
+    """The example assessment set, technology register and the economy's targets (examples/)."""
+    from industwin.data.readiness import read_assessments
+    from industwin.strategy.monitoring import read_targets
+    from industwin.strategy.pipeline import read_register
+    return {"assessments": read_assessments(EXAMPLES / "readiness" / "assessments.csv"),
+            "register": read_register(EXAMPLES / "pipeline" / "register.csv"),
+            "targets": read_targets(EXAMPLES / "targets" / f"{economy}.yaml")}
+
+
+def _check_scaleup(rep, economy: str, h: str, examples: bool) -> None:
+    """Challenge 3: complexity and opportunities, the Atlas beside it, a technology scenario; with the examples,
+    readiness (means by hand from the file), the pipeline and the monitored targets."""
+    import numpy as np
+
+    from industwin.data.atlas import read_atlas_eci
+    su = rep.scaleup
+    assert su is not None and "<h3>Scale-up evidence</h3>" in h
+    eco = su.economies
+    assert "RoW" not in eco.index and len(eco) == 40 and su.eci_rank == list(eco.index).index(economy) + 1
+    assert f"rank {su.eci_rank} of 40 economies" in h
+    assert (su.sectors.loc[su.opportunities.index, "mcp"] == 0).all()         # opportunities lack an advantage
+    for code in su.opportunities.index[:3]:
+        assert f"{code} " in h
+    atlas = read_atlas_eci().query("iso3_code == @economy").set_index("year")["eci"]
+    assert su.atlas.loc[2012] == pytest.approx(atlas[2012]) and su.atlas.loc[2024] == pytest.approx(atlas[2024])
+    s = su.technology_summary
+    assert su.technology.scenario.regions == [economy] and s["adoption"] > 0.5
+    assert s["emissions change %, sector"] < -15                              # hydrogen steel cuts c12's CO2
+    assert f"{s['emissions change %, economy']:+.2f} %" in h
+    if economy == "DEU":
+        assert su.regions is not None and su.regions.best[0] == "DE60" and su.lagging_region is not None
+    else:
+        assert su.regions is None                                             # no NUTS-2 regions outside the EU
+    if not examples:
+        assert su.readiness is None and su.monitoring is None
+        return
+    raw = pd.read_csv(EXAMPLES / "readiness" / "assessments.csv").query("region == @economy")
+    assert su.readiness_companies == raw["company"].nunique() == 40
+    v = su.readiness.values
+    assert v.loc["Total", "Total"] == pytest.approx(raw["band"].mean())        # every company rates 16 dimensions
+    by_hand = raw.groupby(["dimension", "sector"])["band"].mean()
+    for (dim, sec), x in by_hand.items():
+        if np.isfinite(v.loc[dim, sec]):
+            assert v.loc[dim, sec] == pytest.approx(x)
+    n = raw.groupby("sector")["company"].nunique()
+    for sec in n[n < 3].index:                                                 # too few companies: suppressed
+        assert v[sec].drop("Total").isna().all()
+    st = su.monitoring.status
+    assert set(st.index) == {t.id for t in _example_inputs(economy)["targets"].targets}
+    assert set(st["status"]) <= {"achieved", "on track", "off track", "no data yet"}
+    for t, row in st.iterrows():
+        assert html.escape(t) in h and row["status"] in h
+    v = su.pipeline["valley"]
+    assert (v.index.str.startswith(economy.lower())).all() and f"{len(v)} technologies" in h
 
 
 def test_what_coal_heavy_economies_say_first(wiod2011, wiod_years, history):

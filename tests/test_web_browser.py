@@ -151,6 +151,37 @@ def test_consultation_and_report_page(page):
     shot(page, "08-report-form")
 
 
+def test_readiness_self_assessment_and_targets(page):
+    page.goto("/")
+    page.get_by_role("link", name="Technology & readiness").first.click()
+    assert page.locator("h1").inner_text().startswith("Technology scale-up and readiness")
+    page.get_by_role("link", name="Companies' self-assessments").click()
+    for i, name in enumerate(("Werk Nord", "Werk Süd", "Werk Ost", "Werk West")):
+        page.get_by_label("Company", exact=True).fill(name)
+        page.get_by_label("Sector").select_option("c12")
+        sets = page.locator("fieldset.q")
+        for k in range(sets.count()):
+            sets.nth(k).get_by_label(str((i + k) % 6), exact=True).check()
+        page.get_by_role("button", name="Save the self-assessment").click()
+        page.wait_for_selector(f"text={i + 1} compan")
+    assert page.locator("table.aggregate").count() == 1
+    page.get_by_role("button", name="Benchmark").click()
+    page.wait_for_selector("text=priorities")
+    shot(page, "44-readiness")
+    page.goto("/targets/DEU")
+    page.get_by_label("Id").first.fill("mht")
+    page.get_by_label("Indicator", exact=True).select_option("medium_high_tech_va_share")
+    page.get_by_label("Baseline year", exact=True).fill("2005")
+    page.get_by_label("Target value", exact=True).fill("0.2")
+    page.get_by_label("Target year", exact=True).fill("2015")
+    page.get_by_role("button", name="Add the target").click()
+    page.wait_for_selector("text=Track the targets now")
+    page.get_by_role("button", name="Track the targets now").click()
+    page.wait_for_url("**/jobs/*")
+    assert finished(page, 300_000) == "done"
+    shot(page, "45-targets-tracked")
+
+
 def test_firm_network_synthetic_then_esri_and_cancel(page):
     page.goto("/firms")
     synth = page.locator("form.lens").first

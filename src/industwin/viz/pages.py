@@ -77,10 +77,12 @@ def plotly_js() -> str:
     return get_plotlyjs()
 
 
-def page_html(title: str, figures: list[go.Figure], tables: dict[str, pd.DataFrame], notes: str = "") -> str:
-    """One self-contained HTML page with the figures (plotly.js inlined once) and labelled tables."""
+def page_html(title: str, figures: list[go.Figure], tables: dict[str, pd.DataFrame], notes: str = "",
+              fmt: str = "{:,.1f}") -> str:
+    """One self-contained HTML page with the figures (plotly.js inlined once) and labelled tables (numbers in
+    ``fmt``)."""
     parts = [figure_html(fig, i == 0) for i, fig in enumerate(figures)]
-    tabs = "".join(f"<h2>{html.escape(k)}</h2>{_table(v)}" for k, v in tables.items())
+    tabs = "".join(f"<h2>{html.escape(k)}</h2>{_table(v, fmt)}" for k, v in tables.items())
     return document(title, f"<h1>{html.escape(title)}</h1><p class=\"note\">{html.escape(notes)}</p>"
                            f"{''.join(parts)}{tabs}")
 

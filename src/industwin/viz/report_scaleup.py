@@ -12,18 +12,20 @@ import pandas as pd
 from industwin.strategy.scaleup import ScaleUp
 from industwin.viz.scaleup import eci_figure, funding_figure, readiness_figure, targets_figure, technology_figure
 
-__all__ = ["scaleup_html", "scaleup_pdf"]
+__all__ = ["changes_view", "scaleup_html", "scaleup_pdf", "status_view"]
 
 RED, GREY = "#c0392b", "#9aa0a6"
 
 
-def _status_view(st: pd.DataFrame) -> pd.DataFrame:
+def status_view(st: pd.DataFrame) -> pd.DataFrame:
+    """The columns of a status table people read first."""
     cols = [c for c in ("indicator", "status", "baseline_year", "baseline_value", "latest_year", "latest_value",
                         "path_value", "target_year", "target_value", "unit") if c in st.columns]
     return st[cols]
 
 
-def _changes_view(ch: pd.DataFrame) -> pd.DataFrame:
+def changes_view(ch: pd.DataFrame) -> pd.DataFrame:
+    """A what-changed table without its long list of peers."""
     return ch[[c for c in ch.columns if c not in ("peers",)]]
 
 
@@ -85,11 +87,11 @@ def scaleup_html(su: ScaleUp, fig: Callable, table: Callable[[pd.DataFrame], str
     if su.monitoring is not None:
         m = su.monitoring
         out.append(f"<h3>Monitoring: {e(su.targets_name)}</h3>")
-        out.append(table(_status_view(m.status)))
+        out.append(table(status_view(m.status)))
         out.append(fig(targets_figure(m.values, m.status)))
         if len(m.changes):
             out.append("<p>What changed in the targeted sectors against comparison groups (growth a year, before and "
-                       "after the baseline):</p>" + table(_changes_view(m.changes).round(4)))
+                       "after the baseline):</p>" + table(changes_view(m.changes).round(4)))
         if m.caveats:
             out.append("<p class='note'>" + e(" ".join(m.caveats)) + "</p>")
     out.append("<p class='note'>What these figures rest on: " + e(" ".join(su.notes)) + "</p>")
