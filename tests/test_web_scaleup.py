@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 pytest.importorskip("fastapi")
-from fastapi.testclient import TestClient  # noqa: E402
-from test_web import token, wait  # noqa: E402
+from fastapi.testclient import TestClient
+from test_web import token, wait
 
-from industwin.data.readiness import load_model  # noqa: E402
-from industwin.web.app import Settings, create_app  # noqa: E402
+from industwin.data.readiness import load_model
+from industwin.web.app import Settings, create_app
 
 DIMS = list(load_model().dimensions.index)
 
@@ -56,7 +56,7 @@ def test_self_assessments_make_a_protected_table_and_a_benchmark(client):
 
 def test_targets_are_checked_kept_tracked_and_reach_the_report(client):
     t = token(client, "/targets/IND")
-    post = lambda d: client.post("/targets/IND", data={"csrf": t, **d}, follow_redirects=False)  # noqa: E731
+    post = lambda d: client.post("/targets/IND", data={"csrf": t, **d}, follow_redirects=False)
     assert post({"kind": "metric", "name": "msme_audits", "unit": "firms",
                  "values": "2008: 50, 2010: 400, 2011: 1050"}).status_code == 303
     bad = post({"kind": "metric", "name": "x", "unit": "firms", "values": "2008 50"})

@@ -3,6 +3,7 @@ table by sector, region or size class) and the Industry 4.0 readiness of EU NUTS
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -30,6 +31,7 @@ class ReadinessRequest(Request):
 
     assessments: PathArg
     weights: PathArg | None = None
+    source: str = Field("wiod2013", min_length=1)       # the table whose economies and sectors the file uses
     company: str | None = Field(None, min_length=1, max_length=120)
     economy: str | None = Field(None, pattern=r"^[A-Za-z]{3}$")
     by: Group = "sector"
@@ -47,13 +49,25 @@ class ReadinessRequest(Request):
 
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis import readiness as rd
-        from industwin.data.readiness import load_model, read_assessments, read_kpi_weights
+        from industwin.data.readiness import (
+            check_assessments,
+            check_weights,
+            load_model,
+            read_assessments,
+            read_kpi_weights,
+        )
+        from industwin.data.registry import load
         from industwin.viz.pages import page_html
         from industwin.viz.scaleup import priorities_figure, readiness_figure
         res = Result()
         model = load_model()
         a = read_assessments(self.assessments, model=model)
         w = read_kpi_weights(self.weights, model) if self.weights is not None else None
+        with progress.task(f"checking the economies and sectors against {self.source}"):
+            m = load(self.source)
+        check_assessments(a, m.regions, m.sectors, self.source)
+        if w is not None:
+            check_weights(w, a)
         if self.economy is not None:
             eco = self.economy.upper()
             if eco not in set(a["region"]):
@@ -118,9 +132,15 @@ class RegionRequest(Request):
     """Industry 4.0 readiness of EU NUTS-2 regions (Honti, Czvetko & Abonyi 2020): a region's rank of 309 and the
     indicators that hold it back against its peers, or an economy's regions (an ISO-3 code such as DEU)."""
 
-    region: str = Field(..., pattern=r"^[A-Za-z]{2}[A-Za-z0-9]{1,3}$")
+    region: str = Field(..., max_length=16)
     peers: Literal["country", "gdp"] = "country"
     out: PathArg | None = None
+
+    def check(self) -> None:
+        code = self.region.strip()
+        if not re.fullmatch(r"[A-Za-z]{2}[A-Za-z0-9]{1,3}", code):
+            raise SelectionError(f"region {self.region!r}: give a NUTS-2 code such as DE60 or an EU economy's ISO-3 "
+                                 "code such as DEU")
 
     def outputs(self) -> list[Output]:
         return table_output(self.out)
@@ -128,7 +148,7 @@ class RegionRequest(Request):
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis import readiness as rd
         res = Result()
-        code = self.region.upper()
+        code = self.region.strip().upper()
         if len(code) == 3 and code.isalpha() and code[2] not in "0123456789":
             cs = rd.country_summary(code)
             if cs is not None:
@@ -137,6 +157,9 @@ class RegionRequest(Request):
                          f"{cs.n_ranked}), median rank {cs.median_rank:g}, worst {cs.worst[0]} (rank "
                          f"{cs.worst[1]:g}).")
                 res.show("regions by rank (1 = most ready)", cs.regions, 50, "{:,.4g}")
+                if self.peers != "country":
+                    res.notes.append("--peers compares one region with its peers; for an economy every region is "
+                                     "listed by rank")
                 res.writes["--out"] = table_writer(cs.regions)
                 res.data["summary"] = cs
                 return res

@@ -137,6 +137,12 @@ class ReportRequest(TableRequest):
         res = Result()
         m = self.load(progress, res)
         need_regions(m, "a diagnosis against peer economies")
+        if "assessments" in scaleup:
+            from industwin.data.readiness import check_assessments
+            check_assessments(scaleup["assessments"], m.regions, m.sectors, self.source)
+        if "register" in scaleup:
+            from industwin.strategy.pipeline import check_register
+            check_register(scaleup["register"], m.regions, m.sectors, self.source)
         if risk is not None:
             _check_risk(risk, m)
         past = self._past(m, progress)

@@ -116,7 +116,7 @@ class TechnologyRequest(Request):
         sc = read_technology_scenario(self.scenario)
         with progress.task(f"{sc.name}: {sc.table.year}–{sc.horizon}, "
                            "scenario and baseline"):
-            r = run_technology(None, sc)
+            r = run_technology(None, sc, source=str(self.scenario))
         s = summary(r)
         res.title = sc.name
         t = r.table
@@ -156,6 +156,7 @@ class PipelineRequest(Request):
 
     technologies: PathArg
     economy: str | None = Field(None, pattern=r"^[A-Za-z]{3}$")
+    source: str = Field("wiod2013", min_length=1)       # the table whose economies and sectors the register uses
     private_ratio: float = Field(0.5, ge=0, le=100)
     public_drop: float = Field(0.25, ge=0, le=1)
     out: PathArg = Path("industwin-pipeline")
@@ -168,7 +169,11 @@ class PipelineRequest(Request):
         from industwin.viz.pages import page_html
         from industwin.viz.scaleup import funding_figure
         res = Result()
+        from industwin.data.registry import load
         reg = pl.read_register(self.technologies)
+        with progress.task(f"checking the economies and sectors against {self.source}"):
+            m = load(self.source)
+        pl.check_register(reg, m.regions, m.sectors, self.source)
         if self.economy is not None:
             eco = self.economy.upper()
             if eco not in set(reg["economy"]):
@@ -223,22 +228,33 @@ def monitoring_result(t, progress: Progress, source: Path | str) -> Result:
     """Track targets (:func:`~industwin.strategy.monitoring.track`) and lay out the result: status, what
     changed, the page."""
     from industwin.data.registry import DATASETS, load
+    from industwin.strategy.indicators import SPECS
     from industwin.strategy.monitoring import check_targets, track
     from industwin.viz.pages import page_html
     from industwin.viz.scaleup import targets_figure
     res = Result()
     ds = DATASETS.get(t.dataset)
-    years = list(ds.years) if ds is not None else []
-    if not years:
-        raise SelectionError(f"{Path(source).name}: dataset {t.dataset!r} has no years to track. Fix: a named "
-                             "dataset with several years, e.g. wiod2013")
+    if ds is None:
+        raise SelectionError(f"{source}: field 'dataset': unknown dataset {t.dataset!r}. Fix: one of "
+                             f"{', '.join(DATASETS)} (tracking needs a named dataset with several years)")
+    years = sorted(ds.years)
+    if len(years) < 2:
+        raise SelectionError(f"{source}: field 'dataset': {t.dataset} has one year ({years[0]}), nothing to track. "
+                             "Fix: a dataset with several years, e.g. wiod2013")
+    early = [(k, x) for k, x in enumerate(t.targets) if x.indicator in SPECS and x.baseline_value is None
+             and x.baseline_year < years[0]]
+    if early:
+        k, x = early[0]
+        raise SelectionError(f"{source}: field 'targets[{k}].baseline_year': {x.baseline_year} is before "
+                             f"{t.dataset}'s first year {years[0]}, so the twin has no baseline value for {x.id!r}. "
+                             f"Fix: a baseline year in {years[0]}–{years[-1]}, or give baseline_value")
     cache: dict[int, object] = {}
     with progress.task(f"tracking {len(t.targets)} targets over {years[0]}–{years[-1]}", total=len(years)) as bar:
         def get(y: int):
             if y not in cache:
                 cache[y] = load(t.dataset, y)
                 if len(cache) == 1:
-                    check_targets(cache[y], t, Path(source).name)
+                    check_targets(cache[y], t, str(source))
                 bar.update(completed=len(cache))
             return cache[y]
         tr = track(t, get, years)

@@ -50,6 +50,8 @@ __all__ = [
     "SIZE_CLASSES",
     "ReadinessModel",
     "RegionalIndicator",
+    "check_assessments",
+    "check_weights",
     "dimension_weights",
     "load_model",
     "nuts_prefix",
@@ -194,6 +196,52 @@ def _sector_codes(sector: pd.Series, sectors: Mapping[str, str], df: pd.DataFram
     return codes
 
 
+def _grouped(issues) -> list[ValidationIssue]:
+    """Row problems with the same column and message as one issue listing their lines (a company's 16 rows with
+    the same wrong size class are one problem, not 16)."""
+    groups: dict[tuple, list[str]] = {}
+    first: dict[tuple, ValidationIssue] = {}
+    for i in issues:
+        where, _, col = i.field.rpartition(": ")
+        key = (i.source, col or i.field, i.problem)
+        groups.setdefault(key, []).append(where or i.field)
+        first.setdefault(key, i)
+    out = []
+    for key, wheres in groups.items():
+        i, col = first[key], key[1]
+        at = wheres[0] if len(wheres) == 1 else f"{wheres[0]} and {len(wheres) - 1} more row(s)"
+        out.append(ValidationIssue(i.source, f"{at}: {col}" if wheres[0] != i.field else i.field, i.problem,
+                                   _FIXES.get(col, i.fix)))
+    return out
+
+
+def check_assessments(a: pd.DataFrame, regions, sectors, table: str = "the table") -> None:
+    """The assessments' economies and sectors are ``table``'s (``regions``, ``sectors``), and each NUTS-2 code
+    lies in its company's economy (``DE60`` in ``DEU``; none outside the EU). All problems at once, each with the
+    file, the first line, the column and the fix."""
+    source = str(a.attrs.get("source", "assessments"))
+    issues = Issues(source)
+    regions, sectors = [str(r) for r in regions if str(r) != "RoW"], [str(s) for s in sectors]
+    for col, valid, what in (("region", regions, "economy"), ("sector", sectors, "sector")):
+        bad = a[col][~a[col].isin(valid)]
+        for v, idx in bad.groupby(bad, sort=True).groups.items():
+            near = difflib.get_close_matches(str(v), valid, n=3, cutoff=0.5)
+            hint = f" (did you mean {plain_list(near, 3)}?)" if near else ""
+            issues.add(f"{line_of(a, a.index.get_loc(idx[0]))}: {col}", f"{v!r} on {len(idx)} row(s) is no {what} "
+                       f"of {table}{hint}", f"write one of {plain_list(valid, 8)}")
+    nuts = a["nuts2"].fillna("")
+    for k, (r, n) in enumerate(zip(a["region"], nuts)):
+        if not n:
+            continue
+        pre = nuts_prefix(r)
+        if pre is None or not n.startswith(pre):
+            issues.add(f"{line_of(a, k)}: nuts2", f"{n} is not a NUTS-2 region of {r}" +
+                       ("" if pre is None else f" (its codes start with {pre})"),
+                       "give the company's own NUTS-2 region, or leave the cell blank")
+            break
+    issues.raise_if_any()
+
+
 def read_assessments(src: Any, *, sectors: Mapping[str, str] | None = None, model: ReadinessModel | None = None,
                      what: str = "readiness self-assessment") -> pd.DataFrame:
     """Company self-assessments, one row per company × dimension, validated.
@@ -216,9 +264,7 @@ def read_assessments(src: Any, *, sectors: Mapping[str, str] | None = None, mode
     try:
         rows = records(df, _row_model(ids), doc=DOC)
     except ValidationError as e:
-        raise ValidationError([ValidationIssue(i.source, i.field, i.problem, _FIXES.get(i.field.rpartition(": ")[2],
-                                                                                         i.fix))
-                               for i in e.issues]) from None
+        raise ValidationError(_grouped(e.issues)) from None
     out = pd.DataFrame([r.model_dump() for r in rows], columns=list(ASSESSMENT_COLUMNS))
     out.attrs.update(df.attrs)
     issues = Issues(source)
@@ -332,6 +378,23 @@ def read_kpi_weights(src: Any, model: ReadinessModel | None = None, what: str = 
     out.index.name, out.columns.name = "company", "dimension"
     out.attrs.update(source=source, units="weight (mean 1 over the dimensions)", by=k)
     return out
+
+
+def check_weights(weights: pd.DataFrame, assessments: pd.DataFrame) -> None:
+    """Every company the weights name (besides the default ``*``) is one of the assessments' companies: a
+    misspelt name would otherwise fall back to the default weights without a word."""
+    have = list(dict.fromkeys(assessments["company"]))
+    bad = [c for c in weights.index if c != "*" and c not in set(have)]
+    if bad:
+        folded = {c.casefold(): c for c in have}
+        issues = Issues(str(weights.attrs.get("source", "KPI weights")))
+        for c in bad[:20]:
+            near = [folded[c.casefold()]] if c.casefold() in folded else \
+                difflib.get_close_matches(c, have, n=2, cutoff=0.8)
+            issues.add("company", f"{c!r} is not a company of {assessments.attrs.get('source', 'the assessments')}"
+                       + (f" (did you mean {plain_list(near, 2)}?)" if near else ""),
+                       "write the company's name as the assessments do, or * for the default weights")
+        issues.raise_if_any()
 
 
 # ----------------------------------------------------------------------------- regional data

@@ -175,8 +175,16 @@ def check_targets(mrio: MRIO, targets: Targets, source: str = "targets") -> None
     regions = [r for r in dict.fromkeys(map(str, mrio.index.get_level_values(0)))]
     sectors = list(map(str, mrio.sectors))
     issues = []
+    top = targets.economy
+    top_bad = (top is not None and (top not in regions or top in REST)
+               and any(t.economy == top for t in targets.targets))           # used by a target
+    if top_bad:                                        # said once at the top of the file: reported once there
+        issues.append(ValidationIssue(source, "economy", f"unknown economy {top!r}",
+                                      f"use a country of the table, e.g. {plain_list(regions, 12)}"))
     for k, t in enumerate(targets.targets):
-        if t.economy not in regions or t.economy in REST:
+        if top_bad and t.economy == top:
+            pass
+        elif t.economy not in regions or t.economy in REST:
             issues.append(ValidationIssue(source, f"targets[{k}].economy", f"unknown economy {t.economy!r}",
                                           f"use a country of the table, e.g. {plain_list(regions, 12)}"))
         for s in t.sectors or []:

@@ -39,6 +39,7 @@ __all__ = [
     "SOURCES",
     "STAGES",
     "Technology",
+    "check_register",
     "convert",
     "funding_by_stage",
     "funding_stops",
@@ -127,6 +128,24 @@ def read_register(src: Any) -> pd.DataFrame:
     out.attrs["source"] = source
     out.attrs["units"] = dict(out["unit"])
     return out
+
+
+def check_register(register: pd.DataFrame, regions, sectors, table: str = "the table") -> None:
+    """Every technology's economy and sector are ``table``'s (``regions``, ``sectors``): all problems at once,
+    each with the technology's id and the fix."""
+    import difflib
+    source = str(register.attrs.get("source", "technology register"))
+    regions, sectors = [str(r) for r in regions if str(r) != "RoW"], [str(s) for s in sectors]
+    issues = []
+    for col, valid, what in (("economy", regions, "economy"), ("sector", sectors, "sector")):
+        bad = register[col][~register[col].astype(str).isin(valid)]
+        for v, ids in bad.groupby(bad, sort=True).groups.items():     # one problem per wrong value
+            near = difflib.get_close_matches(str(v), valid, n=3, cutoff=0.5)
+            issues.append(ValidationIssue(source, col, f"{v!r} of {plain_list(list(ids), 3)} is no {what} of {table}"
+                                          + (f" (did you mean {plain_list(near, 3)}?)" if near else ""),
+                                          f"write one of {plain_list(valid, 8)}"))
+    if issues:
+        raise ValidationError(issues[:20])
 
 
 def _checked(register: pd.DataFrame) -> pd.DataFrame:

@@ -151,8 +151,10 @@ def _aggregate(v: np.ndarray, masks: dict[str, np.ndarray]) -> dict[str, np.ndar
     return {k: v @ m for k, m in masks.items()}
 
 
-def run_technology(mrio: MRIO | None, scenario: TechnologyScenario | str | Path | dict) -> TechnologyResult:
-    """Project a technology's adoption from the table's year to the horizon, against the baseline without it.
+def run_technology(mrio: MRIO | None, scenario: TechnologyScenario | str | Path | dict,
+                   source: str | None = None) -> TechnologyResult:
+    """Project a technology's adoption from the table's year to the horizon, against the baseline without it
+    (``source``: how messages name the scenario, default its file).
 
     Per year ``t``: ``x(t) = (I − A(t))⁻¹ b(t)`` with ``b(t) = y (1+g)^(t−t₀) + Σ_c I_c(t) w_c``, solved by the
     Woodbury identity ``(M − U Vᵀ)⁻¹ z = M⁻¹z + M⁻¹U (I − Vᵀ M⁻¹U)⁻¹ Vᵀ M⁻¹z`` with ``M = I − A`` (cached LU),
@@ -161,10 +163,15 @@ def run_technology(mrio: MRIO | None, scenario: TechnologyScenario | str | Path 
     a dearer or cheaper recipe changes the sector's value added, not its price (Leontief 1951; Miller & Blair
     2009, ch. 2 and §13.1; Sherman & Morrison 1950, Woodbury 1950)."""
     sc = scenario if isinstance(scenario, TechnologyScenario) else read_technology_scenario(scenario)
-    source = "scenario" if isinstance(scenario, TechnologyScenario | dict) else str(scenario)
+    source = source or ("scenario" if isinstance(scenario, TechnologyScenario | dict) else str(scenario))
     if mrio is None:
         from industwin.data.registry import load
-        mrio = load(sc.table.path or sc.table.dataset, sc.table.year)
+        from industwin.errors import IndustwinError
+        try:
+            mrio = load(sc.table.path or sc.table.dataset, sc.table.year)
+        except IndustwinError as e:                      # the table the file names: say which file and field
+            field = "table.path" if sc.table.path else "table"
+            raise SelectionError(f"{source}: field '{field}': {e}") from None
     if mrio.year is None:
         raise SelectionError("the table has no year, so the projection cannot start. Fix: load a table with its "
                              "year (e.g. iw.load('wiod2013', 2011)) or set it with mrio.replace(year=…)")
