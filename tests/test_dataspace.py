@@ -185,8 +185,9 @@ def test_consultation_and_readiness_aggregates(space):
     assert c.values.loc[TOTAL, TOTAL] == 10 and bool(c.audit["protected"].all())
     r = ds.aggregate(prog.id, "readiness", ministry.id, "m")
     assert r.statistic == "mean"
-    cell = r.values.loc["shop_floor_automation", "c24"]
-    assert np.isnan(cell) or cell == pytest.approx(np.mean([1, 2, 3, 4, 5]))
+    cell = r.values.loc["shop_floor_automation", "c24"]          # five organisations, bands 1 … 5: published
+    assert r.status.loc["shop_floor_automation", "c24"] == "published" and cell == pytest.approx(3.0)
+    assert r.values.loc[TOTAL, TOTAL] == pytest.approx((15 + 5 * 2) / 10)
 
 
 def _api_client(db_url, tmp_path):

@@ -140,8 +140,33 @@ def test_a_zero_cell_of_few_contributors_is_suppressed_and_a_mean_never_reveals_
     assert ax["width"] > 0                                    # not recoverable from what is published
     m = protected_mean(c, "r", "c")
     assert np.isnan(m.values.loc["a", "x"]) and int(m.contributors.loc["a", "x"]) == 2
-    for (r, col), v in {("b", "x"): 3.0, ("b", "y"): 6.0, ("a", "y"): 4.0}.items():   # means by hand
-        assert np.isnan(m.values.loc[r, col]) or m.values.loc[r, col] == pytest.approx(v)
+    assert (m.status.loc[["a", "b"], ["x", "y"]] != "published").all().all()   # the inner cells: all hidden
+    by_hand = {("a", TOTAL): 12 / 5, ("b", TOTAL): 27 / 6, (TOTAL, "x"): 9 / 5, (TOTAL, "y"): 30 / 6,
+               (TOTAL, TOTAL): 39 / 11}                          # the margins: published, means by hand
+    for (r, col), v in by_hand.items():
+        assert m.status.loc[r, col] == "published" and m.values.loc[r, col] == pytest.approx(v)
     gap = c[~((c["r"] == "a") & (c["c"] == "x"))]           # nobody contributed to (a, x): nothing to protect
     q = protect(gap, "r", "c")
     assert q.status.loc["a", "x"] == "published" and q.values.loc["a", "x"] == 0
+
+
+def test_a_mean_at_the_bound_of_the_scale_is_suppressed():
+    """Four companies all at band 5 in a cell: any mean of 5.00 says each one's band. With the bands' bounds the
+    cell is suppressed, and so is what would give it away; other cells keep their means."""
+    from industwin.analysis.disclosure import protected_mean
+    rows = [("d1", "c1", k, 5.0) for k in range(4)] + [("d1", "c2", k, b) for k, b in zip(range(4, 8), (1, 2, 3, 4))]
+    rows += [("d2", "c1", k, b) for k, b in zip(range(4), (1, 3, 2, 4))]
+    rows += [("d2", "c2", k, b) for k, b in zip(range(4, 8), (2, 2, 3, 5))]
+    c = pd.DataFrame(rows, columns=["dim", "sec", "contributor", "value"])
+    plain = protected_mean(c, "dim", "sec")
+    assert plain.values.loc["d1", "c1"] == 5.0                      # without the bounds: published, disclosing
+    m = protected_mean(c, "dim", "sec", bounds=(0, 5))
+    assert np.isnan(m.values.loc["d1", "c1"])
+    assert m.status.loc["d1", "c1"] == "primary: every contributor at the bound"
+    a = m.protected.audit.set_index(["row", "column"])
+    assert a.loc[("d1", "c1"), "width"] > 0                          # not recoverable from the published sums
+    assert m.status.loc["d1", "c2"] == m.status.loc["d2", "c1"] == "secondary"   # d1/c1 = d1 total − d1/c2 …
+    by_hand = {("d1", TOTAL): 30 / 8, ("d2", TOTAL): 22 / 8, (TOTAL, "c1"): 30 / 8, (TOTAL, "c2"): 22 / 8,
+               (TOTAL, TOTAL): 52 / 16}
+    for (r, col), v in by_hand.items():
+        assert m.status.loc[r, col] == "published" and m.values.loc[r, col] == pytest.approx(v)

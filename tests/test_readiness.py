@@ -217,3 +217,20 @@ def test_holds_it_back_recomputed_from_the_raw_file():
     assert s.indicators.loc["high_tech_manufacturing", "z"] == pytest.approx((6.3 - 8.9) / (1.4826 * 2.5), abs=1e-3)
     with pytest.raises(SelectionError, match="DE60"):
         regional_standing("XX99")
+
+
+def test_companies_without_a_region_are_not_each_others_peers():
+    """A blank NUTS-2 cell is not a shared region: grouped by nuts2, such a company has no peers (and no
+    statistics), while companies that share a region still compare."""
+    import pandas as pd
+
+    from industwin.analysis.readiness import benchmark
+    from industwin.data.readiness import load_model
+    dims = load_model().ids
+    rows = [{"company": f"F{i}", "sector": "c12", "region": "DEU", "nuts2": n, "size_class": "small",
+             "dimension": d, "band": (i + k) % 6} for i, n in enumerate(["DE60"] * 4 + [None] * 3)
+            for k, d in enumerate(dims)]
+    b = benchmark(pd.DataFrame(rows), by=("nuts2",))
+    n = b["n_peers"].groupby(level=0).first()
+    assert n[["F0", "F1", "F2", "F3"]].tolist() == [3] * 4 and n[["F4", "F5", "F6"]].tolist() == [0] * 3
+    assert b.loc["F4", "percentile"].isna().all()

@@ -157,6 +157,9 @@ def test_self_assessments_and_targets_belong_to_their_organisation(server):
     assert "Alpha Steelworks" in tc.get("/readiness/DEU").text and "mht-alpha" in tc.get("/targets/DEU").text
     tid = store.targets("DEU", orgs["Alpha"].id)[0].id
     csrf = sign_in(tc, "Beta")
+    r = tc.post("/readiness/DEU", data={"csrf": csrf, "company": "Beta Forge", "sector": "c12",
+                                        "size_class": "small", "nuts2": "", **bands}, follow_redirects=False)
+    assert r.status_code == 303 and "Beta Forge" in tc.get("/readiness/DEU").text     # Beta's own is listed
     assert "Alpha Steelworks" not in tc.get("/readiness/DEU").text
     assert "Alpha Steelworks" not in tc.get("/readiness/DEU?company=Alpha Steelworks").text
     assert "mht-alpha" not in tc.get("/targets/DEU").text

@@ -86,3 +86,32 @@ def test_targets_are_checked_kept_tracked_and_reach_the_report(client):
     text = client.get(f"/jobs/{rid}").text
     assert "readiness-IND-" in text and "targets-IND-" in text   # the stored self-assessments and targets
     assert params["status"] in ("queued", "running", "cancelled", "done")
+
+
+def test_a_companys_bands_are_its_assessors_and_bad_entries_are_refused_at_the_form(client):
+    """On one server (or organisation) the table is shared, a company's own bands and priorities are not: only the
+    person who entered the company sees and replaces them. Entries the report would refuse are refused here."""
+    bands = [3] * len(DIMS)
+    r = _assess(client, "A&B Metall", "c12", bands, economy="DEU")
+    assert r.status_code == 303 and r.headers["location"] == "/readiness/DEU?company=A%26B+Metall"
+    assert "A&amp;B Metall: too few companies yet" in client.get(r.headers["location"]).text   # the one in DEU
+    other = TestClient(client.app, cookies={"industwin_user": "colleague"})
+    page = other.get("/readiness/DEU?company=A%26B+Metall").text
+    assert "A&amp;B Metall" not in page                            # neither in the list nor as a benchmark
+    data = {"csrf": token(other, "/readiness/DEU"), "company": "A&B Metall", "sector": "c12", "size_class": "small",
+            "nuts2": "", **{f"d_{d}": "0" for d in DIMS}}
+    r = other.post("/readiness/DEU", data=data)
+    assert r.status_code == 400 and "assessed by someone else" in r.text
+    for nuts, why in (("FR10", "not a region of DEU"), ("DE6", "give a code such as DE60")):
+        r = client.post("/readiness/DEU", data={**data, "csrf": token(client, "/readiness/DEU"),
+                                                 "company": "Werk 2", "nuts2": nuts})
+        assert r.status_code == 400 and why in r.text
+    t = token(client, "/targets/DEU")
+    r = client.post("/targets/DEU", data={"csrf": t, "kind": "target", "id": "metals", "indicator":
+                                          "manufacturing_va_share", "sectors": "c99", "baseline_year": "2005",
+                                          "target_value": "0.3", "target_year": "2015", "direction": "increase"})
+    assert r.status_code == 400 and "c99" in r.text                  # checked against the table, as the job would
+    r = client.post("/targets/DEU", data={"csrf": t, "kind": "target", "id": "early", "indicator":
+                                          "manufacturing_va_share", "baseline_year": "1980", "target_value": "0.3",
+                                          "target_year": "2015", "direction": "increase"})
+    assert r.status_code == 400 and "before wiod2013&#39;s first year 1995" in r.text

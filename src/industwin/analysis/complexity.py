@@ -39,13 +39,13 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from industwin.data.mrio import MRIO, REGION, SECTOR
+from industwin.data.mrio import MRIO, REGION, REST_OF_WORLD, SECTOR
 from industwin.errors import SelectionError, plain_list
 
 __all__ = ["ROW_CODES", "SCORING", "Complexity", "atlas_rank_correlation", "beside_atlas", "complexity",
            "complexity_from_exports", "mrio_exports", "opportunities", "over_years"]
 
-ROW_CODES = frozenset({"ROW", "RoW", "row", "WL", "WA", "RoW_"})
+ROW_CODES = REST_OF_WORLD
 """Region codes read as the rest of the world (not an economy): excluded as an exporter by default."""
 
 SCORING: dict[str, dict[str, float]] = {
@@ -238,7 +238,7 @@ def _dense(a: Any) -> np.ndarray:
 
 
 def _row_regions(regions: Sequence[str]) -> list[str]:
-    return [r for r in map(str, regions) if r in ROW_CODES or r.upper() == "ROW"]
+    return [r for r in map(str, regions) if r in ROW_CODES]
 
 
 def mrio_exports(mrio: MRIO, *, include_row: bool = True, clip: bool = True) -> pd.DataFrame:

@@ -32,7 +32,7 @@ import pandas as pd
 
 from industwin.errors import SelectionError, ValidationError, ValidationIssue
 
-__all__ = ["Rules", "primary", "secondary", "audit", "protect", "protected_mean", "MeanTable", "Protected", "TOTAL"]
+__all__ = ["TOTAL", "MeanTable", "Protected", "Rules", "audit", "primary", "protect", "protected_mean", "secondary"]
 
 TOTAL = "Total"
 
@@ -247,14 +247,16 @@ def _margins(t: pd.DataFrame, row: pd.Series, col: pd.Series, grand: float) -> p
 
 
 def protected_mean(contributions: pd.DataFrame, rows: str, columns: str, value: str = "value",
-                   contributor: str = "contributor", rules: Rules | None = None, unique: bool = False
-                   ) -> MeanTable:
+                   contributor: str = "contributor", rules: Rules | None = None, unique: bool = False,
+                   bounds: tuple[float, float] | None = None) -> MeanTable:
     """The mean of ``value`` over contributors per cell ``rows`` × ``columns`` (a contributor's several rows in
     a cell count once, by their mean), published where the sums pass the disclosure rules:
     ``mean = Σ_c v̄_c / n`` with the sums protected by :func:`~industwin.analysis.disclosure.protect`
     (primary and secondary suppression, margins included; a cell of a few contributors all at 0 is suppressed
-    like any other, since its mean would reveal them). ``unique``: the contributions hold one row per contributor
-    and cell already. The readiness tables and the data space's mean aggregates use it."""
+    like any other, since its mean would reveal them). ``bounds``: the values' range (bands 0–5): a mean at a
+    bound says every contributor sits there, so such a cell is suppressed too, with the cells that would reveal
+    it. ``unique``: the contributions hold one row per contributor and cell already. The readiness tables and the
+    data space's mean aggregates use it."""
     c, rules = contributions, rules or Rules()
     per = c if unique else c.groupby([rows, columns, contributor], observed=True)[value].mean().reset_index()
     prot = protect(per, rows, columns, value, contributor, rules)
@@ -271,5 +273,15 @@ def protected_mean(contributions: pd.DataFrame, rows: str, columns: str, value: 
     n = n.reindex_like(prot.values).fillna(0).astype(int)
     who = who.reindex_like(prot.values).fillna(0).astype(int)
     mask = prot.values.isna()
-    values = (sums / n.where(n > 0)).where(~mask)
-    return MeanTable(values, prot.status, who, prot)
+    mean = sums / n.where(n > 0)
+    status = prot.status
+    if bounds is not None:
+        at = ~mask & (n > 0) & (np.isclose(mean, bounds[0]) | np.isclose(mean, bounds[1]))
+        if at.to_numpy().any():
+            new = secondary(sums, mask | at)
+            status = status.copy()
+            status[new & ~mask] = "secondary"
+            status[at] = "primary: every contributor at the bound"
+            mask = new
+            prot = Protected(sums.where(~mask), status, prot.cells, audit(sums, mask))
+    return MeanTable(mean.where(~mask), status, who, prot)

@@ -140,7 +140,14 @@ def _groups(prof: pd.DataFrame, by: Sequence[str]) -> np.ndarray:
         raise SelectionError(f"the assessments have no column {plain_list(miss)}. Fix: group peers by other keys")
     if not by:
         return np.zeros(len(prof), dtype=np.int64)
-    return prof.groupby(by, sort=False, dropna=False).ngroup().to_numpy(np.int64)
+    g = prof.groupby(by, sort=False, dropna=False).ngroup().to_numpy(np.int64).copy()
+    blank = np.zeros(len(prof), dtype=bool)
+    for k in by:                                   # no region given is no region shared: such a company has no peers
+        v = prof[k]
+        blank |= (v.isna() | (v.astype(str).str.strip() == "")).to_numpy()
+    if blank.any():
+        g[blank] = g.max() + 1 + np.arange(int(blank.sum()))
+    return g
 
 
 def _quantile_from_counts(cum: np.ndarray, n: np.ndarray, q: float) -> np.ndarray:
@@ -293,7 +300,8 @@ def readiness_table(assessments: pd.DataFrame, by: str = "sector", rules: Rules 
     c = pd.DataFrame({"dimension": pd.Categorical(a["dimension"]),    # categories and integer ids: grouping 10⁶
                       by: pd.Categorical.from_codes(codes[keep], pd.Index(labels.astype(str))),     # rows stays fast
                       "company": pd.factorize(a["company"])[0], "band": a["band"].to_numpy(float)})
-    t = protected_mean(c, "dimension", by, "band", "company", rules, unique=True)     # _wide: one row each
+    t = protected_mean(c, "dimension", by, "band", "company", rules, unique=True,      # _wide: one row each
+                       bounds=(0, NB - 1))
     order = [d for d in model.ids if d in t.values.index] + [TOTAL]
     cols = sorted([x for x in t.values.columns if x != TOTAL], key=_natural) + [TOTAL]
 

@@ -18,7 +18,7 @@ from typing import Any
 from industwin.application.runner import Request
 from industwin.errors import SelectionError
 
-__all__ = ["Lens", "LENSES", "FAMILIES", "UPLOADS", "Upload", "lens", "build_request", "validate_upload", "parse_years",
+__all__ = ["Lens", "LENSES", "FAMILIES", "UPLOADS", "Upload", "family", "lens", "build_request", "validate_upload", "parse_years",
            "parse_list"]
 
 
@@ -299,6 +299,12 @@ def _fill() -> None:
         for ln in _lenses():
             LENSES[ln.name] = ln
             FAMILIES.setdefault(ln.family, []).append(ln)
+
+
+def family(name: str) -> list[Lens]:
+    """The lenses of one family (none for an unknown family)."""
+    _fill()
+    return list(FAMILIES.get(name, []))
 
 
 def lens(name: str) -> Lens:

@@ -143,6 +143,13 @@ class ReportRequest(TableRequest):
         if "register" in scaleup:
             from industwin.strategy.pipeline import check_register
             check_register(scaleup["register"], m.regions, m.sectors, self.source)
+        if "targets" in scaleup:
+            from industwin.data.registry import DATASETS
+            from industwin.strategy.monitoring import check_baselines, check_targets
+            check_targets(m, scaleup["targets"], str(self.targets))
+            ds = DATASETS.get(scaleup["targets"].dataset)
+            if ds is not None:
+                check_baselines(scaleup["targets"], list(ds.years), str(self.targets))
         if risk is not None:
             _check_risk(risk, m)
         past = self._past(m, progress)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from pydantic import Field
 
 from industwin.application.common import TableRequest, folder_writer, need_regions, table_label, version
@@ -111,31 +112,26 @@ class TechnologyRequest(Request):
         from industwin.analysis.technology import run_technology, summary
         from industwin.analysis.technology.scenario import read_technology_scenario
         from industwin.viz.pages import page_html
-        from industwin.viz.scaleup import technology_figure
+        from industwin.viz.scaleup import technology_figure, technology_view
         res = Result()
         sc = read_technology_scenario(self.scenario)
-        with progress.task(f"{sc.name}: {sc.table.year}–{sc.horizon}, "
-                           "scenario and baseline"):
+        with progress.task(f"{sc.name}: {sc.table.year}–{sc.horizon}, scenario and baseline"):
             r = run_technology(None, sc, source=str(self.scenario))
         s = summary(r)
         res.title = sc.name
         t = r.table
         u = t.attrs.get("units", {})
+        eco = ", ".join(t.attrs.get("regions", []))
+        parts = [f"{k.split(',')[0]} of {eco} **{s[k]:+,.4g}** {u.get(k.split(' change')[0], '')} "
+                 f"({s[k.replace(' change,', ' change %,')]:+.2f} %)"
+                 for k in ("emissions change, economy", "jobs change, economy", "value added change, economy")
+                 if k in s and np.isfinite(s[k])]
         res.line(f"By {int(s['year'])}, adoption reaches **{s['adoption']:.0%}** of the scope. Against the baseline: "
-                 f"emissions of {', '.join(t.attrs.get('regions', []))} **{s['emissions change, economy']:+,.0f}** "
-                 f"{u.get('emissions', '')} ({s['emissions change %, economy']:+.2f} %; the sector "
-                 f"{s['emissions change %, sector']:+.1f} %), jobs **{s['jobs change, economy']:+,.1f}** "
-                 f"{u.get('jobs', '')}, value added {s['value added change, economy']:+,.0f} "
-                 f"{u.get('value added', '')}; cumulative investment **{s['cumulative investment']:,.0f}** "
+                 + "; ".join(parts) + f"; cumulative investment **{s['cumulative investment']:,.0f}** "
                  f"{u.get('investment', '')}.")
         res.show("the numbers at the horizon", s.to_frame("value"), 30, "{:,.4g}")
-        every5 = t[((t.index - t.index[0]) % 5 == 0) | (t.index == t.index[-1])]
-        keys = [(m, sc_, "change") for m in ("emissions", "jobs", "value added", "gross output")
-                for sc_ in ("economy", "sector")]
-        keys += [("adoption", "sector", "scenario"), ("investment", "economy", "scenario")]
-        view = every5[keys]
-        view.columns = [f"{a}, {b}{' change' if c == 'change' else ''} [{u.get(a, '')}]" for a, b, c in keys]
-        res.show("by year, change against the baseline (every 5 years)", view, 20, "{:,.4g}")
+        view = technology_view(t)
+        res.show("by year, change against the baseline (every 5 years and the horizon)", view, 20, "{:,.4g}")
         res.notes.extend(t.attrs.get("notes", []))
         flat = t.copy()
         flat.columns = [" | ".join(c) for c in t.columns]
@@ -228,8 +224,7 @@ def monitoring_result(t, progress: Progress, source: Path | str) -> Result:
     """Track targets (:func:`~industwin.strategy.monitoring.track`) and lay out the result: status, what
     changed, the page."""
     from industwin.data.registry import DATASETS, load
-    from industwin.strategy.indicators import SPECS
-    from industwin.strategy.monitoring import check_targets, track
+    from industwin.strategy.monitoring import check_baselines, check_targets, track
     from industwin.viz.pages import page_html
     from industwin.viz.scaleup import targets_figure
     res = Result()
@@ -241,13 +236,7 @@ def monitoring_result(t, progress: Progress, source: Path | str) -> Result:
     if len(years) < 2:
         raise SelectionError(f"{source}: field 'dataset': {t.dataset} has one year ({years[0]}), nothing to track. "
                              "Fix: a dataset with several years, e.g. wiod2013")
-    early = [(k, x) for k, x in enumerate(t.targets) if x.indicator in SPECS and x.baseline_value is None
-             and x.baseline_year < years[0]]
-    if early:
-        k, x = early[0]
-        raise SelectionError(f"{source}: field 'targets[{k}].baseline_year': {x.baseline_year} is before "
-                             f"{t.dataset}'s first year {years[0]}, so the twin has no baseline value for {x.id!r}. "
-                             f"Fix: a baseline year in {years[0]}–{years[-1]}, or give baseline_value")
+    check_baselines(t, years, str(source))
     cache: dict[int, object] = {}
     with progress.task(f"tracking {len(t.targets)} targets over {years[0]}–{years[-1]}", total=len(years)) as bar:
         def get(y: int):

@@ -110,6 +110,7 @@ class Kind:
     statistic: str
     unit: str
     title: str
+    bounds: tuple[float, float] | None = None      # the values' range, where a mean at a bound would disclose
 
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
@@ -117,7 +118,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("sourcing", SourcingRow, "product", "origin", "value", "sum", "USD", "Imported inputs by product and "
          "country of origin"),
     Kind("readiness", ReadinessRow, "dimension", "sector", "band", "mean", "band 0–5", "Readiness by dimension "
-         "and sector (mean band)"),
+         "and sector (mean band)", (0, 5)),
     Kind("consultation", ConsultationRow, "question", "answer", None, "count", "respondents", "Consultation "
          "answers"),
 )}
@@ -455,7 +456,7 @@ class DataSpace:
                       float(r.get("p", 10)))
         try:
             if k.statistic == "mean":             # the mean over contributors (each counted once per cell)
-                mt = protected_mean(c, k.rows, k.columns, "value", "contributor", rules)
+                mt = protected_mean(c, k.rows, k.columns, "value", "contributor", rules, bounds=k.bounds)
                 prot, values = mt.protected, mt.values
             else:
                 prot = protect(c, k.rows, k.columns, "value", "contributor", rules)

@@ -28,7 +28,14 @@ import scipy.sparse as sp
 
 from industwin.errors import SelectionError
 
-__all__ = ["MRIO", "Satellite", "REGION", "SECTOR", "CATEGORY", "STRESSOR"]
+__all__ = ["CATEGORY", "MRIO", "REGION", "REST_OF_WORLD", "SECTOR", "STRESSOR", "Satellite", "economies"]
+
+REST_OF_WORLD = frozenset({"RoW", "ROW", "row", "WLD", "WL", "WA"})   # the world tables' residual region
+
+
+def economies(regions) -> list[str]:
+    """The regions that are economies: every region but the rest of the world (:data:`REST_OF_WORLD`)."""
+    return [str(r) for r in regions if str(r) not in REST_OF_WORLD]
 
 REGION, SECTOR, CATEGORY, STRESSOR = "region", "sector", "category", "stressor"
 VA_DERIVED = "derived as x - 1'Z (includes net taxes on products and any unrecorded primary inputs)"
@@ -274,11 +281,11 @@ class MRIO:
         raise SelectionError(f"no satellite {name!r}; this table has {', '.join([*self.satellites, 'value_added'])}. "
                              "Fix: choose one of them")
 
-    def with_satellite(self, satellite: Satellite) -> "MRIO":
+    def with_satellite(self, satellite: Satellite) -> MRIO:
         """A new table with one more (or a replaced) satellite account."""
         return self.replace(satellites={**self.satellites, satellite.name: satellite})
 
-    def replace(self, **changes: Any) -> "MRIO":
+    def replace(self, **changes: Any) -> MRIO:
         """A new table with some fields replaced (the original is untouched)."""
         fields = {k: getattr(self, k) for k in ("Z", "Y", "x", "index", "fd_index", "V", "va_index",
                                                  "satellites", "unit", "name", "year", "sector_names",

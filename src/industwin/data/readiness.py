@@ -45,6 +45,7 @@ __all__ = [
     "ASSESSMENT_COLUMNS",
     "I40_DIR",
     "MODEL_FILE",
+    "NUTS2",
     "NUTS_COUNTRY",
     "REGIONAL_INDICATORS",
     "SIZE_CLASSES",
@@ -64,6 +65,7 @@ __all__ = [
 DOC = "docs/readiness.md"
 MODEL_FILE = Path(__file__).with_name("readiness.yaml")
 SIZE_CLASSES = ("micro", "small", "medium", "large")
+NUTS2 = r"[A-Z]{2}[0-9A-Z]{2}"                  # a NUTS-2 code: country (2 letters) and region (2 characters)
 ASSESSMENT_COLUMNS = ("company", "sector", "region", "nuts2", "size_class", "dimension", "band")
 I40_DIR = Path("industry40_readiness_nuts2")
 
@@ -168,8 +170,8 @@ def _row_model(ids: tuple[str, ...]) -> type[Schema]:
         company=(Annotated[str, Field(min_length=1, max_length=200)], ...),
         sector=(Annotated[str, Field(min_length=1, max_length=120)], ...),
         region=(Annotated[str, Field(pattern=r"^[A-Z]{3}$")], ...),
-        nuts2=(Annotated[str, Field(pattern=r"^[A-Z]{2}[0-9A-Z]{2}$")] | None, None),
-        size_class=(Literal["micro", "small", "medium", "large"], ...),
+        nuts2=(Annotated[str, Field(pattern=f"^{NUTS2}$")] | None, None),
+        size_class=(Literal[SIZE_CLASSES], ...),
         dimension=(Annotated[str, AfterValidator(_known(ids))], ...),
         band=(Annotated[int, Field(ge=0, le=5)], ...),
     )
@@ -221,7 +223,8 @@ def check_assessments(a: pd.DataFrame, regions, sectors, table: str = "the table
     file, the first line, the column and the fix."""
     source = str(a.attrs.get("source", "assessments"))
     issues = Issues(source)
-    regions, sectors = [str(r) for r in regions if str(r) != "RoW"], [str(s) for s in sectors]
+    from industwin.data.mrio import economies
+    regions, sectors = economies(regions), [str(s) for s in sectors]
     for col, valid, what in (("region", regions, "economy"), ("sector", sectors, "sector")):
         bad = a[col][~a[col].isin(valid)]
         for v, idx in bad.groupby(bad, sort=True).groups.items():

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, Strict, model_validator
 
-from industwin.data.mrio import MRIO
+from industwin.data.mrio import MRIO, REST_OF_WORLD
 from industwin.data.schema import Schema, Share
 from industwin.errors import SelectionError, ValidationError, ValidationIssue, plain_list
 
@@ -43,6 +43,7 @@ __all__ = [
     "TargetSpec",
     "Targets",
     "Tracking",
+    "check_baselines",
     "check_targets",
     "from_records",
     "indicator_series",
@@ -58,7 +59,7 @@ DOC = "docs/monitoring.md"
 STATUSES = ("achieved", "on track", "off track", "no data yet")
 MEASURES = ("value_added", "output", "jobs", "emissions_intensity")
 GROUPS = ("targeted sectors", "same sectors, peer economies", "other sectors, same economy")
-REST = ("RoW", "ROW", "WLD")
+REST = REST_OF_WORLD
 Year = Annotated[int, Strict(False), Field(ge=1900, le=2200)]     # lax: JSON object keys are text
 Name = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")]
 
@@ -198,6 +199,18 @@ def check_targets(mrio: MRIO, targets: Targets, source: str = "targets") -> None
                                               f"{plain_list(regions, 12)}"))
     if issues:
         raise ValidationError(issues)
+
+
+def check_baselines(targets: Targets, years: list[int], source: str = "targets") -> None:
+    """A target of a twin indicator whose baseline value the twin must compute needs its baseline year in the
+    dataset's ``years``; one before them is refused (one after is tracked as "no data yet")."""
+    from industwin.strategy.indicators import SPECS
+    first, last = min(years), max(years)
+    for k, x in enumerate(targets.targets):
+        if x.indicator in SPECS and x.baseline_value is None and x.baseline_year < first:
+            raise SelectionError(f"{source}: field 'targets[{k}].baseline_year': {x.baseline_year} is before "
+                                 f"{targets.dataset}'s first year {first}, so the twin has no baseline value for "
+                                 f"{x.id!r}. Fix: a baseline year in {first}–{last}, or give baseline_value")
 
 
 # --------------------------------------------------------------------------- indicator values

@@ -23,14 +23,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from industwin.data.mrio import MRIO
+from industwin.data.mrio import MRIO, REST_OF_WORLD
 
 __all__ = ["MIN_GROUP", "SIZE_PEERS", "STRUCTURAL_PEERS", "PeerSet", "peer_sets"]
 
 MIN_GROUP = 8          # an income group smaller than this is widened — fewer make a median and a spread unstable
 SIZE_PEERS = 12
 STRUCTURAL_PEERS = 10
-REST = ("RoW", "ROW", "WLD")
+REST = REST_OF_WORLD
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,8 @@ def check_register(register: pd.DataFrame, regions, sectors, table: str = "the t
     each with the technology's id and the fix."""
     import difflib
     source = str(register.attrs.get("source", "technology register"))
-    regions, sectors = [str(r) for r in regions if str(r) != "RoW"], [str(s) for s in sectors]
+    from industwin.data.mrio import economies
+    regions, sectors = economies(regions), [str(s) for s in sectors]
     issues = []
     for col, valid, what in (("economy", regions, "economy"), ("sector", sectors, "sector")):
         bad = register[col][~register[col].astype(str).isin(valid)]

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from industwin.data.mrio import MRIO
@@ -45,6 +46,7 @@ class ScaleUp:
     technology: Any = None                             # TechnologyResult
     technology_summary: pd.Series | None = None
     technology_source: str = ""
+    technology_note: str = ""                          # why the library's technology could not run here
     pipeline: Mapping[str, Any] | None = None          # funding, valley, summary of the economy's technologies
     pipeline_source: str = ""
     monitoring: Any = None                             # Tracking
@@ -83,10 +85,17 @@ class ScaleUp:
                        f"{r.worst[1]:g} ({r.worst[0]}) of {r.n_ranked} in Industry 4.0 readiness.")
         if self.technology_summary is not None:
             s, u = self.technology_summary, self.technology.table.attrs.get("units", {})
-            out.append(f"{self.technology.scenario.name}: by {int(s['year'])}, emissions "
-                       f"{s['emissions change %, economy']:+.2f} % ({s['emissions change, economy'] / 1e3:+,.1f} Mt), "
-                       f"jobs {s['jobs change, economy']:+,.1f} {u.get('jobs', '')}, cumulative investment "
-                       f"{s['cumulative investment'] / 1e3:,.1f} bn USD.")
+            parts = []
+            if "emissions change, economy" in s:                 # tables without an emissions account have none
+                parts.append(f"emissions {s['emissions change %, economy']:+.2f} % "
+                             f"({_amount(s['emissions change, economy'], u.get('emissions', ''), True)})")
+            if "jobs change, economy" in s and np.isfinite(s["jobs change, economy"]):
+                parts.append(f"jobs {_amount(s['jobs change, economy'], u.get('jobs', ''), True)}")
+            parts.append(f"value added {_amount(s['value added change, economy'], u.get('value added', ''), True)}")
+            parts.append(f"cumulative investment {_amount(s['cumulative investment'], u.get('investment', ''))}")
+            out.append(f"{self.technology.scenario.name}: by {int(s['year'])}, " + ", ".join(parts) + ".")
+        elif self.technology_note:
+            out.append(f"Technology scenario: {self.technology_note}")
         if self.pipeline is not None:
             v = self.pipeline["valley"]
             out.append(f"Technology pipeline: {len(v)} technologies, {int(v['flag'].sum())} in the valley of death "
@@ -95,6 +104,15 @@ class ScaleUp:
             c = self.monitoring.status["status"].value_counts()
             out.append(f"Targets ({self.targets_name}): " + ", ".join(f"{v} {k}" for k, v in c.items()) + ".")
         return out
+
+
+def _amount(v: float, unit: str, signed: bool = False) -> str:
+    """A figure in the unit people read: kt CO2 as Mt, M USD as bn USD, thousands of persons as persons; any
+    other unit as it is."""
+    big = {"kt CO2": (1e-3, "Mt CO2"), "M USD": (1e-3, "bn USD"), "M EUR": (1e-3, "bn EUR"),
+           "1000 persons": (1e3, "persons")}
+    k, shown = big.get(unit, (1.0, unit))
+    return f"{k * v:{'+' if signed else ''},.{0 if shown == 'persons' else 1}f} {shown}".strip()
 
 
 def _table_getter(mrio: MRIO, history: Mapping[int, Any] | None) -> Callable[[int], MRIO]:
@@ -177,7 +195,9 @@ def build_scaleup(mrio: MRIO, economy: str, *, history: Mapping[int, Any] | None
                          "PROMETHEE rank of 309 NUTS-2 rows) and its Eurostat indicators (2008–2019).")
     from industwin.analysis.technology import run_technology, summary
     from industwin.analysis.technology.scenario import default_scenario
-    if technology is None:
+    from industwin.errors import IndustwinError
+    given = technology is not None
+    if not given:
         technology = default_scenario(economy, technology_id, base_year=mrio.year or 2011,
                                       dataset=mrio.name or "wiod2013")
         kw["technology_source"] = f"library technology {technology_id}"
@@ -186,11 +206,20 @@ def build_scaleup(mrio: MRIO, economy: str, *, history: Mapping[int, Any] | None
     if economy not in technology.regions:
         raise SelectionError(f"the technology scenario {technology.name!r} is adopted by "
                              f"{', '.join(technology.regions)}, not {economy}. Fix: give a scenario for {economy}")
-    r = run_technology(mrio if (technology.table.year == mrio.year) else None, technology)
-    kw.update(technology=r, technology_summary=summary(r))
-    notes.append(f"Technology: {technology.name} ({kw['technology_source']}): the sector's input recipe, labour and "
-                 "emission coefficients move along a logistic adoption path; prices and final demand of the base "
-                 "year; coefficients and their sources in the scenario.")
+    try:
+        r = run_technology(mrio if (technology.table.year == mrio.year) else None, technology)
+    except IndustwinError as e:
+        if given:                                      # the user's own scenario: its problem is theirs to fix
+            raise
+        first = str(e).strip().splitlines()[-1].strip(" -")  # the library's: this economy's column does not fit
+        kw["technology_note"] = (f"the library's {technology_id} does not fit {economy}'s table ({first}); give a "
+                                 "scenario calibrated for it with --technology")
+        notes.append(f"Technology: not run — {kw['technology_note']}.")
+    else:
+        kw.update(technology=r, technology_summary=summary(r))
+        notes.append(f"Technology: {technology.name} ({kw['technology_source']}): the sector's input recipe, labour "
+                     "and emission coefficients move along a logistic adoption path; prices and final demand of the "
+                     "base year; coefficients and their sources in the scenario.")
     if register is not None:
         from industwin.strategy import pipeline as pl
         own = register[register["economy"] == economy]

@@ -10,7 +10,14 @@ import numpy as np
 import pandas as pd
 
 from industwin.strategy.scaleup import ScaleUp
-from industwin.viz.scaleup import eci_figure, funding_figure, readiness_figure, targets_figure, technology_figure
+from industwin.viz.scaleup import (
+    eci_figure,
+    funding_figure,
+    readiness_figure,
+    targets_figure,
+    technology_figure,
+    technology_view,
+)
 
 __all__ = ["changes_view", "scaleup_html", "scaleup_pdf", "status_view"]
 
@@ -27,19 +34,6 @@ def status_view(st: pd.DataFrame) -> pd.DataFrame:
 def changes_view(ch: pd.DataFrame) -> pd.DataFrame:
     """A what-changed table without its long list of peers."""
     return ch[[c for c in ch.columns if c not in ("peers",)]]
-
-
-def _tech_view(t: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    u = t.attrs.get("units", {})
-    every5 = t[((t.index - t.index[0]) % 5 == 0) | (t.index == t.index[-1])]
-    keys = [("adoption", "sector", "scenario"), ("emissions", "economy", "change"), ("emissions", "sector", "change"),
-            ("jobs", "economy", "change"), ("value added", "economy", "change"),
-            ("cumulative investment", "economy", "scenario")]
-    v = every5[keys].copy()
-    v.columns = ["adoption", f"emissions, economy [{u.get('emissions')}]", f"emissions, sector [{u.get('emissions')}]",
-                 f"jobs, economy [{u.get('jobs')}]", f"value added, economy [{u.get('value added')}]",
-                 f"cumulative investment [{u.get('investment')}]"]
-    return v, u
 
 
 def scaleup_html(su: ScaleUp, fig: Callable, table: Callable[[pd.DataFrame], str]) -> str:
@@ -71,11 +65,13 @@ def scaleup_html(su: ScaleUp, fig: Callable, table: Callable[[pd.DataFrame], str
                        "country (robust z, − = behind):</p>")
             out.append(table(hb[[c for c in ("label", "unit", "year", "value", "median", "z") if c in hb]].round(3)))
     if su.technology is not None:
-        v, _ = _tech_view(su.technology.table)
+        v = technology_view(su.technology.table)
         out.append(f"<h3>Technology scenario: {e(su.technology.scenario.name)}</h3><p>{e(su.technology_source)}; "
                    "changes against the baseline without the technology.</p>")
         out.append(fig(technology_figure(su.technology.table, su.technology.scenario.name)))
         out.append(table(v.round(3)))
+    elif su.technology_note:
+        out.append(f"<h3>Technology scenario</h3><p>{e(su.technology_note)}.</p>")
     if su.pipeline is not None:
         out.append(f"<h3>Technology pipeline</h3><p>{e(su.pipeline_source)}: funding by stage, public and private; "
                    "flagged: in development (TRL 4–6) with public money ending and private money for TRL 7–9 short."
@@ -106,9 +102,10 @@ def _png_tech(su: ScaleUp) -> bytes | None:
     fig, ax = plt.subplots(1, 2, figsize=(7, 2.6))
     ax[0].plot(t.index, t[("adoption", "sector", "scenario")], color=RED)
     ax[0].set_title("adoption (share of scope)", fontsize=8, loc="left")
-    ax[1].plot(t.index, t[("emissions", "economy", "change")], color=RED, label="economy")
-    ax[1].plot(t.index, t[("emissions", "sector", "change")], color=GREY, ls=":", label="sector")
-    ax[1].set_title(f"emissions change [{u.get('emissions', '')}]", fontsize=8, loc="left")
+    m = "emissions" if ("emissions", "economy", "change") in t.columns else "value added"
+    ax[1].plot(t.index, t[(m, "economy", "change")], color=RED, label="economy")
+    ax[1].plot(t.index, t[(m, "sector", "change")], color=GREY, ls=":", label="sector")
+    ax[1].set_title(f"{m} change [{u.get(m, '')}]", fontsize=8, loc="left")
     ax[1].legend(fontsize=7)
     for a in ax:
         a.tick_params(labelsize=7)
@@ -145,6 +142,8 @@ def scaleup_pdf(su: ScaleUp, text: Callable, image: Callable[[bytes | None], Non
         image(_png_readiness(su))
     if su.technology is not None:
         image(_png_tech(su))
+    elif su.technology_note:
+        text(f"Technology scenario: {su.technology_note}", 8)
     if su.pipeline is not None:
         flagged = su.pipeline["valley"]
         flagged = flagged[flagged["flag"]]

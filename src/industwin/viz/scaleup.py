@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 __all__ = ["eci_figure", "funding_figure", "opportunities_figure", "priorities_figure", "readiness_figure",
-           "targets_figure", "technology_figure"]
+           "targets_figure", "technology_figure", "technology_view"]
 
 
 def readiness_figure(values: pd.DataFrame, title: str, names: dict[str, str] | None = None) -> go.Figure:
@@ -82,6 +82,22 @@ def opportunities_figure(table: pd.DataFrame, economy: str, best: pd.Index | Non
     return fig
 
 
+def technology_view(table: pd.DataFrame) -> pd.DataFrame:
+    """A technology scenario's changes against the baseline every 5 years and at the horizon, in labelled
+    columns (measures the table lacks, e.g. emissions before 2000 on WIOD, are left out)."""
+    u = table.attrs.get("units", {})
+    rows = table[((table.index - table.index[0]) % 5 == 0) | (table.index == table.index[-1])]
+    keys = [("adoption", "sector", "scenario"), ("emissions", "economy", "change"), ("emissions", "sector", "change"),
+            ("jobs", "economy", "change"), ("jobs", "sector", "change"), ("value added", "economy", "change"),
+            ("gross output", "economy", "change"), ("investment", "economy", "scenario"),
+            ("cumulative investment", "economy", "scenario")]
+    keys = [k for k in keys if k in table.columns]
+    v = rows[keys].copy()
+    v.columns = [a if a == "adoption" else f"{a}, {b}{' change' if c == 'change' else ''} [{u.get(a, '')}]"
+                 for a, b, c in keys]
+    return v
+
+
 def technology_figure(table: pd.DataFrame, title: str) -> go.Figure:
     """A technology scenario by year: adoption, and the change against the baseline of the adopting economies'
     emissions, jobs and value added, with the investment it needs."""
@@ -91,12 +107,12 @@ def technology_figure(table: pd.DataFrame, title: str) -> go.Figure:
         "adoption (share of the scope converted)", f"emissions change [{u.get('emissions', '')}]",
         f"jobs change [{u.get('jobs', '')}]", f"value added change and investment [{u.get('value added', '')}]"))
     fig.add_trace(go.Scatter(x=yrs, y=table[("adoption", "sector", "scenario")], name="adoption"), 1, 1)
-    for scope, dash in (("economy", None), ("sector", "dot"), ("world", "dash")):
-        fig.add_trace(go.Scatter(x=yrs, y=table[("emissions", scope, "change")], name=f"emissions, {scope}",
-                                 line={"dash": dash}), 1, 2)
-    for scope, dash in (("economy", None), ("sector", "dot")):
-        fig.add_trace(go.Scatter(x=yrs, y=table[("jobs", scope, "change")], name=f"jobs, {scope}",
-                                 line={"dash": dash}), 2, 1)
+    for (measure, row, col), scopes in ((("emissions", 1, 2), ("economy", "sector", "world")),
+                                        (("jobs", 2, 1), ("economy", "sector"))):
+        for scope, dash in zip(scopes, (None, "dot", "dash")):
+            if (measure, scope, "change") in table.columns:       # a table without the account has no such panel
+                fig.add_trace(go.Scatter(x=yrs, y=table[(measure, scope, "change")], name=f"{measure}, {scope}",
+                                         line={"dash": dash}), row, col)
     fig.add_trace(go.Scatter(x=yrs, y=table[("value added", "economy", "change")], name="value added, economy"),
                   2, 2)
     fig.add_trace(go.Bar(x=yrs, y=table[("investment", "economy", "scenario")], name="investment per year",

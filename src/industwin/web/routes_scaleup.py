@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 import yaml
@@ -18,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from industwin.application.catalog import lens
+from industwin.data.readiness import NUTS2, SIZE_CLASSES, nuts_prefix
 from industwin.errors import IndustwinError, SelectionError
 from industwin.web.context import Web
 from industwin.web.render import SAFE_NAME, Refused, economy_or_404, html_table, sectors
@@ -26,7 +28,6 @@ from industwin.web.store import SelfAssessment, Target, now
 
 __all__ = ["add_scaleup_routes", "assessments_file", "targets_file"]
 
-SIZE_CLASSES = ("micro", "small", "medium", "large")
 COMPANY = re.compile(r"[\w .,&()'/-]{1,120}")
 
 
@@ -94,9 +95,8 @@ def add_scaleup_routes(app: FastAPI, w: Web) -> None:
     def scaleup(request: Request, economy: str = "DEU"):
         economy_or_404(economy)
         org = w.org_of(request)
-        from industwin.application.catalog import FAMILIES, _fill
-        _fill()
-        return w.page(request, "scaleup.html", economy=economy, lenses=FAMILIES.get("Technology & readiness", []),
+        from industwin.application.catalog import family
+        return w.page(request, "scaleup.html", economy=economy, lenses=family("Technology & readiness"),
                       companies=len({a.company for a in w.store.assessments(economy, org)}),
                       targets=len(w.store.targets(economy, org)))
 
@@ -105,8 +105,9 @@ def add_scaleup_routes(app: FastAPI, w: Web) -> None:
     def readiness_page(request: Request, economy: str, company: str = ""):
         from industwin.analysis import readiness as rd
         economy_or_404(economy)
-        org = w.org_of(request)
+        org, user = w.org_of(request), w.user_of(request)
         rows = w.store.assessments(economy, org)
+        mine = sorted({r.company for r in rows if r.created_by == user})   # a company's bands: its assessor's
         table = bench = prios = None
         peers = ""
         if rows:
@@ -116,7 +117,7 @@ def add_scaleup_routes(app: FastAPI, w: Web) -> None:
                                                    status=t.status.rename(index=dims["name"].to_dict()),
                                                    contributors=t.contributors.rename(index=dims["name"].to_dict()),
                                                    statistic="mean"))
-            if company and company in set(a["company"]):
+            if company and company in mine:
                 for by, words in ((("sector",), "the companies of its sector"), ((), "all the other companies")):
                     try:
                         pr = rd.priorities(a, company, by=by, model=model)
@@ -132,8 +133,9 @@ def add_scaleup_routes(app: FastAPI, w: Web) -> None:
                 else:
                     peers = "too few companies yet: a benchmark needs at least 3 peers"
         return w.page(request, "readiness.html", economy=economy, blocks=model.blocks, dims=dims,
-                      companies=sorted({r.company for r in rows}), n=len({r.company for r in rows}), table=table,
-                      company=company, bench=bench, prios=prios, peers=peers, size_classes=SIZE_CLASSES,
+                      companies=mine, n=len({r.company for r in rows}), table=table,
+                      company=company if company in mine else "", bench=bench, prios=prios, peers=peers,
+                      size_classes=SIZE_CLASSES,
                       table_sectors=sectors())
 
     @app.post("/readiness/{economy}")
@@ -148,8 +150,14 @@ def add_scaleup_routes(app: FastAPI, w: Web) -> None:
             raise Refused(400, f"sector {sector!r}: choose a sector of the table (c1 … c35)")
         if size not in SIZE_CLASSES:
             raise Refused(400, f"size class {size!r}: choose one of {', '.join(SIZE_CLASSES)}")
-        if nuts2 and not re.fullmatch(r"[A-Z]{2}[A-Z0-9]{1,2}", nuts2.upper()):
+        nuts2 = nuts2.upper()
+        if nuts2 and not re.fullmatch(NUTS2, nuts2):
             raise Refused(400, f"NUTS-2 region {nuts2!r}: give a code such as DE60, or leave it empty")
+        pre = nuts_prefix(economy)
+        if nuts2 and (pre is None or not nuts2.startswith(pre)):
+            raise Refused(400, f"NUTS-2 region {nuts2}: not a region of {economy}" +
+                          (f" (its codes start with {pre})" if pre else " (NUTS regions are European)") +
+                          ". Fix: give the company's own region, or leave it empty")
         bands = {}
         for d in dims.index:
             v = _one(form, f"d_{d}")
@@ -158,26 +166,35 @@ def add_scaleup_routes(app: FastAPI, w: Web) -> None:
             if v not in "012345" or len(v) != 1:
                 raise Refused(400, f"{dims.at[d, 'name']}: band {v!r}; give 0 … 5")
             bands[d] = int(v)
-        org = w.org_of(request)
+        org, user = w.org_of(request), w.user_of(request)
         old = [a for a in w.store.assessments(economy, org) if a.company == company]
+        if any(a.created_by != user for a in old):
+            raise Refused(400, f"company {company!r} was assessed by someone else, and only they may replace it. "
+                               "Fix: ask them, or check the company's name")
         for a in old:                                        # a company's new self-assessment replaces its last
             w.store.delete_owned(SelfAssessment, a.id, org)
         w.store.add(SelfAssessment(economy=economy, company=company, sector=sector, size_class=size,
-                                   nuts2=nuts2.upper() or None, bands=bands, created_by=w.user_of(request),
-                                   org_id=org, created_at=now()))
-        return RedirectResponse(f"/readiness/{economy}?company={company}", 303)
+                                   nuts2=nuts2 or None, bands=bands, created_by=user, org_id=org,
+                                   created_at=now()))
+        return RedirectResponse(f"/readiness/{economy}?{urlencode({'company': company})}", 303)
 
     # -- targets kept with the strategy ---------------------------------------------------------------------------
     def _check(economy: str, rows: list[Target]):
-        """The kept set as a targets file would be read (metrics alone are checked one by one)."""
+        """The kept set as a targets file would be read and checked against the table (metrics alone one by one):
+        what the report and the tracking job will find, refused now rather than there."""
         from industwin.data.io import validate
-        from industwin.strategy.monitoring import MetricSpec, from_records
+        from industwin.data.registry import DATASETS, load
+        from industwin.strategy.monitoring import MetricSpec, check_baselines, check_targets, from_records
         try:
             if not any(r.body.get("kind") == "target" for r in rows):
                 for r in rows:
                     validate(MetricSpec, r.body["metric"], "the metric")
                 return None
-            return from_records(_records(economy, rows), "the targets")
+            t = from_records(_records(economy, rows), "the targets")
+            ds = DATASETS[t.dataset]
+            check_targets(load(t.dataset, ds.default_year), t, "the targets")
+            check_baselines(t, list(ds.years), "the targets")
+            return t
         except IndustwinError as e:
             raise Refused(400, str(e)) from None
 

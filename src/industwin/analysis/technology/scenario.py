@@ -235,7 +235,9 @@ def library(path: str | Path | None = None) -> dict[str, dict]:
 def default_scenario(economy: str, technology_id: str, base_year: int = 2011, dataset: str = "wiod2013",
                      horizon: int | None = None, demand_growth: float = 0.0) -> TechnologyScenario:
     """A ready scenario for ``economy`` from a library technology: the library's coefficients (with the economy's
-    own calibration where the library has one under ``regions``), its default adoption path and horizon."""
+    own calibration where the library has one under ``regions``), its default adoption path and horizon. An
+    origin split the library gives for its home economy (e.g. "the extra power from the domestic grid") becomes
+    the same split for ``economy``."""
     lib = library()
     if technology_id not in lib:
         raise SelectionError(f"unknown technology {technology_id!r}. Fix: choose one of {', '.join(lib)}")
@@ -244,6 +246,10 @@ def default_scenario(economy: str, technology_id: str, base_year: int = 2011, da
     adoption = {**entry["adoption"], **over.pop("adoption", {})}
     tech = {**{k: v for k, v in entry.items() if k not in ("adoption", "horizon", "regions", "calibrated_for")},
             **over, "id": technology_id}
+    home = entry.get("calibrated_for")
+    if "origins" not in over and home not in (None, economy):   # an origin split written for the home economy:
+        tech["origins"] = {i: {(economy if o == home else o): w for o, w in split.items()}    # its own there
+                           for i, split in (tech.get("origins") or {}).items()}
     data = {"name": f"{entry['name']} in {economy}", "table": {"dataset": dataset, "year": base_year},
             "region": economy, "technology": tech, "adoption": adoption,
             "horizon": int(horizon if horizon is not None else entry.get("horizon", base_year + 30)),
