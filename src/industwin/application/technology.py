@@ -36,18 +36,19 @@ class ComplexityRequest(TableRequest):
     def compute(self, progress: Progress) -> Result:
         from industwin.analysis import complexity as cx
         from industwin.data.atlas import read_atlas_eci
+        from industwin.data.mrio import economies
         from industwin.viz.pages import page_html
         from industwin.viz.scaleup import eci_figure, opportunities_figure
         res = Result()
         m = self.load(progress, res)
         need_regions(m, "economic complexity (exports between economies)")
         eco = self.economy.upper()
-        if eco not in m.regions or eco == "RoW":
+        if eco not in economies(m.regions):
             raise SelectionError(f"--economy {self.economy}: not an economy of {table_label(m)}. Fix: one of "
                                  f"{', '.join(r for r in m.regions if r != 'RoW')}")
         with progress.task("comparative advantage, ECI, PCI, proximity, density, opportunity gain"):
             c = cx.complexity(m)
-        eci = c.eci.drop("RoW", errors="ignore").sort_values(ascending=False)      # RoW: world totals, no rank
+        eci = c.eci[economies(c.eci.index)].sort_values(ascending=False)      # RoW: world totals, no rank
         rank = int(eci.index.get_loc(eco)) + 1
         res.title = f"{eco}: economic complexity, {table_label(m)}"
         res.line(f"ECI of {eco}: **{c.eci[eco]:+.2f}**, rank **{rank}** of {len(eci)} economies (exports of goods "

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from industwin.data.mrio import MRIO
+from industwin.data.mrio import MRIO, economies
 from industwin.errors import SelectionError
 
 __all__ = ["DEFAULT_TECHNOLOGY", "ScaleUp", "build_scaleup"]
@@ -56,7 +56,7 @@ class ScaleUp:
     @property
     def economies(self) -> pd.Series:
         """The ECI of the table's economies (the rest of the world counts in the world totals, not in the rank)."""
-        return self.eci.drop("RoW", errors="ignore").sort_values(ascending=False)
+        return self.eci[economies(self.eci.index)].sort_values(ascending=False)
 
     @property
     def eci_rank(self) -> int:
@@ -158,7 +158,7 @@ def build_scaleup(mrio: MRIO, economy: str, *, history: Mapping[int, Any] | None
     atlas = cx.beside_atlas(eci_years if eci_years is not None else c.eci.to_frame(mrio.year), atlas_all,
                             economy)
     atlas_s = atlas["atlas"].dropna() if "atlas" in atlas else None
-    corr = cx.atlas_rank_correlation(c.eci.drop("RoW", errors="ignore"), atlas_all)
+    corr = cx.atlas_rank_correlation(c.eci[economies(c.eci.index)], atlas_all)
     notes.append("Complexity: revealed comparative advantage from each economy's exports of goods by sector in the "
                  "table (intermediate and final sales to other economies; agriculture, mining, manufacturing; the "
                  "rest of the world in the world totals), ECI and PCI in the eigenvector form (Hidalgo & Hausmann "

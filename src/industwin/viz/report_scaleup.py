@@ -47,7 +47,7 @@ def scaleup_html(su: ScaleUp, fig: Callable, table: Callable[[pd.DataFrame], str
                "are (density), how complex the sector is (PCI) and what it would open up (opportunity gain).</p>")
     out.append(table(su.opportunities.head(8).round(3)))
     if su.eci_years is not None:
-        peers = [r for r in su.eci_years.index if r not in (e_, "RoW")]
+        peers = [r for r in su.economies.index if r != e_ and r in su.eci_years.index]
         out.append(fig(eci_figure(su.eci_years, e_, su.atlas, peers)))
     if su.readiness is not None:
         out.append(f"<h3>Readiness of companies</h3><p>{su.readiness_companies} companies' self-assessments "
