@@ -36,6 +36,14 @@ def changes_view(ch: pd.DataFrame) -> pd.DataFrame:
     return ch[[c for c in ch.columns if c not in ("peers",)]]
 
 
+def _readable(x) -> str:
+    """A number as people read it in a table: whole numbers with separators from 100 on, 3 significant digits
+    below."""
+    if not isinstance(x, int | float) or not np.isfinite(x):
+        return ""
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
+
+
 def scaleup_html(su: ScaleUp, fig: Callable, table: Callable[[pd.DataFrame], str]) -> str:
     """The challenge-3 evidence after the challenge's indicators (``fig``: plotly figure → HTML; ``table``: frame
     → HTML)."""
@@ -65,7 +73,7 @@ def scaleup_html(su: ScaleUp, fig: Callable, table: Callable[[pd.DataFrame], str
                        "country (robust z, − = behind):</p>")
             out.append(table(hb[[c for c in ("label", "unit", "year", "value", "median", "z") if c in hb]].round(3)))
     if su.technology is not None:
-        v = technology_view(su.technology.table)
+        v = technology_view(su.technology.table).map(_readable)
         out.append(f"<h3>Technology scenario: {e(su.technology.scenario.name)}</h3><p>{e(su.technology_source)}; "
                    "changes against the baseline without the technology.</p>")
         out.append(fig(technology_figure(su.technology.table, su.technology.scenario.name)))
