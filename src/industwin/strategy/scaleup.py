@@ -88,11 +88,12 @@ class ScaleUp:
             parts = []
             if "emissions change, economy" in s:                 # tables without an emissions account have none
                 parts.append(f"emissions {s['emissions change %, economy']:+.2f} % "
-                             f"({_amount(s['emissions change, economy'], u.get('emissions', ''), True)})")
+                             f"({_amount(s['emissions change, economy'], u.get('emissions', ''), 'emissions', True)})")
             if "jobs change, economy" in s and np.isfinite(s["jobs change, economy"]):
-                parts.append(f"jobs {_amount(s['jobs change, economy'], u.get('jobs', ''), True)}")
-            parts.append(f"value added {_amount(s['value added change, economy'], u.get('value added', ''), True)}")
-            parts.append(f"cumulative investment {_amount(s['cumulative investment'], u.get('investment', ''))}")
+                parts.append(f"jobs {_amount(s['jobs change, economy'], u.get('jobs', ''), 'jobs', True)}")
+            va = s["value added change, economy"]
+            parts.append(f"value added {_amount(va, u.get('value added', ''), 'value added', True)}")
+            parts.append(f"cumulative investment {_amount(s['cumulative investment'], u.get('investment', ''), 'money')}")
             out.append(f"{self.technology.scenario.name}: by {int(s['year'])}, " + ", ".join(parts) + ".")
         elif self.technology_note:
             out.append(f"Technology scenario: {self.technology_note}")
@@ -106,13 +107,15 @@ class ScaleUp:
         return out
 
 
-def _amount(v: float, unit: str, signed: bool = False) -> str:
-    """A figure in the unit people read: kt CO2 as Mt, M USD as bn USD, thousands of persons as persons; any
-    other unit as it is."""
-    big = {"kt CO2": (1e-3, "Mt CO2"), "M USD": (1e-3, "bn USD"), "M EUR": (1e-3, "bn EUR"),
-           "1000 persons": (1e3, "persons")}
-    k, shown = big.get(unit, (1.0, unit))
-    return f"{k * v:{'+' if signed else ''},.{0 if shown == 'persons' else 1}f} {shown}".strip()
+def _amount(v: float, unit: str, basis: str, signed: bool = False) -> str:
+    """A figure in the unit people read (:func:`industwin.strategy.report.fmt_amount`), with its sign for a change."""
+    from industwin.errors import IndustwinError
+    from industwin.strategy.report import fmt_amount
+    try:
+        text = fmt_amount(v, unit, basis)
+    except IndustwinError:                     # a unit the conversions do not know: as the table gives it
+        text = f"{v:,.3g} {unit}"
+    return ("+" if signed and v > 0 else "") + text
 
 
 def _table_getter(mrio: MRIO, history: Mapping[int, Any] | None) -> Callable[[int], MRIO]:
