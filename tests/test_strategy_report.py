@@ -176,6 +176,8 @@ def test_report_command_with_a_survey(tmp_path):
                                  "--survey", str(tmp_path / "survey.csv"), "-o", str(tmp_path / "chn.html")],
                            env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    assert "Scale-up and implementation (challenge 3):" in text and "• Economic complexity: ECI" in text
     h = (tmp_path / "chn.html").read_text()
     assert "6 respondents" in h and "contested" in h
     assert (tmp_path / "chn.pdf").read_bytes().startswith(b"%PDF")

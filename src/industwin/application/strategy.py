@@ -172,6 +172,10 @@ class ReportRequest(TableRequest):
         res.line("Key figures:")
         for p in rep.key_figures():
             res.line(f"• {p}")
+        if rep.scaleup is not None:
+            res.line("Scale-up and implementation (challenge 3):")
+            for p in rep.scaleup.key_figures():
+                res.line(f"• {p}")
         d = rep.diagnosis.table
         res.show("indicators against peers", d[d["available"]][["challenge", "value", "peer_median", "percentile"]],
                  25, "{:,.3g}")
